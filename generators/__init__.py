@@ -1,0 +1,15 @@
+"""logic-suite generators: Z3-proven puzzles, rendered, split and written as a Hub dataset.
+
+>>> from generators import generate
+>>> puzzles = generate("truth_teller", seed=0)
+>>> rec = puzzles[3]              # item 3, computed directly
+>>> first = next(iter(puzzles))   # or stream lazily
+"""
+
+from __future__ import annotations
+
+GENERATOR_VERSION = "0.1.0"
+
+from .api import generate  # noqa: E402
+
+__all__ = ["generate", "GENERATOR_VERSION"]

@@ -1,0 +1,277 @@
+"""`build`: shard jobs over all cores, resumable parts, then a Hub-layout dataset folder.
+
+A build is a set of independent shard jobs (family, index range). Each job writes one
+part file atomically under ``<out>/.parts/<config digest>/``; a rerun skips finished
+parts, so an interrupted build resumes and loses nothing. Assembly then splits rows by
+canonical hash, drops duplicates inside a split, and writes
+``data/<family>/<split>-NNNNN-of-NNNNN.parquet`` plus the dataset card. The same config,
+seed and version give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verifiers.record import SPLITS
+
+from . import GENERATOR_VERSION
+from .config import ConfigError, SuiteConfig, parse_config
+from .pipeline import make_item, split_of
+from .shards import read_rows, table, write_atomic, write_text_atomic
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    family: str
+    start: int
+    end: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.family}-{self.start:09d}-{self.end:09d}"
+
+
+@dataclass
+class BuildSummary:
+    out: Path
+    rows: Counter = field(default_factory=Counter)  # (family, variant, level) -> rows kept
+    splits: Counter = field(default_factory=Counter)  # (family, split) -> rows
+    dropped: Counter = field(default_factory=Counter)  # reason -> items
+    duplicates: int = 0
+    items: int = 0
+    seconds: float = 0.0
+    resumed_parts: int = 0
+
+    @property
+    def rate(self) -> float:
+        return sum(self.rows.values()) / self.seconds if self.seconds else 0.0
+
+
+def jobs_for(cfg: SuiteConfig) -> list[ShardJob]:
+    jobs = []
+    for fam, fc in cfg.families.items():
+        for start in range(0, fc.count, cfg.shard_size):
+            jobs.append(ShardJob(fam, start, min(fc.count, start + cfg.shard_size)))
+    return jobs
+
+
+def check_out_dir(out: Path) -> None:
+    """Fail early, in one line, on an output folder that cannot be written."""
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise ConfigError(f"--out {out}: parent folder {parent} does not exist; create it first")
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: exists and is not a folder; choose another path")
+    target = out if out.exists() else parent
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"--out {out}: folder {target} is not writable; fix its permissions or choose another path"
+        )
+
+
+_CFG: SuiteConfig | None = None
+
+
+def _init_worker(cfg_json: str) -> None:
+    global _CFG
+    _CFG = parse_config(json.loads(cfg_json))
+
+
+def run_shard(job: ShardJob, parts: Path, cfg: SuiteConfig | None = None) -> dict:
+    """Generate one shard and write its part (rows + stats) atomically; return the stats."""
+    cfg = cfg or _CFG
+    rows, drops = [], Counter()
+    t0 = time.perf_counter()
+    for i in range(job.start, job.end):
+        out = make_item(cfg, job.family, i)
+        if out.record is None:
+            drops[out.dropped] += 1
+        else:
+            rows.append(out.record.model_dump(mode="json"))
+    stats = {
+        "job": job.name,
+        "items": job.end - job.start,
+        "rows": len(rows),
+        "dropped": dict(drops),
+        "seconds": time.perf_counter() - t0,
+    }
+    write_atomic(table(rows), parts / f"{job.name}.parquet")
+    write_text_atomic(
+        json.dumps(stats), parts / f"{job.name}.json"
+    )  # written last: marks the part complete
+    return stats
+
+
+def _run_shard_star(args: tuple[ShardJob, Path]) -> dict:
+    return run_shard(*args)
+
+
+def build(
+    cfg: SuiteConfig,
+    out: Path,
+    workers: int | None = None,
+    jsonl: bool = False,
+    progress: bool = True,
+    max_jobs: int | None = None,
+) -> BuildSummary:
+    """Build the suite into ``out``. ``max_jobs`` stops after that many new shards (for tests)."""
+    out = Path(out)
+    check_out_dir(out)
+    out.mkdir(exist_ok=True)
+    parts = out / ".parts" / cfg.digest()
+    parts.mkdir(parents=True, exist_ok=True)
+    for stale in (out / ".parts").iterdir():
+        if stale != parts:
+            shutil.rmtree(stale, ignore_errors=True)
+    jobs = jobs_for(cfg)
+    done = {p.stem for p in parts.glob("*.json")}
+    todo = [j for j in jobs if j.name not in done]
+    if max_jobs is not None:
+        todo = todo[:max_jobs]
+    summary = BuildSummary(
+        out=out, resumed_parts=len(jobs) - len([j for j in jobs if j.name not in done])
+    )
+    workers = max(1, workers or os.cpu_count() or 1)
+    t0 = time.perf_counter()
+    bar = _progress(sum(j.end - j.start for j in todo), progress)
+    if workers == 1 or len(todo) <= 1:
+        for j in todo:
+            st = run_shard(j, parts, cfg)
+            bar.update(st["items"])
+    else:
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(cfg.model_dump_json(),)) as pool:
+            for st in pool.imap_unordered(_run_shard_star, [(j, parts) for j in todo]):
+                bar.update(st["items"])
+    bar.close()
+    if max_jobs is not None and len(todo) < len([j for j in jobs if j.name not in done]):
+        summary.seconds = time.perf_counter() - t0
+        return summary  # partial, by request
+    assemble(cfg, out, parts, jobs, summary, jsonl)
+    summary.seconds = time.perf_counter() - t0
+    shutil.rmtree(out / ".parts", ignore_errors=True)
+    return summary
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        unit="puzzle",
+        disable=not enabled or None,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
+
+
+def assemble(
+    cfg: SuiteConfig,
+    out: Path,
+    parts: Path,
+    jobs: list[ShardJob],
+    summary: BuildSummary,
+    jsonl: bool,
+) -> None:
+    """Parts -> split, de-duplicated data files and the dataset card."""
+    by_family: dict[str, list[ShardJob]] = {}
+    for j in jobs:
+        by_family.setdefault(j.family, []).append(j)
+    written: set[Path] = set()
+    for fam, fjobs in by_family.items():
+        split_rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
+        seen: dict[str, set] = {s: set() for s in SPLITS}
+        split_by_id: dict[str, str] = {}
+        for j in sorted(fjobs, key=lambda x: x.start):
+            st = json.loads((parts / f"{j.name}.json").read_text())
+            summary.items += st["items"]
+            summary.dropped.update(st["dropped"])
+            for row in read_rows(parts / f"{j.name}.parquet"):
+                # Originals split by canonical hash; augmented rows follow their parent.
+                parent = row["parent_id"]
+                s = split_by_id.get(parent) if parent else split_of(row["canonical_hash"], cfg)
+                if s is None:
+                    summary.dropped["orphan_augmentation"] += 1
+                    continue
+                key = row["canonical_hash"] if not parent else row["id"]
+                if key in seen[s]:
+                    summary.duplicates += 1
+                    continue
+                seen[s].add(key)
+                split_by_id[row["id"]] = s
+                split_rows[s].append(row)
+        for s, rows in split_rows.items():
+            n_files = max(1, -(-len(rows) // cfg.rows_per_file))
+            for k in range(n_files):
+                chunk = rows[k * cfg.rows_per_file : (k + 1) * cfg.rows_per_file]
+                path = out / "data" / fam / f"{s}-{k:05d}-of-{n_files:05d}.parquet"
+                write_atomic(table(chunk), path)
+                written.add(path)
+                if jsonl:
+                    jp = path.with_suffix(".jsonl")
+                    write_text_atomic(
+                        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk), jp
+                    )
+                    written.add(jp)
+            summary.splits[(fam, s)] = len(rows)
+            for r in rows:
+                summary.rows[(fam, r["variant"], r["level"])] += 1
+    for old in (out / "data").glob("*/*"):
+        if old not in written:
+            old.unlink()  # files of an earlier build that this one lacks
+    from cards import write_card
+
+    write_card(cfg, out, summary)
+    info = {
+        "generator_version": GENERATOR_VERSION,
+        "config": cfg.model_dump(mode="json"),
+        "config_digest": cfg.digest(),
+        "items": summary.items,
+        "rows": {f"{f}/{v}/L{lv}": n for (f, v, lv), n in sorted(summary.rows.items())},
+        "splits": {f"{f}/{s}": n for (f, s), n in sorted(summary.splits.items())},
+        "dropped": dict(sorted(summary.dropped.items())),
+        "duplicates": summary.duplicates,
+    }
+    write_text_atomic(json.dumps(info, indent=2, sort_keys=True) + "\n", out / "build_info.json")
+
+
+def format_summary(s: BuildSummary) -> str:
+    """The end-of-build table: rows by family/variant/level, splits, drops and rate."""
+    lines = [
+        "",
+        f"{'family':<16} {'variant':<24} {'L1':>6} {'L2':>6} {'L3':>6} {'L4':>6} {'total':>7}",
+    ]
+    keys = sorted({(f, v) for f, v, _ in s.rows})
+    for f, v in keys:
+        counts = [s.rows.get((f, v, lv), 0) for lv in (1, 2, 3, 4)]
+        lines.append(
+            f"{f:<16} {v:<24} " + " ".join(f"{c:>6}" for c in counts) + f" {sum(counts):>7}"
+        )
+    total = sum(s.rows.values())
+    lines.append(f"{'':<16} {'total':<24} {'':>27} {total:>7}")
+    fams = sorted({f for f, _ in s.splits})
+    lines.append("")
+    lines.append(
+        "splits: "
+        + "; ".join(
+            f"{f} " + "/".join(str(s.splits.get((f, sp), 0)) for sp in SPLITS) for f in fams
+        )
+        + " (train/validation/test)"
+    )
+    drops = ", ".join(f"{k}: {v}" for k, v in sorted(s.dropped.items())) or "none"
+    lines.append(
+        f"dropped items: {sum(s.dropped.values())} ({drops}); duplicates removed: {s.duplicates}"
+    )
+    lines.append(
+        f"{total} rows from {s.items} items in {s.seconds:.1f}s = {s.rate:.0f} puzzles/s -> {s.out}"
+    )
+    return "\n".join(lines)

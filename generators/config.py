@@ -1,0 +1,144 @@
+"""Suite configuration: YAML, validated by pydantic, with one-line errors."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from verifiers.record import FAMILIES
+from verifiers.specs import stable_hash
+
+CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+
+
+class ConfigError(ValueError):
+    """A bad suite config; the message names the field and the fix."""
+
+
+class SolverConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rlimit: int = Field(2_000_000, ge=1000, description="Z3 resource limit per check")
+    max_attempts: int = Field(40, ge=1, le=1000, description="draft attempts per item")
+
+
+class FamilyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    count: int = Field(ge=0, le=100_000_000, description="items (indices) to generate")
+    variants: dict[str, float]
+    levels: dict[int, float] = {1: 0.25, 2: 0.25, 3: 0.25, 4: 0.25}
+    options: dict[str, Any] = {}
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, v: dict[int, float]) -> dict[int, float]:
+        bad = [k for k in v if k not in (1, 2, 3, 4)]
+        if bad:
+            raise ValueError(f"levels must be 1-4, got {bad}")
+        if any(w < 0 for w in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("level weights must be >= 0 with a positive sum")
+        return v
+
+    @field_validator("variants")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v or any(w < 0 for w in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("variant weights must be >= 0 with a positive sum")
+        return v
+
+
+class SuiteConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = "custom"
+    seed: int = Field(0, ge=0)
+    choices: int = Field(4, ge=2, le=7, description="MCQ options per row")
+    prompt_style: str = "tags"
+    splits: dict[str, float] = {"train": 0.8, "validation": 0.1, "test": 0.1}
+    held_out_names: bool = True
+    shard_size: int = Field(250, ge=1, le=1_000_000)
+    rows_per_file: int = Field(100_000, ge=1)
+    solver: SolverConfig = SolverConfig()
+    families: dict[str, FamilyConfig]
+
+    @field_validator("splits")
+    @classmethod
+    def _splits(cls, v: dict[str, float]) -> dict[str, float]:
+        if set(v) != {"train", "validation", "test"}:
+            raise ValueError("splits must give train, validation and test")
+        if any(w < 0 for w in v.values()) or abs(sum(v.values()) - 1.0) > 1e-6:
+            raise ValueError("split fractions must be >= 0 and sum to 1")
+        return v
+
+    @field_validator("prompt_style")
+    @classmethod
+    def _style(cls, v: str) -> str:
+        from verifiers.prompt import STYLES
+
+        if v not in STYLES:
+            raise ValueError(f"must be one of {', '.join(STYLES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _families(self) -> SuiteConfig:
+        for fam, fc in self.families.items():
+            if fam not in FAMILIES:
+                raise ValueError(f"unknown family {fam!r}; use {', '.join(FAMILIES)}")
+            known = family_module(fam).VARIANTS
+            for v in fc.variants:
+                if v not in known:
+                    raise ValueError(
+                        f"families.{fam}.variants: unknown variant {v!r}; use {', '.join(known)}"
+                    )
+        return self
+
+    def digest(self) -> str:
+        """A short hash of the config, for tags and resumable parts."""
+        return stable_hash(self.model_dump(mode="json"), 12)
+
+
+def family_module(family: str):
+    """The generator module of ``family`` (truth_teller, seating, blood_relations)."""
+    return import_module(f"generators.{family}")
+
+
+def _first_error(e: ValidationError, source: str) -> ConfigError:
+    err = e.errors()[0]
+    loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key; remove it or check the spelling"
+    return ConfigError(f"{source}: field '{loc}': {msg}")
+
+
+def parse_config(raw: Any, source: str = "config") -> SuiteConfig:
+    """Validate a parsed YAML mapping into a :class:`SuiteConfig`."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the config must be a YAML mapping of keys to values")
+    try:
+        return SuiteConfig.model_validate(raw)
+    except ValidationError as e:
+        raise _first_error(e, source) from None
+
+
+def load_config(path: str | Path | None = None) -> SuiteConfig:
+    """Load a config by path, by ready name (``default``, ``tiny``, ``large``) or the default."""
+    if path is None:
+        path = CONFIG_DIR / "default.yaml"
+    p = Path(path)
+    if not p.exists() and (CONFIG_DIR / f"{path}.yaml").exists():
+        p = CONFIG_DIR / f"{path}.yaml"
+    if not p.is_file():
+        ready = ", ".join(sorted(x.stem for x in CONFIG_DIR.glob("*.yaml")))
+        raise ConfigError(
+            f"config file {str(path)!r} not found; give a YAML path or one of: {ready}"
+        )
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{p}:{where} is not valid YAML; fix the syntax") from None
+    return parse_config(raw, str(p))

@@ -1,0 +1,80 @@
+"""Parquet shards: the fixed Arrow schema, atomic writes, and reading records back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from verifiers.record import COLUMNS, Record
+
+SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("canonical_hash", pa.string()),
+        ("family", pa.string()),
+        ("variant", pa.string()),
+        ("level", pa.int64()),
+        ("question", pa.string()),
+        ("choices", pa.list_(pa.string())),
+        ("answer_label", pa.string()),
+        ("answer", pa.string()),
+        ("prompt", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
+        ("solution", pa.string()),
+        ("status", pa.string()),
+        ("spec", pa.string()),
+        ("answer_json", pa.string()),
+        ("difficulty", pa.string()),
+        ("augmentation", pa.list_(pa.string())),
+        ("parent_id", pa.string()),
+        ("seed", pa.int64()),
+        ("generator_version", pa.string()),
+        ("template_id", pa.string()),
+    ]
+)
+assert tuple(SCHEMA.names) == COLUMNS, "Arrow schema and Record columns disagree"
+
+
+def table(rows: Iterable[dict]) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=SCHEMA)
+
+
+def write_atomic(tab: pa.Table, path: Path) -> None:
+    """Write ``tab`` to ``path`` through a temporary name and a rename: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        pq.write_table(tab, tmp, compression="zstd", use_dictionary=True, write_statistics=True)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_text_atomic(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def read_rows(path: Path) -> list[dict]:
+    return pq.read_table(path, schema=SCHEMA).to_pylist()
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every parquet data file of a built dataset folder, in a stable order."""
+    return sorted((root / "data").glob("*/*.parquet"))
+
+
+def records(root: Path) -> Iterable[Record]:
+    for f in data_files(root):
+        for row in read_rows(f):
+            yield Record.model_validate(row)

@@ -1,0 +1,78 @@
+"""`stats`: counts and difficulty distributions of a built folder."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .shards import data_files, read_rows
+
+# Metrics whose medians should rise with the level (checked, not used to set it).
+MONOTONE = ("z3_conflicts", "z3_decisions", "z3_propagations", "clues_per_person", "n_clues")
+
+
+def compute(root: Path) -> dict:
+    counts: Counter = Counter()
+    letters: Counter = Counter()
+    metrics: dict[tuple[str, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for f in data_files(root):
+        split = f.name.split("-")[0]
+        for row in read_rows(f):
+            counts[(row["family"], row["variant"], row["level"], split)] += 1
+            letters[(row["family"], row["answer_label"])] += 1
+            d = json.loads(row["difficulty"])
+            d.setdefault("n_clues", d.get("n_statements", 0) + d.get("n_facts", 0))
+            for k, v in d.items():
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    metrics[(row["family"], row["level"])][k].append(float(v))
+    medians = {
+        f"{fam}/L{lv}": {k: statistics.median(v) for k, v in sorted(ms.items())}
+        for (fam, lv), ms in sorted(metrics.items())
+    }
+    return {
+        "counts": {"/".join(map(str, k)): n for k, n in sorted(counts.items())},
+        "answer_letters": {f"{f}/{letter}": n for (f, letter), n in sorted(letters.items())},
+        "medians": medians,
+        "total": sum(counts.values()),
+    }
+
+
+def monotone_table(st: dict) -> list[tuple[str, str, list[float], bool]]:
+    """(family, metric, medians L1..L4, non-decreasing with L4 > L1) for the MONOTONE metrics."""
+    fams = sorted({k.split("/")[0] for k in st["medians"]})
+    out = []
+    for fam in fams:
+        for m in MONOTONE:
+            vals = [st["medians"].get(f"{fam}/L{lv}", {}).get(m) for lv in (1, 2, 3, 4)]
+            if any(v is None for v in vals):
+                continue
+            ok = all(a <= b for a, b in zip(vals, vals[1:], strict=False)) and vals[3] > vals[0]
+            out.append((fam, m, vals, ok))
+    return out
+
+
+def format_stats(st: dict) -> str:
+    lines = [f"{'family/variant/level/split':<52} {'rows':>7}"]
+    for k, n in st["counts"].items():
+        lines.append(f"{k:<52} {n:>7}")
+    lines.append(f"{'total':<52} {st['total']:>7}")
+    lines.append("")
+    lines.append(
+        "answer letters: " + ", ".join(f"{k}={n}" for k, n in st["answer_letters"].items())
+    )
+    lines.append("")
+    lines.append(f"{'median by level':<40} {'L1':>9} {'L2':>9} {'L3':>9} {'L4':>9}  monotone")
+    for fam, m, vals, ok in monotone_table(st):
+        lines.append(
+            f"{fam + ' ' + m:<40} "
+            + " ".join(f"{v:>9.1f}" for v in vals)
+            + f"  {'yes' if ok else 'NO'}"
+        )
+    for key in ("deduction_depth", "n_people", "log2_search_space"):
+        for fam in sorted({k.split("/")[0] for k in st["medians"]}):
+            vals = [st["medians"].get(f"{fam}/L{lv}", {}).get(key) for lv in (1, 2, 3, 4)]
+            if all(v is not None for v in vals):
+                lines.append(f"{fam + ' ' + key:<40} " + " ".join(f"{v:>9.1f}" for v in vals))
+    return "\n".join(lines)

@@ -1,0 +1,460 @@
+"""Truth-tellers and liars: knights and knaves, webs of lies, and islands with normals.
+
+Method: sample a hidden world, propose statements that are consistent with it, keep
+each one that narrows the set of possible worlds (exact bitmask enumeration, see
+:mod:`generators.tt_logic`) until the answer is unique, then drop statements that are
+redundant. Z3 proves the final puzzle in the pipeline.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from templates import data, render, render_string
+from verifiers.answers import Answer
+from verifiers.specs.truth_teller import (
+    And,
+    Count,
+    Expr,
+    Iff,
+    Implies,
+    Is,
+    Not,
+    Or,
+    Question,
+    Same,
+    Statement,
+    TruthTellerSpec,
+    depth,
+    evaluate,
+)
+
+from .family import Draft, Final, RenderContext
+from .tt_logic import Deducer, Worlds
+
+FAMILY = "truth_teller"
+VARIANTS = ("knights_knaves", "liar_chain", "knights_knaves_normals")
+QUESTIONS = ("all", "one")
+
+# Level thresholds (documented in the dataset card). The level is the larger of the
+# level by size and the level by case splits of the propagation solver.
+N_LEVELS = {  # variant -> upper bound of n for levels 1, 2, 3 (level 4 above)
+    "knights_knaves": (3, 5, 8),
+    "liar_chain": (4, 6, 9),
+    "knights_knaves_normals": (3, 4, 6),
+}
+SPLIT_LEVELS = {  # variant -> case splits allowed at levels 1, 2, 3
+    "knights_knaves": (1, 3, 6),
+    "liar_chain": (1, 3, 6),
+    "knights_knaves_normals": (2, 5, 10),
+}
+N_RANGE = {"knights_knaves": (2, 16), "liar_chain": (3, 14), "knights_knaves_normals": (3, 8)}
+MAX_DEPTH = {1: 1, 2: 2, 3: 2, 4: 3}
+
+
+def level_of(m: dict[str, Any]) -> int:
+    """Level 1–4 from size and case splits."""
+    ns = N_LEVELS[m["variant"]]
+    by_n = 1 + sum(m["n_people"] > t for t in ns)
+    by_s = 1 + sum(m["case_splits"] > t for t in SPLIT_LEVELS[m["variant"]])
+    return max(by_n, by_s)
+
+
+def _n_for_level(variant: str, level: int, rng: random.Random) -> int:
+    lo, hi = N_RANGE[variant]
+    bounds = (lo - 1, *N_LEVELS[variant], hi)
+    return rng.randint(max(lo, bounds[level - 1] + 1), min(hi, bounds[level]))
+
+
+# --- sampling ------------------------------------------------------------------------
+
+
+def _atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> Expr:
+    others = [p for p in range(n) if p != speaker]
+    kind = rng.random()
+    if kind < 0.62 or n < 3:
+        p = rng.choice(others) if others and rng.random() < 0.9 else speaker
+        return Is(person=p, role=rng.choice(roles))
+    if kind < 0.82:
+        role = rng.choice(roles)
+        k = rng.randint(0, n) if role != "normal" else rng.randint(0, max(1, n // 2))
+        op = rng.choice(("exactly", "exactly", "at_least", "at_most"))
+        return Count(op=op, k=k, role=role, people=tuple(range(n)))
+    a, b = rng.sample(range(n), 2)
+    return Same(a=a, b=b, same=rng.random() < 0.5)
+
+
+def _claim(rng: random.Random, d: int, n: int, speaker: int, roles: list[str]) -> Expr:
+    if d <= 1:
+        return _atom(rng, n, speaker, roles)
+    kind = rng.choice(("and", "or", "implies", "iff", "not_and", "or"))
+    a = _claim(rng, d - 1, n, speaker, roles)
+    b = _claim(rng, rng.randint(1, d - 1), n, speaker, roles)
+    if rng.random() < 0.5:
+        a, b = b, a
+    if kind == "and":
+        return And(args=(a, b))
+    if kind == "or":
+        return Or(args=(a, b))
+    if kind == "implies":
+        return Implies(a=a, b=b)
+    if kind == "iff":
+        return Iff(a=a, b=b)
+    return Not(arg=And(args=(a, b)))
+
+
+def _consistent_claim(
+    rng: random.Random, d: int, n: int, speaker: int, truth: list[str], roles: list[str]
+) -> Expr | None:
+    want = {"knight": True, "knave": False}.get(truth[speaker])
+    for _ in range(12):
+        c = _claim(rng, d, n, speaker, roles)
+        if want is None or evaluate(c, truth) == want:
+            return c
+    return None
+
+
+def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
+    """One attempt at a puzzle of ``variant`` aimed at ``level``; None if it failed."""
+    n = _n_for_level(variant, level, rng)
+    qmix = options.get("questions") or {"all": 0.6, "one": 0.4}
+    if variant == "liar_chain":
+        return _draft_chain(n, rng)
+    roles = (
+        ["knight", "knave", "normal"]
+        if variant == "knights_knaves_normals"
+        else ["knight", "knave"]
+    )
+    truth = [rng.choice(roles) for _ in range(n)]
+    facts: list[Expr] = []
+    if variant == "knights_knaves_normals":
+        if "normal" not in truth:
+            truth[rng.randrange(n)] = "normal"
+        facts.append(
+            Count(op="exactly", k=truth.count("normal"), role="normal", people=tuple(range(n)))
+        )
+    qkind = "all" if rng.random() < qmix.get("all", 0.0) / max(sum(qmix.values()), 1e-9) else "one"
+    person = rng.randrange(n) if qkind == "one" else None
+    worlds = Worlds(n, tuple(roles))
+    sol = worlds.full
+    for f in facts:
+        sol &= worlds.table(f)
+    truth_bit = 1 << worlds.index(truth)
+
+    def done(s: int) -> bool:
+        if qkind == "all":
+            return s == truth_bit
+        return s & ~worlds.role(person, truth[person]) == 0
+
+    max_d = MAX_DEPTH[level]
+    order = list(range(n))
+    rng.shuffle(order)
+    statements: list[Statement] = []
+    allowed: list[int] = []
+    budget = 6 * n + 12
+    k = 0
+    while not done(sol) and budget > 0:
+        budget -= 1
+        speaker = order[k % n] if k < n else rng.randrange(n)
+        k += 1
+        if sum(s.speaker == speaker for s in statements) >= 2:
+            continue
+        claim = _consistent_claim(rng, rng.randint(1, max_d), n, speaker, truth, roles)
+        if claim is None:
+            continue
+        st = Statement(speaker=speaker, claim=claim)
+        a = worlds.allowed(st)
+        if sol & a == sol:
+            continue
+        sol &= a
+        statements.append(st)
+        allowed.append(a)
+    if not done(sol):
+        return None
+    # Drop redundant statements, in a random order.
+    base = worlds.full
+    for f in facts:
+        base &= worlds.table(f)
+    keep = list(range(len(statements)))
+    idx = keep[:]
+    rng.shuffle(idx)
+    for i in idx:
+        trial = [j for j in keep if j != i]
+        s = base
+        for j in trial:
+            s &= allowed[j]
+        if done(s):
+            keep = trial
+    statements = [statements[j] for j in keep]
+    statements.sort(key=lambda s: order.index(s.speaker))
+    spec = TruthTellerSpec(
+        variant=variant,
+        people=[f"P{i}" for i in range(n)],
+        roles=roles,
+        statements=statements,
+        facts=facts,
+        question=Question(kind=qkind, person=person),
+        truth=truth,
+    )
+    return Draft(spec, _metrics(spec))
+
+
+def _draft_chain(n: int, rng: random.Random) -> Draft:
+    truth = [rng.choice(("knight", "knave")) for _ in range(n)]
+    facts: list[Expr] = [Is(person=0, role=truth[0])]
+    statements = []
+    for i in range(1, n):
+        said = (
+            truth[i - 1]
+            if truth[i] == "knight"
+            else ("knave" if truth[i - 1] == "knight" else "knight")
+        )
+        statements.append(Statement(speaker=i, claim=Is(person=i - 1, role=said)))
+    spec = TruthTellerSpec(
+        variant="liar_chain",
+        people=[f"P{i}" for i in range(n)],
+        roles=["knight", "knave"],
+        statements=statements,
+        facts=facts,
+        question=Question(kind="truthful", person=n - 1),
+        truth=truth,
+    )
+    return Draft(spec, _metrics(spec))
+
+
+def _targets(spec: TruthTellerSpec) -> list[int]:
+    return list(range(len(spec.people))) if spec.question.kind == "all" else [spec.question.person]
+
+
+def _metrics(spec: TruthTellerSpec) -> dict[str, Any]:
+    ded = Deducer(spec)
+    ded.solve(_targets(spec), log=False)
+    return {
+        "variant": spec.variant,
+        "n_people": len(spec.people),
+        "n_statements": len(spec.statements),
+        "n_facts": len(spec.facts),
+        "max_depth": max((depth(s.claim) for s in spec.statements), default=0),
+        "log2_search_space": round(len(spec.people) * math.log2(len(spec.roles)), 3),
+        "case_splits": ded.splits,
+        "deduction_depth": ded.splits,
+        "max_nesting": ded.max_nesting,
+        "clues_per_person": round((len(spec.statements) + len(spec.facts)) / len(spec.people), 3),
+    }
+
+
+# --- rendering -----------------------------------------------------------------------
+
+LINE_STYLES = ('{p} says: "{c}."', '{p}: "{c}."', '{p} claims, "{c}."')
+CHAIN_PERSONA = "truth_tellers"
+
+
+def _phrase(key: str, rng: random.Random, **ctx: Any) -> str:
+    options = data("truth_teller/phrases.yaml")[key]
+    return render_string(options[rng.randrange(len(options))], **ctx)
+
+
+def _claim_text(
+    e: Expr, speaker: int, names: list[str], w: dict, rng: random.Random, chain: bool
+) -> str:
+    def who(p: int) -> str:
+        return "I" if p == speaker else names[p]
+
+    def sub(x: Expr) -> str:
+        """A compound child is bracketed, so nested claims read unambiguously."""
+        t = _claim_text(x, speaker, names, w, rng, chain)
+        return (
+            f"({t})"
+            if x.kind in ("and", "or", "implies", "iff") or (x.kind == "not" and x.arg.kind != "is")
+            else t
+        )
+
+    k = e.kind
+    if k == "is":
+        if chain:
+            return _phrase(
+                "chain_truthful" if e.role == "knight" else "chain_lies", rng, p=names[e.person]
+            )
+        key = "is_self" if e.person == speaker else "is"
+        return _phrase(key, rng, p=who(e.person), role=e.role, w=w)
+    if k == "not":
+        if e.arg.kind == "is":
+            key = "not_is_self" if e.arg.person == speaker else "not_is"
+            return _phrase(key, rng, p=who(e.arg.person), role=e.arg.role, w=w)
+        return _phrase("not", rng, a=sub(e.arg))
+    if k in ("and", "or"):
+        return _phrase(k, rng, a=sub(e.args[0]), b=sub(e.args[1]))
+    if k in ("implies", "iff"):
+        return _phrase(k, rng, a=sub(e.a), b=sub(e.b))
+    if k == "count":
+        everyone = len(e.people) == len(names)
+        suffix = "" if e.op == "exactly" else "_" + e.op
+        if everyone and speaker >= 0:
+            return _phrase("count_all" + suffix, rng, k=e.k, role=e.role, w=w)
+        from templates import join_names
+
+        group = join_names([names[p] for p in e.people])
+        return _phrase("count" + suffix, rng, k=e.k, role=e.role, w=w, group=group)
+    if k == "same":
+        a, b = who(e.a), who(e.b)
+        if a == "I":
+            a, b = b, a
+        return _phrase("same" if e.same else "different", rng, a=a, b=b, w=w)
+    raise ValueError(k)
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _persona(variant: str, rng: random.Random, options: dict[str, Any]) -> dict:
+    personas = data("truth_teller/personas.yaml")
+    allowed = options.get("personas")
+    if variant == "liar_chain":
+        allowed = [CHAIN_PERSONA]
+    pool = [p for p in personas if not allowed or p["id"] in allowed]
+    return pool[rng.randrange(len(pool))]
+
+
+def finalize(d: Draft, ctx: RenderContext) -> Final:
+    """Name the people, render question and solution, build answer and distractors."""
+    spec: TruthTellerSpec = d.spec  # type: ignore[assignment]
+    rng = ctx.rng
+    n = len(spec.people)
+    names = rng.sample(ctx.names, n)
+    spec = spec.model_copy(update={"people": names})
+    persona = _persona(spec.variant, rng, ctx.options)
+    w = {k: v for k, v in persona.items() if k not in ("id", "intro")}
+    chain = spec.variant == "liar_chain"
+    normals = "normal" in spec.roles
+    style = rng.randrange(len(LINE_STYLES))
+    lines = []
+    for s in spec.statements:
+        c = _claim_text(s.claim, s.speaker, names, w, rng, chain)
+        if chain:
+            lines.append(f"{names[s.speaker]} says {c}.")
+        else:
+            lines.append(LINE_STYLES[style].format(p=names[s.speaker], c=_cap(c)))
+    facts = [_cap(_claim_text(f, -1, names, w, rng, chain)) + "." for f in spec.facts]
+    if chain:
+        intro = "Each of the following people either always tells the truth or always lies."
+    else:
+        intro = " ".join(render_string(persona["intro"], n=n, names=names, normals=normals).split())
+    q = spec.question
+    roles_text = " or ".join(f"a {w[r]}" for r in spec.roles)
+    if q.kind == "all":
+        question_line = f"Who is {roles_text}? Determine the role of each of {', '.join(names)}."
+    elif q.kind == "one":
+        question_line = f"Is {names[q.person]} {roles_text}?"
+    else:
+        question_line = f"Does {names[q.person]} tell the truth?"
+    question = render(
+        "truth_teller/puzzle.j2",
+        intro=intro,
+        statements=lines,
+        facts=facts,
+        facts_first=chain,
+        question=question_line,
+    )
+    aliases = {w[r]: r for r in spec.roles}
+    answer, distractors = _answers(spec, aliases, rng, ctx.n_choices)
+    words = {r: w[r] for r in spec.roles}
+    solution = _solution(spec, names, w, answer, words)
+    template_id = f"truth_teller/{persona['id']}/{'chain' if chain else f'line{style}'}"
+    return Final(
+        spec,
+        answer,
+        distractors,
+        question,
+        solution,
+        template_id,
+        words,
+        {"persona": persona["id"]},
+    )
+
+
+def _answers(
+    spec: TruthTellerSpec, aliases: dict, rng: random.Random, k: int
+) -> tuple[Answer, list[Answer]]:
+    q = spec.question
+    if q.kind == "truthful":
+        yes = spec.truth[q.person] == "knight"
+        ans = Answer(type="label", value="yes" if yes else "no", space=["yes", "no"])
+        return ans, [Answer(type="label", value="no" if yes else "yes", space=["yes", "no"])]
+    if q.kind == "one":
+        r = spec.truth[q.person]
+        ans = Answer(type="label", value=r, space=list(spec.roles), aliases=aliases)
+        return ans, [
+            Answer(type="label", value=o, space=list(spec.roles), aliases=aliases)
+            for o in spec.roles
+            if o != r
+        ]
+    truth = dict(zip(spec.people, spec.truth, strict=True))
+    ans = Answer(type="assignment", value=truth, space=list(spec.roles), aliases=aliases)
+    seen = {ans.key()}
+    out: list[Answer] = []
+    n = len(spec.people)
+    total = len(spec.roles) ** n
+    for _ in range(60):
+        if len(out) >= min(k - 1, total - 1):
+            break
+        world = dict(truth)
+        for p in rng.sample(spec.people, rng.randint(1, min(n, 2))):
+            world[p] = rng.choice([r for r in spec.roles if r != world[p]])
+        cand = Answer(type="assignment", value=world, space=list(spec.roles), aliases=aliases)
+        if cand.key() not in seen:
+            seen.add(cand.key())
+            out.append(cand)
+    return ans, out
+
+
+def _source(spec: TruthTellerSpec, names: list[str], src: int, w: dict) -> str:
+    if src >= 0:
+        return f"{names[spec.statements[src].speaker]}'s statement"
+    return "the stated fact"
+
+
+def _solution(spec: TruthTellerSpec, names: list[str], w: dict, answer: Answer, words: dict) -> str:
+    """Step-by-step derivation from the propagation solver; checked against the answer."""
+    ded = Deducer(spec)
+    dom = ded.solve(_targets(spec), log=True)
+    lines = []
+    for st in ded.steps:
+        pad = "  " * st.depth
+        if st.kind == "assume":
+            lines.append(f"{pad}Suppose {names[st.person]} is a {w[st.role]}.")
+        elif st.kind == "contradiction":
+            lines.append(
+                f"{pad}  Then {_source(spec, names, st.source, w)} cannot hold: contradiction."
+            )
+        elif st.kind == "conclude":
+            lines.append(f"{pad}So {names[st.person]} is not a {w[st.role]}.")
+        elif st.note == "not":
+            excluded = [r for r in spec.roles if r not in st.role.split("|")]
+            lines.append(
+                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is not a "
+                + " or ".join(w[r] for r in excluded)
+                + "."
+            )
+        else:
+            lines.append(
+                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is a {w[st.role]}."
+            )
+    derived = {names[p]: next(iter(dom[p])) for p in _targets(spec) if len(dom[p]) == 1}
+    q = spec.question
+    if q.kind == "all":
+        got = Answer(type="assignment", value=derived, space=answer.space)
+    elif q.kind == "one":
+        got = Answer(type="label", value=derived.get(names[q.person], "?"), space=answer.space)
+    else:
+        got = Answer(
+            type="label",
+            value="yes" if derived.get(names[q.person]) == "knight" else "no",
+            space=answer.space,
+        )
+    if got.key() != answer.key():
+        raise AssertionError("solution trace does not reach the proven answer")
+    lines.append(f"Answer: {answer.text(words)}")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""The record contract: one row of the dataset, the same columns in every family."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FAMILIES = ("truth_teller", "seating", "blood_relations")
+CONFIGS = (*FAMILIES, "all")
+SPLITS = ("train", "validation", "test")
+STATUSES = ("unique", "unsolvable", "ambiguous")
+DEFAULT_OUT = "dist/logic_suite"
+DATA_ENV = "LOGIC_SUITE_DATA"
+
+
+class Message(BaseModel):
+    """One chat message."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class Record(BaseModel):
+    """One puzzle row. Column order here is the column order on disk."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    canonical_hash: str
+    family: str
+    variant: str
+    level: int = Field(ge=1, le=4)
+    question: str
+    choices: list[str]
+    answer_label: str
+    answer: str
+    prompt: list[Message]
+    solution: str
+    status: Literal["unique", "unsolvable", "ambiguous"]
+    spec: str
+    answer_json: str
+    difficulty: str
+    augmentation: list[str] = Field(default_factory=list)
+    parent_id: str = ""
+    seed: int
+    generator_version: str
+    template_id: str
+
+
+COLUMNS = tuple(Record.model_fields)
