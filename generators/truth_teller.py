@@ -14,6 +14,7 @@ from typing import Any
 
 from templates import data, render, render_string
 from verifiers.answers import Answer
+from verifiers.solver import truth_teller as SOLVER  # noqa: N812
 from verifiers.specs.truth_teller import (
     And,
     Count,
