@@ -47,9 +47,21 @@ class Proof:
         return self.status == "unique" and all(self.refuted)
 
 
+class BudgetExceeded(RuntimeError):
+    """Z3 ran out of its resource limit inside a script."""
+
+
 def run(script: str) -> list[str]:
-    """Evaluate a script on the shared command context and return its responses, one per line."""
-    out = z3.Z3_eval_smtlib2_string(z3.main_ctx().ref(), script)
+    """Evaluate a script on the shared command context and return its responses, one per line.
+
+    Raises :class:`BudgetExceeded` when the resource limit cancels a command.
+    """
+    try:
+        out = z3.Z3_eval_smtlib2_string(z3.main_ctx().ref(), script)
+    except z3.Z3Exception as e:
+        if "canceled" in str(e) or "resource" in str(e):
+            raise BudgetExceeded(str(e)[:200]) from None
+        raise
     return out.strip().splitlines() if out else []
 
 
@@ -57,43 +69,59 @@ def _header(enc: Encoding, rlimit: int) -> str:
     return f"(reset)(set-option :rlimit {rlimit})\n{enc.decls}\n{enc.asserts}\n"
 
 
-def _stats(text: str) -> dict[str, int]:
-    found = dict(_STAT.findall(text))
-    return {k.replace("-", "_"): int(float(found.get(k, 0))) for k in _KEEP}
+def _blocks(lines: list[str]) -> tuple[list[str], list[dict[str, int]]]:
+    """Split responses into verdicts and parsed statistics blocks, in order."""
+    verdicts, stats, buf = [], [], []
+    for line in lines:
+        if buf or line.startswith("(:"):
+            buf.append(line)
+            text = " ".join(buf)
+            if text.count("(") == text.count(")"):
+                found = dict(_STAT.findall(" ".join(buf)))
+                stats.append({k.replace("-", "_"): int(float(found.get(k, 0))) for k in _KEEP})
+                buf = []
+        else:
+            verdicts.append(line)
+    return verdicts, stats
 
 
 def prove(
     enc: Encoding, answer: str, distractors: list[str] = (), rlimit: int = DEFAULT_RLIMIT
 ) -> Proof:
-    """Prove ``answer`` is the unique solution of ``enc`` and refute each distractor."""
-    script = [_header(enc, rlimit)]
+    """Prove ``answer`` is the unique solution of ``enc`` and refute each distractor.
+
+    Statistics are those of the uniqueness proof on the freshly reset solver; ``rlimit_count``
+    is the resource use of the two proof checks alone (Z3's counter is per context).
+    """
+    stat = "(get-info :all-statistics)"
+    script = [_header(enc, rlimit), stat]
     script.append(f"(push)(assert {answer})(check-sat)(pop)")
     script.append(f"(push)(assert (not {answer}))(check-sat)(pop)")
-    script.append("(get-info :all-statistics)")
+    script.append(stat)
     script.extend(f"(push)(assert {d})(check-sat)(pop)" for d in distractors)
-    lines = run("".join(script))
-    first, second = lines[0], lines[1]
-    k = 2
-    stat_lines = []
-    while k < len(lines) and lines[k] not in ("sat", "unsat", "unknown"):
-        stat_lines.append(lines[k])
-        k += 1
-    stats = _stats(" ".join(stat_lines))
-    verdicts = lines[k:]
-    if "unknown" in (first, second) or "unknown" in verdicts:
+    try:
+        verdicts, blocks = _blocks(run("".join(script)))
+    except BudgetExceeded:
+        return Proof("unknown")
+    before, after = blocks[0], blocks[1]
+    stats = {**after, "rlimit_count": after["rlimit_count"] - before["rlimit_count"]}
+    first, second, rest = verdicts[0], verdicts[1], verdicts[2:]
+    if "unknown" in (first, second) or "unknown" in rest:
         return Proof("unknown", stats)
     if first == "unsat":
-        facts = run(_header(enc, rlimit) + "(check-sat)")[0]
-        return Proof("unsolvable" if facts == "unsat" else "wrong", stats)
+        return Proof(prove_label(enc, rlimit), stats)
     if second == "sat":
         return Proof("ambiguous", stats)
-    return Proof("unique", stats, [v == "unsat" for v in verdicts])
+    return Proof("unique", stats, [v == "unsat" for v in rest])
 
 
 def prove_label(enc: Encoding, rlimit: int = DEFAULT_RLIMIT) -> str:
-    """Status of the facts alone: 'unsolvable' if unsatisfiable, else 'sat' (or 'unknown')."""
-    r = run(_header(enc, rlimit) + "(check-sat)")[0]
-    return {"unsat": "unsolvable"}.get(r, r)
+    """Status of the facts alone: 'unsolvable' if unsatisfiable, 'wrong' if satisfiable, or 'unknown'."""
+    try:
+        r = run(_header(enc, rlimit) + "(check-sat)")[0]
+    except BudgetExceeded:
+        return "unknown"
+    return {"unsat": "unsolvable", "sat": "wrong"}.get(r, "unknown")
 
 
 def models(enc: Encoding, cap: int = 2, rlimit: int = DEFAULT_RLIMIT) -> list[dict[str, str]]:
@@ -102,12 +130,19 @@ def models(enc: Encoding, cap: int = 2, rlimit: int = DEFAULT_RLIMIT) -> list[di
     block = ""
     names = " ".join(enc.variables)
     for _ in range(cap):
-        lines = run(_header(enc, rlimit) + block + f"(check-sat)(get-value ({names}))")
-        if lines[0] != "sat":
-            if lines[0] == "unknown":
+        try:
+            verdict = run(_header(enc, rlimit) + block + "(check-sat)")[0]
+        except BudgetExceeded:
+            verdict = "unknown"
+        if verdict != "sat":
+            if verdict == "unknown":
                 raise TimeoutError("Z3 resource limit exceeded while counting models")
             break
-        values = dict(re.findall(r"\((\S+) ([^()\s]+|\(- \d+\))\)", " ".join(lines[1:])))
+        values = dict(
+            re.findall(
+                r"\(([^()\s]+) ([^()\s]+|\(- \d+\))\)", " ".join(run(f"(get-value ({names}))"))
+            )
+        )
         found.append(values)
         eqs = " ".join(f"(= {v} {values[v]})" for v in enc.variables)
         block += f"(assert (not (and {eqs})))"

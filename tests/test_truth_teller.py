@@ -1,0 +1,262 @@
+"""Truth-teller family: generator, own solvers and Z3 agree; every emitted puzzle is proven."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+import pytest
+
+from generators import generate, truth_teller
+from generators.config import load_config
+from generators.pipeline import make_item
+from generators.tt_logic import Deducer, Worlds
+from generators.validate import check_record
+from verifiers.answers import Answer
+from verifiers.solver import session
+from verifiers.solver import truth_teller as tts
+from verifiers.specs.truth_teller import (
+    And,
+    Count,
+    Iff,
+    Implies,
+    Is,
+    Not,
+    Or,
+    Question,
+    Same,
+    Statement,
+    TruthTellerSpec,
+    consistent,
+)
+
+CFG = load_config("default")
+
+
+def brute_force(spec: TruthTellerSpec) -> list[list[str]]:
+    """Every consistent world, by plain enumeration (independent of masks and Z3)."""
+    return [
+        list(w)
+        for w in itertools.product(spec.roles, repeat=len(spec.people))
+        if consistent(spec, list(w))
+    ]
+
+
+def random_spec(rng: random.Random) -> TruthTellerSpec:
+    """A random (not necessarily unique or even satisfiable) spec exercising every node type."""
+    n = rng.randint(2, 5)
+    roles = ["knight", "knave", "normal"] if rng.random() < 0.3 else ["knight", "knave"]
+
+    def atom():
+        r = rng.random()
+        if r < 0.5:
+            return Is(person=rng.randrange(n), role=rng.choice(roles))
+        if r < 0.75:
+            return Count(
+                op=rng.choice(["exactly", "at_least", "at_most"]),
+                k=rng.randint(0, n),
+                role=rng.choice(roles),
+                people=tuple(rng.sample(range(n), rng.randint(1, n))),
+            )
+        a, b = rng.sample(range(n), 2)
+        return Same(a=a, b=b, same=rng.random() < 0.5)
+
+    def expr(d):
+        if d == 0:
+            return atom()
+        a, b = expr(d - 1), expr(rng.randint(0, d - 1))
+        return rng.choice(
+            [And(args=(a, b)), Or(args=(a, b)), Implies(a=a, b=b), Iff(a=a, b=b), Not(arg=a)]
+        )
+
+    st = [
+        Statement(speaker=rng.randrange(n), claim=expr(rng.randint(0, 2)))
+        for _ in range(rng.randint(1, n + 1))
+    ]
+    facts = [expr(0)] if rng.random() < 0.3 else []
+    truth = [rng.choice(roles) for _ in range(n)]
+    return TruthTellerSpec(
+        variant="knights_knaves",
+        people=[f"P{i}" for i in range(n)],
+        roles=roles,
+        statements=st,
+        facts=facts,
+        question=Question(kind="all"),
+        truth=truth,
+    )
+
+
+def test_masks_and_z3_agree_with_brute_force():
+    """The bitmask enumerator and the Z3 encoding count the same worlds as plain enumeration."""
+    rng = random.Random(11)
+    for _ in range(300):
+        spec = random_spec(rng)
+        expected = brute_force(spec)
+        w = Worlds(len(spec.people), tuple(spec.roles))
+        sols = w.solutions(spec)
+        assert bin(sols).count("1") == len(expected)
+        assert sorted(w.decode(i) for i in range(w.full.bit_length()) if sols >> i & 1) == sorted(
+            expected
+        )
+        models = session.models(tts.encode(spec), cap=len(expected) + 1)
+        assert len(models) == len(expected)
+        assert sorted(tts.world_of(spec, m) for m in models) == sorted(expected)
+
+
+def test_deducer_is_sound_and_complete_on_unique_puzzles():
+    """On uniquely solvable specs the propagation solver derives exactly the solution."""
+    rng = random.Random(5)
+    checked = 0
+    while checked < 150:
+        spec = random_spec(rng)
+        sols = brute_force(spec)
+        if len(sols) != 1:
+            continue
+        spec = spec.model_copy(update={"truth": sols[0]})
+        dom = Deducer(spec).solve(list(range(len(spec.people))), log=False)
+        assert [next(iter(d)) for d in dom] == sols[0]
+        checked += 1
+
+
+@pytest.mark.parametrize("variant", truth_teller.VARIANTS)
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_every_emitted_puzzle_is_proven(variant, level):
+    """A sample per variant and level re-proves unique, refutes its distractors and its trace ends in the answer."""
+    cfg = CFG.model_copy(
+        update={
+            "families": {
+                "truth_teller": CFG.families["truth_teller"].model_copy(
+                    update={"variants": {variant: 1.0}, "levels": {level: 1.0}}
+                )
+            }
+        }
+    )
+    n = 0
+    for i in range(40):
+        out = make_item(cfg, "truth_teller", i)
+        if out.record is None:
+            continue
+        rec = out.record
+        assert rec.variant == variant and rec.level == level
+        assert check_record(rec.model_dump()) == []
+        spec = TruthTellerSpec.model_validate_json(rec.spec)
+        assert brute_force(spec) == [spec.truth] or spec.question.kind != "all"
+        assert rec.solution.splitlines()[-1] == f"Answer: {rec.answer}"
+        assert rec.choices[ord(rec.answer_label) - 65] == rec.answer
+        assert len(set(rec.choices)) == len(rec.choices)
+        n += 1
+    assert n >= 36  # drops are rare
+
+
+def test_single_person_answers_are_forced_even_when_world_is_not_unique():
+    rng_hits = 0
+    for i in range(200):
+        rec = generate("truth_teller", seed=3)[i]
+        spec = TruthTellerSpec.model_validate_json(rec.spec)
+        if spec.question.kind == "all":
+            continue
+        p = spec.question.person
+        values = {w[p] for w in brute_force(spec)} if len(spec.people) <= 8 else None
+        if values is not None:
+            assert values == {spec.truth[p]}
+            rng_hits += 1
+    assert rng_hits > 20
+
+
+def test_prove_unique_detects_ambiguity_and_contradiction():
+    base = dict(
+        variant="knights_knaves",
+        people=["A", "B"],
+        roles=["knight", "knave"],
+        question=Question(kind="all"),
+        truth=["knight", "knight"],
+    )
+    # "A: B is a knight" alone: A and B same kind, two worlds.
+    amb = TruthTellerSpec(
+        statements=[Statement(speaker=0, claim=Is(person=1, role="knight"))], **base
+    )
+    ans = Answer(type="assignment", value={"A": "knight", "B": "knight"}, space=["knight", "knave"])
+    assert tts.count_solutions(amb, cap=5) == 2
+    assert tts.prove_unique(amb, ans).status == "ambiguous"
+    # "A: I am a knave" is a paradox: no world.
+    par = TruthTellerSpec(
+        statements=[Statement(speaker=0, claim=Is(person=0, role="knave"))], **base
+    )
+    assert tts.count_solutions(par) == 0
+    assert tts.prove_unique(par, ans).status == "unsolvable"
+    # "A: B is a knave. B: A and I are the same kind" -> A knave? check with brute force.
+    uniq = TruthTellerSpec(
+        statements=[
+            Statement(speaker=0, claim=Is(person=1, role="knave")),
+            Statement(speaker=1, claim=Same(a=0, b=1)),
+        ],
+        **base,
+    )
+    (world,) = brute_force(uniq)
+    good = Answer(
+        type="assignment", value=dict(zip("AB", world, strict=True)), space=["knight", "knave"]
+    )
+    assert tts.prove_unique(uniq, good).status == "unique"
+    assert tts.check(uniq, world) and not tts.check(uniq, ["knight", "knight"])
+
+
+def test_solver_budget_is_a_resource_limit():
+    """A tiny rlimit makes the proof 'unknown' (dropped), never a wrong verdict."""
+    rec = generate("truth_teller", seed=1, levels={4: 1.0}, variants={"knights_knaves": 1.0})[0]
+    spec = TruthTellerSpec.model_validate_json(rec.spec)
+    gold = Answer.model_validate_json(rec.answer_json)
+    assert tts.prove_unique(spec, gold, rlimit=1).status == "unknown"
+    assert tts.prove_unique(spec, gold).status == "unique"
+
+
+def test_specs_and_records_round_trip_json():
+    for i in range(30):
+        rec = generate("truth_teller")[i]
+        spec = TruthTellerSpec.model_validate_json(rec.spec)
+        assert spec.model_dump_json() == rec.spec
+        assert type(rec).model_validate_json(rec.model_dump_json()) == rec
+
+
+def test_canonical_hash_ignores_names_and_clue_order():
+    rec = generate("truth_teller")[4]
+    spec = TruthTellerSpec.model_validate_json(rec.spec)
+    renamed = spec.model_copy(
+        update={
+            "people": [f"X{i}" for i in range(len(spec.people))],
+            "statements": list(reversed(spec.statements)),
+        }
+    )
+    assert renamed.canonical_hash() == spec.canonical_hash() == rec.canonical_hash
+    changed = spec.model_copy(update={"statements": spec.statements[:-1]})
+    assert changed.canonical_hash() != spec.canonical_hash()
+
+
+def test_levels_follow_documented_thresholds():
+    for i in range(60):
+        rec = generate("truth_teller")[i]
+        d = json.loads(rec.difficulty)
+        assert truth_teller.level_of(d) == rec.level == d["level"]
+        assert {
+            "n_people",
+            "n_statements",
+            "max_depth",
+            "log2_search_space",
+            "z3_conflicts",
+            "z3_decisions",
+            "z3_propagations",
+            "deduction_depth",
+        } <= set(d)
+
+
+def test_mcq_letters_are_balanced():
+    from collections import Counter
+
+    letters: Counter = Counter()
+    puzzles = generate("truth_teller")
+    for i in range(400):
+        rec = puzzles[i]
+        if len(rec.choices) == 4:
+            letters[rec.answer_label] += 1
+    assert set(letters) == set("ABCD")
+    assert max(letters.values()) - min(letters.values()) <= 0.1 * sum(letters.values())
