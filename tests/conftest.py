@@ -22,3 +22,15 @@ def tiny_dataset(tmp_path_factory, tiny_config) -> Path:
     out = tmp_path_factory.mktemp("tiny") / "logic_suite"
     build(tiny_config, out, workers=1, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, tiny_dataset) -> Path:
+    """A ~1M-parameter Qwen3-style causal LM with a BPE tokenizer trained on `tiny_dataset`.
+
+    Random weights; loads with ``AutoModelForCausalLM.from_pretrained`` and lm-eval ``--model hf``.
+    Treat it as read-only (copy it before training in place).
+    """
+    from trainers.init_model import init_model
+
+    return init_model(tmp_path_factory.mktemp("models") / "tiny", data=tiny_dataset, size="tiny")

@@ -1,0 +1,46 @@
+"""init-model: a tiny local causal LM that transformers loads and that round-trips chat text."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainers.cli import main
+from trainers.init_model import init_model
+
+
+def test_tiny_model_loads_and_chats(tiny_model):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model)
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    assert 0.5e6 < model.num_parameters() < 2e6
+    assert model.config.head_dim == 64
+    msgs = [
+        {"role": "system", "content": "Solve it."},
+        {"role": "user", "content": "Is Ann a knight?"},
+        {"role": "assistant", "content": "<reasoning>x</reasoning><answer>yes</answer>"},
+    ]
+    text = tok.apply_chat_template(msgs, tokenize=False)
+    assert tok.decode(tok(text)["input_ids"]) == text  # byte-level: lossless
+    assert tok.convert_tokens_to_ids("<answer>") != tok.unk_token_id
+    prompt = tok.apply_chat_template(msgs[:2], tokenize=False, add_generation_prompt=True)
+    assert text.startswith(prompt) and prompt.endswith("<|im_start|>assistant\n")
+    assert tok.eos_token == "<|im_end|>" and model.config.eos_token_id == tok.eos_token_id
+
+
+def test_init_model_from_texts_is_seeded(tmp_path):
+    from safetensors.torch import load_file
+
+    texts = ["Ann says: Bo is a knave. <answer>Ann: knight</answer>"] * 50
+    a = init_model(tmp_path / "a", texts=texts, seed=3)
+    b = init_model(tmp_path / "b", texts=texts, seed=3)
+    wa, wb = load_file(a / "model.safetensors"), load_file(b / "model.safetensors")
+    assert all((wa[k] == wb[k]).all() for k in wa)
+
+
+def test_cli_bad_inputs(tmp_path, capsys):
+    assert main(["init-model", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "m")]) == 2
+    assert "no data/*/train-*.parquet" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+    with pytest.raises(ValueError, match="size 'huge' is unknown"):
+        init_model(tmp_path / "m", texts=["x"], size="huge")
