@@ -12,6 +12,9 @@ SPLITS = ("train", "validation", "test")
 STATUSES = ("unique", "unsolvable", "ambiguous")
 DEFAULT_OUT = "dist/logic_suite"
 DATA_ENV = "LOGIC_SUITE_DATA"
+# BIG-bench-style canary: stated in the dataset card and carried by every test-split row, so
+# crawlers and trainers can find and exclude the test split. Never change it.
+CANARY = "35863f85-d9ab-433e-91c7-439b6b93ed4f"
 
 
 class Message(BaseModel):
