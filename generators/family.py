@@ -11,6 +11,12 @@ A family module (``generators/truth_teller.py``, ``generators/seating.py``, ...)
   the step-by-step solution, build the structured answer and the MCQ distractors;
 - ``SOLVER``: the ``verifiers.solver`` module with ``encode(spec)`` and
   ``answer_literal(spec, answer)``, used by the pipeline to prove the final puzzle.
+
+Optional, for the dataset card (``cards/``; the card degrades gracefully without them):
+
+- ``VARIANT_DOCS``: variant -> one line saying what the variant is;
+- ``LEVELS_DOC``: Markdown stating the level thresholds that ``level_of`` applies, built
+  from the same constants so that the card cannot drift from the code.
 """
 
 from __future__ import annotations

@@ -52,6 +52,40 @@ SPLIT_LEVELS = {  # variant -> case splits allowed at levels 1, 2, 3
     "knights_knaves_normals": (2, 5, 10),
 }
 N_RANGE = {"knights_knaves": (2, 16), "liar_chain": (3, 14), "knights_knaves_normals": (3, 8)}
+
+VARIANT_DOCS = {  # for the dataset card (see generators.family)
+    "knights_knaves": "Truth-tellers (knights) and liars (knaves) make statements about each "
+    "other, counts and nested claims; who is what?",
+    "liar_chain": "A web of lies: each person says whether the previous one lies; one fact "
+    "anchors the chain; is the last person truthful?",
+    "knights_knaves_normals": "Knights, knaves and normals (who may say anything), with the "
+    "number of normals given.",
+}
+
+
+def _levels_doc() -> str:
+    rows = [
+        "| variant | people L1 / L2 / L3 / L4 | case splits L1 / L2 / L3 / L4 |",
+        "|---|---|---|",
+    ]
+    for v in VARIANTS:
+        ns, ss = N_LEVELS[v], SPLIT_LEVELS[v]
+        lo, hi = N_RANGE[v]
+        bounds = (lo - 1, *ns, hi)
+        people = " / ".join(
+            f"{a + 1}–{b}" if b > a + 1 else f"{b}"
+            for a, b in zip(bounds, bounds[1:], strict=False)
+        )
+        splits = f"≤{ss[0]} / ≤{ss[1]} / ≤{ss[2]} / >{ss[2]}"
+        rows.append(f"| {v} | {people} | {splits} |")
+    return (
+        "The level is the larger of the level by size (`n_people`) and the level by "
+        "`case_splits`, the number of case splits the propagation solver needs before every "
+        "asked role is forced.\n\n" + "\n".join(rows)
+    )
+
+
+LEVELS_DOC = _levels_doc()
 MAX_DEPTH = {1: 1, 2: 2, 3: 2, 4: 3}
 
 
