@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,26 @@ class FamilyConfig(BaseModel):
         return v
 
 
+class CardConfig(BaseModel):
+    """Dataset-card settings: they change README.md only, never the data (not in the digest)."""
+
+    model_config = ConfigDict(extra="forbid")
+    license: str = Field(
+        "apache-2.0", description="Hub licence id of the published data, e.g. cc-by-4.0, mit"
+    )
+    pretty_name: str = Field("logic-suite", min_length=1, max_length=100)
+
+    @field_validator("license")
+    @classmethod
+    def _license(cls, v: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", v):
+            raise ValueError(
+                f"{v!r} is not a Hub licence id; use a lowercase id such as apache-2.0, "
+                "cc-by-4.0, mit or other"
+            )
+        return v
+
+
 class SuiteConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = "custom"
@@ -61,6 +82,7 @@ class SuiteConfig(BaseModel):
     shard_size: int = Field(250, ge=1, le=1_000_000)
     rows_per_file: int = Field(100_000, ge=1)
     solver: SolverConfig = SolverConfig()
+    card: CardConfig = CardConfig()
     families: dict[str, FamilyConfig]
 
     @field_validator("splits")
@@ -95,8 +117,8 @@ class SuiteConfig(BaseModel):
         return self
 
     def digest(self) -> str:
-        """A short hash of the config, for tags and resumable parts."""
-        return stable_hash(self.model_dump(mode="json"), 12)
+        """A short hash of the config (card settings aside), for tags and resumable parts."""
+        return stable_hash(self.model_dump(mode="json", exclude={"card"}), 12)
 
 
 def family_module(family: str):
