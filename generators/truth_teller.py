@@ -97,6 +97,11 @@ def level_of(m: dict[str, Any]) -> int:
     return max(by_n, by_s)
 
 
+def level_for_n(variant: str, n: int) -> int:
+    """The smallest level a puzzle of ``n`` people can have."""
+    return 1 + sum(n > t for t in N_LEVELS[variant])
+
+
 def _n_for_level(variant: str, level: int, rng: random.Random) -> int:
     lo, hi = N_RANGE[variant]
     bounds = (lo - 1, *N_LEVELS[variant], hi)
@@ -153,7 +158,7 @@ def _consistent_claim(
 
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
     """One attempt at a puzzle of ``variant`` aimed at ``level``; None if it failed."""
-    n = _n_for_level(variant, level, rng)
+    n = int(options["n"]) if options.get("n") else _n_for_level(variant, level, rng)
     qmix = options.get("questions") or {"all": 0.6, "one": 0.4}
     if variant == "liar_chain":
         return _draft_chain(n, rng)

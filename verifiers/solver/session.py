@@ -23,6 +23,8 @@ import z3
 DEFAULT_RLIMIT = 2_000_000
 _STAT = re.compile(r":([a-z0-9-]+)\s+([0-9.]+)")
 _KEEP = ("conflicts", "decisions", "propagations", "rlimit-count")
+# Reported as difficulty: counters of the uniqueness proof in a fresh context.
+REPORTED = ("conflicts", "decisions", "propagations")
 
 
 @dataclass(frozen=True)
@@ -51,22 +53,39 @@ class BudgetExceeded(RuntimeError):
     """Z3 ran out of its resource limit inside a script."""
 
 
-def run(script: str) -> list[str]:
-    """Evaluate a script on the shared command context and return its responses, one per line.
+def run(script: str, fresh: bool = False) -> list[str]:
+    """Evaluate a script and return its responses, one per line.
 
+    ``fresh`` runs it in a new Z3 context, so that its statistics do not depend on earlier
+    work (a ``(reset)`` on a shared context keeps AST ids and caches that change the search).
     Raises :class:`BudgetExceeded` when the resource limit cancels a command.
     """
+    ctx = z3.Z3_mk_context_rc(_config()) if fresh else z3.main_ctx().ref()
     try:
-        out = z3.Z3_eval_smtlib2_string(z3.main_ctx().ref(), script)
+        out = z3.Z3_eval_smtlib2_string(ctx, script)
     except z3.Z3Exception as e:
         if "canceled" in str(e) or "resource" in str(e):
             raise BudgetExceeded(str(e)[:200]) from None
         raise
+    finally:
+        if fresh:
+            z3.Z3_del_context(ctx)
     return out.strip().splitlines() if out else []
 
 
-def _header(enc: Encoding, rlimit: int) -> str:
-    return f"(reset)(set-option :rlimit {rlimit})\n{enc.decls}\n{enc.asserts}\n"
+_CONFIG = None
+
+
+def _config():
+    global _CONFIG
+    if _CONFIG is None:
+        _CONFIG = z3.Z3_mk_config()
+    return _CONFIG
+
+
+def _header(enc: Encoding, rlimit: int, reset: bool = True) -> str:
+    head = "(reset)" if reset else ""
+    return f"{head}(set-option :rlimit {rlimit})\n{enc.decls}\n{enc.asserts}\n"
 
 
 def _blocks(lines: list[str]) -> tuple[list[str], list[dict[str, int]]]:
@@ -90,21 +109,20 @@ def prove(
 ) -> Proof:
     """Prove ``answer`` is the unique solution of ``enc`` and refute each distractor.
 
-    Statistics are those of the uniqueness proof on the freshly reset solver; ``rlimit_count``
-    is the resource use of the two proof checks alone (Z3's counter is per context).
+    The script runs in a fresh Z3 context: its statistics (the difficulty metrics) are a pure
+    function of the puzzle, whatever ran before in the process.
     """
     stat = "(get-info :all-statistics)"
-    script = [_header(enc, rlimit), stat]
+    script = [_header(enc, rlimit, reset=False)]
     script.append(f"(push)(assert {answer})(check-sat)(pop)")
     script.append(f"(push)(assert (not {answer}))(check-sat)(pop)")
     script.append(stat)
     script.extend(f"(push)(assert {d})(check-sat)(pop)" for d in distractors)
     try:
-        verdicts, blocks = _blocks(run("".join(script)))
+        verdicts, blocks = _blocks(run("".join(script), fresh=True))
     except BudgetExceeded:
         return Proof("unknown")
-    before, after = blocks[0], blocks[1]
-    stats = {**after, "rlimit_count": after["rlimit_count"] - before["rlimit_count"]}
+    stats = {k: blocks[0][k] for k in REPORTED}
     first, second, rest = verdicts[0], verdicts[1], verdicts[2:]
     if "unknown" in (first, second) or "unknown" in rest:
         return Proof("unknown", stats)
