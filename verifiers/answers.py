@@ -23,6 +23,19 @@ AnswerType = Literal["label", "assignment", "sequence"]
 _WS = re.compile(r"\s+")
 _EDGE = " \t\r\n.,;:!?\"'`*()[]{}"
 _ARTICLES = ("a ", "an ", "the ")
+# Typographic variants folded to ASCII, one character for one (indices stay valid).
+_FOLD = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2011": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 class Answer(BaseModel):
@@ -54,7 +67,7 @@ class Answer(BaseModel):
 
 def norm(text: str) -> str:
     """Lower-case, trim punctuation at the edges, collapse spaces and drop a leading article."""
-    t = _WS.sub(" ", text.casefold()).strip(_EDGE)
+    t = _WS.sub(" ", text.casefold().translate(_FOLD)).strip(_EDGE)
     for art in _ARTICLES:
         if t.startswith(art):
             t = t[len(art) :]
@@ -121,7 +134,7 @@ def parse(text: str, answer: Answer) -> Answer | None:
       entity's name; entities left without a value are missing;
     - sequence: entities in the order of their first mention; every entity must appear.
     """
-    low = _WS.sub(" ", text.casefold())
+    low = _WS.sub(" ", text.casefold().translate(_FOLD))
     if answer.type == "label":
         whole = canonical_value(low, answer)
         if whole is not None:

@@ -1,16 +1,29 @@
 """Answer extraction from untrusted model output: linear time, no backtracking regexes, no eval.
 
-Order of preference (the first that yields an answer wins):
+Every function here takes any string (tested up to 1 MB of adversarial text) and returns in
+time linear in its length. Tags are matched case-insensitively with ``str.find`` on an
+ASCII-lower-cased copy of the text (same length, so indices stay valid).
 
-1. ``<think>…</think>`` blocks (Qwen3-style) are removed first; an unclosed ``<think>``
-   hides everything after it.
-2. ``<answer>…</answer>`` tags. If several tags hold *different* answers the completion
-   has no answer: hedging is never rewarded. Identical repeats count once.
-3. The last ``\\boxed{…}`` (balanced braces).
-4. The last "answer is …" / "Answer: …" phrase, up to the end of its line.
+Where the final answer is looked for (the first source that yields one wins):
 
-MCQ letters are read from the extracted text in their usual forms: ``B``, ``(B)``, ``B)``,
-``B.``, ``Option B``, ``B: text``.
+1. ``<think>…</think>`` blocks (Qwen3-style) are removed first. An unclosed ``<think>`` hides
+   everything after it; a lone ``</think>`` (the opening tag was in the prompt) hides
+   everything before it.
+2. ``<answer>…</answer>`` tags. Tags outside ``<reasoning>…</reasoning>`` blocks count; tags
+   inside reasoning count only when there are none outside. Nested tags give the innermost
+   content. With no closed pair, the text after a last unclosed ``<answer>`` is used (a
+   completion cut off by the token budget); the ``format`` metric still fails it.
+3. ``\\boxed{…}`` (balanced braces; ``\\text{…}`` wrappers removed).
+4. The last "answer is …" / "answer: …" phrase, up to the end of its line.
+
+**Several candidate answers.** Within sources 2 and 3 every candidate must agree after
+normalisation (case, spaces, edge punctuation); if two differ, the completion has *no answer*:
+hedging is never rewarded. Identical repeats count once. Source 4 is free text, where models
+restate and correct themselves, so the *last* phrase wins.
+
+MCQ letters are read from the extracted text (:func:`letter`) in their usual forms: ``B``,
+``(B)``, ``B)``, ``B.``, ``B:``, ``Option B``, ``B. <option text>``, or the option's own text.
+"A or B" and other hedges read as no answer.
 """
 
 from __future__ import annotations
@@ -21,14 +34,28 @@ MAX_ANSWER_CHARS = 2000
 _TAG_OPEN, _TAG_CLOSE = "<answer>", "</answer>"
 _THINK_OPEN, _THINK_CLOSE = "<think>", "</think>"
 _REASON_OPEN, _REASON_CLOSE = "<reasoning>", "</reasoning>"
-# Bounded, anchored patterns only: no nested quantifiers.
-_LETTER = re.compile(r"^\(?(?:option\s{0,3})?\(?([A-Za-z])\)?(?:[.):]|\s|$)", re.IGNORECASE)
+_BOXED = "\\boxed{"
+_WRAPPERS = ("\\text{", "\\textbf{", "\\mathrm{", "\\mathbf{", "\\texttt{")
+_EDGE = " \t\r\n.,;:!?\"'`*_()[]{}$"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_BRACE = re.compile(r"[{}]")  # single-character class: no backtracking
+_WS = re.compile(r"\s+")
+
+
+def _low(text: str) -> str:
+    """ASCII lower case: same length as ``text``, unlike ``str.lower`` on some Unicode."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _key(answer: str) -> str:
+    """Normalised form for comparing candidates."""
+    return _WS.sub(" ", answer.casefold()).strip(_EDGE)
 
 
 def strip_think(text: str) -> str:
     """Remove <think>…</think> blocks; an unclosed <think> hides the rest."""
     out, pos = [], 0
-    low = text.lower()
+    low = _low(text)
     while True:
         i = low.find(_THINK_OPEN, pos)
         if i < 0:
@@ -41,13 +68,26 @@ def strip_think(text: str) -> str:
         pos = j + len(_THINK_CLOSE)
     result = "".join(out)
     # A bare </think> (the opening tag was in the prompt) ends the thinking part.
-    k = result.lower().rfind(_THINK_CLOSE)
+    k = _low(result).rfind(_THINK_CLOSE)
     return result[k + len(_THINK_CLOSE) :] if k >= 0 else result
 
 
-def answer_tags(text: str) -> list[str]:
-    """Contents of every closed <answer>…</answer> pair, in order."""
-    low = text.lower()
+def _reasoning_spans(low: str) -> list[tuple[int, int]]:
+    """(start, end) of every closed <reasoning>…</reasoning> block."""
+    spans, pos = [], 0
+    while True:
+        i = low.find(_REASON_OPEN, pos)
+        if i < 0:
+            return spans
+        j = low.find(_REASON_CLOSE, i + len(_REASON_OPEN))
+        if j < 0:
+            return spans
+        spans.append((i, j + len(_REASON_CLOSE)))
+        pos = j + len(_REASON_CLOSE)
+
+
+def _tag_spans(low: str) -> list[tuple[int, int]]:
+    """(content start, content end) of every closed <answer> pair; nested gives the innermost."""
     found, pos = [], 0
     while True:
         i = low.find(_TAG_OPEN, pos)
@@ -56,31 +96,92 @@ def answer_tags(text: str) -> list[str]:
         j = low.find(_TAG_CLOSE, i + len(_TAG_OPEN))
         if j < 0:
             return found
-        found.append(text[i + len(_TAG_OPEN) : j].strip())
+        inner = low.rfind(_TAG_OPEN, i, j)  # innermost opening tag before this close
+        found.append((inner + len(_TAG_OPEN), j))
         pos = j + len(_TAG_CLOSE)
 
 
-def last_boxed(text: str) -> str | None:
-    """Content of the last \\boxed{…}, with balanced braces."""
-    i = text.rfind("\\boxed{")
-    if i < 0:
+def answer_tags(text: str) -> list[str]:
+    """Contents of the closed <answer>…</answer> pairs that count (see the module docstring)."""
+    low = _low(text)
+    spans = _tag_spans(low)
+    if not spans:
+        return []
+    reasoning = _reasoning_spans(low)
+    if reasoning:
+        outside, r = [], 0
+        for s, e in spans:
+            while r < len(reasoning) and reasoning[r][1] <= s:
+                r += 1
+            inside = r < len(reasoning) and reasoning[r][0] <= s and e <= reasoning[r][1]
+            if not inside:
+                outside.append((s, e))
+        spans = outside or spans
+    return [text[s : min(e, s + MAX_ANSWER_CHARS)].strip() for s, e in spans]
+
+
+def _unclosed_tag(text: str) -> str | None:
+    """Text after a last <answer> that is never closed (a cut-off completion)."""
+    low = _low(text)
+    i = low.rfind(_TAG_OPEN)
+    if i < 0 or low.find(_TAG_CLOSE, i) >= 0:
         return None
-    start = i + len("\\boxed{")
-    depth = 1
-    for j in range(start, min(len(text), start + MAX_ANSWER_CHARS)):
-        c = text[j]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start:j].strip()
-    return None
+    frag = text[i + len(_TAG_OPEN) : i + len(_TAG_OPEN) + MAX_ANSWER_CHARS].strip()
+    return frag or None
+
+
+def _unwrap(content: str) -> str:
+    """Drop LaTeX text wrappers: ``\\text{B}`` -> ``B`` (a few levels at most)."""
+    for _ in range(4):
+        c = content.strip()
+        for w in _WRAPPERS:
+            if c.startswith(w) and c.endswith("}"):
+                content = c[len(w) : -1]
+                break
+        else:
+            return c
+    return content.strip()
+
+
+def boxed_all(text: str) -> list[str]:
+    """Contents of every ``\\boxed{…}`` with balanced braces, in order (one linear pass)."""
+    starts = []
+    pos = 0
+    while True:
+        i = text.find(_BOXED, pos)
+        if i < 0:
+            break
+        starts.append(i + len(_BOXED))
+        pos = i + len(_BOXED)
+    if not starts:
+        return []
+    # Match braces once over the whole text with a stack of open positions.
+    close_of: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACE.finditer(text, starts[0] - 1):
+        if m.group() == "{":
+            stack.append(m.end())
+        elif stack:
+            close_of[stack.pop()] = m.start()
+    out = []
+    for s in starts:
+        e = close_of.get(s)
+        if e is not None and e - s <= MAX_ANSWER_CHARS:
+            content = _unwrap(text[s:e])
+            if content:
+                out.append(content)
+    return out
+
+
+def last_boxed(text: str) -> str | None:
+    """Content of the last complete \\boxed{…}."""
+    found = boxed_all(text)
+    return found[-1] if found else None
 
 
 def last_phrase(text: str) -> str | None:
     """Text after the last 'answer is' or 'answer:' up to the end of that line."""
-    low = text.lower()
+    low = _low(text)
     best = -1
     for key in ("answer is", "answer:"):
         k = low.rfind(key)
@@ -88,43 +189,100 @@ def last_phrase(text: str) -> str | None:
             best = k + len(key)
     if best < 0:
         return None
-    end = text.find("\n", best)
-    frag = text[best : end if end >= 0 else len(text)][:MAX_ANSWER_CHARS]
-    frag = frag.strip().strip(":").strip()
-    return frag or None
+    end = text.find("\n", best, best + MAX_ANSWER_CHARS)
+    frag = text[best : end if end >= 0 else best + MAX_ANSWER_CHARS]
+    frag = frag.strip(" \t\r:*_")
+    return frag.strip() or None
+
+
+def _agree(candidates: list[str]) -> str | None:
+    """The single answer all candidates name (after normalisation), else None."""
+    keys = {_key(c) for c in candidates}
+    keys.discard("")
+    if len(keys) != 1:
+        return None
+    return next(c for c in candidates if _key(c))
 
 
 def extract(completion: str) -> str | None:
-    """The final answer text of a completion, or None (see the module docstring for the rule)."""
-    if not completion:
+    """The final answer text of a completion, or None (the rule is in the module docstring)."""
+    if not completion or not isinstance(completion, str):
         return None
     text = strip_think(completion)
     tags = answer_tags(text)
     if tags:
-        distinct = set(t for t in tags)
-        if len(distinct) != 1:
-            return None
-        ans = tags[0]
-        return ans[:MAX_ANSWER_CHARS] if ans else None
-    boxed = last_boxed(text)
+        return _agree(tags)
+    cut = _unclosed_tag(text)
+    if cut:
+        return cut
+    boxed = boxed_all(text)
     if boxed:
-        return boxed
+        return _agree(boxed)
     return last_phrase(text)
 
 
-def letter(answer: str | None, k: int) -> str | None:
-    """The MCQ letter named by ``answer`` (among the first ``k`` letters), or None."""
+# --- MCQ letters -------------------------------------------------------------------------
+
+_LEAD = " \t\r\n*_`\"'#>-:"
+
+
+def _letter_at(a: str, k: int) -> tuple[str, int] | None:
+    """A letter form at the start of ``a``: ``B``, ``(B)``, ``B)``, ``B.``, ``B:``, ``Option B``.
+
+    Returns (letter, index just past the form), or None.
+    """
+    low = _low(a[:16])
+    i = 0
+    for prefix in ("option", "choice"):
+        if low.startswith(prefix):
+            i = len(prefix)
+            while i < len(a) and a[i] in " \t:":
+                i += 1
+            break
+    paren = i < len(a) and a[i] in "(["
+    if paren:
+        i += 1
+    if i >= len(a) or not ("A" <= a[i].upper() <= "Z") or not a[i].isascii():
+        return None
+    c = a[i].upper()
+    i += 1
+    if i < len(a) and a[i] in ")]":
+        i += 1
+    elif paren:
+        return None
+    if i < len(a) and not (a[i] in ".:;,)" or a[i].isspace()):
+        return None  # a word such as "Alice", not a letter
+    if ord(c) - 65 >= k:
+        return None
+    if i < len(a) and a[i] in ".:;":
+        i += 1
+    return c, i
+
+
+def letter(answer: str | None, k: int, choices: list[str] | None = None) -> str | None:
+    """The MCQ letter named by ``answer`` (among the first ``k`` letters), or None.
+
+    Accepted: a letter form at the start (see :func:`_letter_at`), optionally followed by the
+    option text; or the text of exactly one option. "A or B", "A, B" and "A/B" are hedges: None.
+    """
     if not answer:
         return None
-    a = answer.strip()[:64]
-    for prefix in ("option", "choice"):
-        if a.lower().startswith(prefix):
-            a = a[len(prefix) :].strip()
-    m = _LETTER.match(a)
-    if not m:
+    a = answer.strip(_LEAD)[:MAX_ANSWER_CHARS]
+    if choices:
+        want = _key(a)
+        hits = [i for i, c in enumerate(choices[:k]) if _key(c) == want]
+        if len(hits) == 1:
+            return chr(65 + hits[0])
+    got = _letter_at(a, k)
+    if got is None:
         return None
-    c = m.group(1).upper()
-    return c if ord(c) - 65 < k else None
+    c, i = got
+    rest = _low(a[i : i + 16]).lstrip(" \t*_")
+    for joiner in ("or ", "and ", ",", "/", "&"):
+        if rest.startswith(joiner):
+            if _letter_at(rest[len(joiner) :].lstrip(" \t*_"), k) is not None:
+                return None
+    return c
 
 
 def format_score(completion: str) -> float:
@@ -136,29 +294,37 @@ def format_score(completion: str) -> float:
     if not completion:
         return 0.0
     text = strip_think(completion)
-    low = text.lower()
+    low = _low(text)
     score = 0.0
     r0, r1 = low.find(_REASON_OPEN), low.find(_REASON_CLOSE)
     has_reason = 0 <= r0 < r1
-    tags = answer_tags(text)
+    spans = _tag_spans(low)
     a0 = low.find(_TAG_OPEN)
     if has_reason:
         score += 0.25
-    if tags:
+    if spans:
         score += 0.25
-    if has_reason and tags and r1 < a0:
+    if has_reason and spans and r1 < a0:
         score += 0.25
-    if len(tags) == 1 and tags[0] and not text[low.rfind(_TAG_CLOSE) + len(_TAG_CLOSE) :].strip():
+    if (
+        len(spans) == 1
+        and text[spans[0][0] : spans[0][1]].strip()
+        and not text[low.rfind(_TAG_CLOSE) + len(_TAG_CLOSE) :].strip()
+    ):
         score += 0.25
     return score
 
 
 def follows_format(completion: str, style: str = "tags") -> bool:
-    """Whether the answer was found in the required format (the `format` metric)."""
+    """Whether the answer was found in the required format (the `format` metric).
+
+    ``tags``: closed ``<answer>`` tags that agree; ``boxed``: a complete ``\\boxed{}``;
+    ``plain``: an "Answer: …" line.
+    """
     text = strip_think(completion or "")
     if style == "tags":
         tags = answer_tags(text)
-        return len(set(tags)) == 1 and bool(tags[0])
+        return bool(tags) and _agree(tags) is not None
     if style == "boxed":
-        return last_boxed(text) is not None
+        return _agree(boxed_all(text)) is not None
     return last_phrase(text) is not None

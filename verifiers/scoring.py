@@ -18,7 +18,8 @@ def parse_completion(record: Any, completion: str, mcq: bool = False) -> Answer 
     """The structured answer in ``completion`` (a letter when ``mcq``), or None."""
     text = extract(completion)
     if mcq:
-        return letter(text, len(_get(record, "choices")))
+        choices = list(_get(record, "choices"))
+        return letter(text, len(choices), choices)
     if text is None:
         return None
     gold = Answer.model_validate(json.loads(_get(record, "answer_json")))
