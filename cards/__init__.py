@@ -1,8 +1,13 @@
-"""Dataset cards: Jinja2 templates rendered through the shared sandboxed environment."""
+"""Dataset cards: README.md for a built folder, rendered through the shared sandboxed Jinja2
+environment from the folder's own files (``build_info.json`` and the shards).
+
+>>> from cards import write_card
+>>> write_card(Path("dist/logic_suite"), repo_id="org/logic-suite", tag="v0.1.0-1a02f16fda6b")
+"""
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,20 +15,45 @@ import yaml
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 
-from verifiers.record import FAMILIES, SPLITS
+from verifiers.record import CANARY, DEFAULT_OUT, FAMILIES, SPLITS
+
+from .facts import CardError, Facts, collect
+from .histogram import HISTOGRAM, write_histogram
 
 ROOT = Path(__file__).resolve().parent
+CARD = "README.md"
+SIZE_CATEGORIES = (
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+    (1_000_000_000, "100M<n<1B"),
+)
+TASK_CATEGORIES = ["question-answering", "text-generation", "multiple-choice"]
+TAGS = ["logic", "reasoning", "puzzles", "synthetic", "z3", "knights-and-knaves", "verifiable"]
+
+__all__ = ["CARD", "CardError", "HISTOGRAM", "card_text", "configs_block", "front_matter"]
+__all__ += ["size_category", "write_card"]
 
 
 def _env() -> SandboxedEnvironment:
     from templates import environment
 
-    env = environment().overlay(loader=FileSystemLoader(str(ROOT)))
-    return env
+    return environment().overlay(loader=FileSystemLoader(str(ROOT)))
+
+
+def size_category(n_rows: int) -> str:
+    """The Hub's ``size_categories`` bucket for ``n_rows``."""
+    for bound, name in SIZE_CATEGORIES:
+        if n_rows < bound:
+            return name
+    return "1B<n<10B"
 
 
 def configs_block(families: list[str]) -> list[dict[str, Any]]:
-    """The card's ``configs:`` entries: one per family present, plus ``all`` (the default)."""
+    """The card's ``configs:`` entries: ``all`` (the default), then one per family present."""
     out = [
         {
             "config_name": "all",
@@ -31,7 +61,7 @@ def configs_block(families: list[str]) -> list[dict[str, Any]]:
             "data_files": [{"split": s, "path": f"data/*/{s}-*.parquet"} for s in SPLITS],
         }
     ]
-    for fam in [f for f in FAMILIES if f in families]:
+    for fam in [f for f in FAMILIES if f in families] + [f for f in families if f not in FAMILIES]:
         out.append(
             {
                 "config_name": fam,
@@ -41,48 +71,187 @@ def configs_block(families: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def front_matter(cfg, families: list[str], n_rows: int) -> dict[str, Any]:
-    size = (
-        "n<1K"
-        if n_rows < 1000
-        else "1K<n<10K"
-        if n_rows < 10_000
-        else "10K<n<100K"
-        if n_rows < 100_000
-        else "100K<n<1M"
-        if n_rows < 1_000_000
-        else "1M<n<10M"
-    )
+def front_matter(license: str, pretty_name: str, families: list[str], n_rows: int) -> dict:
+    """The YAML metadata of the card, in Hub (DatasetCardData) field names."""
     return {
-        "license": "apache-2.0",
+        "license": license,
         "language": ["en"],
-        "pretty_name": "logic-suite",
-        "task_categories": ["question-answering", "text-generation"],
-        "tags": ["logic", "reasoning", "z3", "synthetic", "puzzles"],
-        "size_categories": [size],
+        "pretty_name": pretty_name,
+        "task_categories": list(TASK_CATEGORIES),
+        "tags": list(TAGS),
+        "size_categories": [size_category(n_rows)],
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["machine-generated"],
+        "multilinguality": ["monolingual"],
+        "source_datasets": ["original"],
         "configs": configs_block(families),
     }
 
 
-def write_card(cfg, out: Path, summary) -> None:
-    """Render README.md for a built folder from its config and build summary."""
-    from generators.shards import write_text_atomic
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:.2f}"
 
-    families = sorted({f for f, _ in summary.splits})
-    n_rows = sum(summary.splits.values())
-    fm = yaml.safe_dump(front_matter(cfg, families, n_rows), sort_keys=False, allow_unicode=True)
-    body = (
-        _env()
-        .get_template("dataset_card.md.j2")
-        .render(
-            families=families,
-            splits={f"{f}/{s}": n for (f, s), n in summary.splits.items()},
-            rows=sorted(summary.rows.items()),
-            dropped=dict(summary.dropped),
-            config=json.dumps(cfg.model_dump(mode="json"), indent=2),
-            config_name=cfg.name,
-            seed=cfg.seed,
-            SPLITS=SPLITS,
+
+def _citation(pretty_name: str, version: str, digest: str, repo_id: str | None) -> str:
+    lines = [
+        "@misc{logic_suite,",
+        f"  title        = {{{pretty_name}: Z3-proven logic puzzles for reasoning models}},",
+        f"  note         = {{Generated by logic-suite {version}, config digest {digest}}},",
+    ]
+    if repo_id:
+        lines.append(f"  howpublished = {{\\url{{https://huggingface.co/datasets/{repo_id}}}}},")
+    lines[-1] = lines[-1].rstrip(",")
+    return "\n".join([*lines, "}"])
+
+
+def _context(
+    facts: Facts, histogram: str | None, repo_id: str | None, tag: str | None
+) -> dict[str, Any]:
+    from generators.config import parse_config
+
+    info = facts.info
+    cfg = parse_config(info["config"], "build_info.json")
+    docs = []
+    for d in facts.docs:
+        rows_by_var: dict[str, int] = {}
+        for (f, v, _), n in facts.rows.items():
+            if f == d.name:
+                rows_by_var[v] = rows_by_var.get(v, 0) + n
+        known = [v for v, _ in d.variants]
+        extra = sorted(v for v in rows_by_var if v not in known)
+        variants = []
+        for v, doc in [*d.variants, *((v, "") for v in extra)]:
+            if v not in rows_by_var:
+                continue
+            ex = facts.examples.get((d.name, v))
+            example = None
+            if ex:
+                split, row = ex
+                example = {
+                    "split": split,
+                    "level": row["level"],
+                    "question": row["question"],
+                    "options": [(chr(65 + i), c) for i, c in enumerate(row["choices"])],
+                    "answer_label": row["answer_label"],
+                    "answer": row["answer"],
+                }
+            variants.append({"name": v, "doc": doc, "rows": rows_by_var[v], "example": example})
+        medians = [
+            (m, [_fmt(x) for x in vals]) for m, vals in facts.medians.get(d.name, {}).items()
+        ]
+        docs.append(
+            {
+                "name": d.name,
+                "summary": d.summary,
+                "variants": variants,
+                "levels_doc": d.levels_doc,
+                "medians": medians,
+            }
         )
+    letters = facts.letter_set
+    stats = [
+        {
+            "family": f,
+            "variant": v,
+            "level": lv,
+            "rows": n,
+            "letters": [facts.letters[(f, v, lv)].get(x, 0) for x in letters],
+        }
+        for (f, v, lv), n in sorted(facts.rows.items())
+    ]
+    split_rows = [
+        {
+            "config": "all",
+            **{s: sum(facts.splits.get((f, s), 0) for f in facts.families) for s in SPLITS},
+        }
+    ] + [{"config": f, **{s: facts.splits.get((f, s), 0) for s in SPLITS}} for f in facts.families]
+    dropped = info.get("dropped", {})
+    hist_text = "; ".join(
+        f"`{f}`: " + (f"log10(1 + `{m}`)" if m.startswith("z3_") else f"`{m}`")
+        for f, (m, _) in facts.hist.items()
     )
-    write_text_atomic(f"---\n{fm}---\n\n{body.strip()}\n", out / "README.md")
+    fams = facts.families
+    families_text = (
+        f"{len(fams)} {'family' if len(fams) == 1 else 'families'} ("
+        + ", ".join(f"`{f}`" for f in fams)
+        + ")"
+    )
+    repo = repo_id or DEFAULT_OUT
+    return {
+        "pretty_name": cfg.card.pretty_name,
+        "license": cfg.card.license,
+        "n_rows": facts.n_rows,
+        "families": facts.families,
+        "families_text": families_text,
+        "configs_text": ", ".join(f"`{f}`" for f in fams),
+        "hist_text": hist_text,
+        "fractions_text": ", ".join(f"{s} {cfg.splits[s]}" for s in SPLITS),
+        "version": info["generator_version"],
+        "digest": info["config_digest"],
+        "canary": CANARY,
+        "histogram": histogram,
+        "docs": docs,
+        "rlimit": cfg.solver.rlimit,
+        "items": info.get("items", facts.n_rows),
+        "dropped_total": sum(dropped.values()),
+        "dropped_text": ", ".join(f"{k}: {n}" for k, n in sorted(dropped.items())) or "none",
+        "duplicates": info.get("duplicates", 0),
+        "letters": letters,
+        "stats": stats,
+        "split_rows": split_rows,
+        "split_fractions": cfg.splits,
+        "held_out_names": cfg.held_out_names,
+        "repo": repo,
+        "tag": tag,
+        "revision_arg": f', revision="{tag}"' if tag else "",
+        "config_name": cfg.name,
+        "seed": cfg.seed,
+        "config_yaml": yaml.safe_dump(info["config"], sort_keys=False).strip(),
+        "citation": _citation(
+            cfg.card.pretty_name, info["generator_version"], info["config_digest"], repo_id
+        ),
+    }
+
+
+def card_text(
+    root: Path, repo_id: str | None = None, tag: str | None = None, facts: Facts | None = None
+) -> str:
+    """The README.md text for the built folder ``root`` (front matter + body)."""
+    root = Path(root)
+    facts = facts or collect(root)
+    from generators.config import parse_config
+
+    card_cfg = parse_config(facts.info["config"], f"{root}/build_info.json").card
+    fm = front_matter(card_cfg.license, card_cfg.pretty_name, facts.families, facts.n_rows)
+    hist = HISTOGRAM if (root / HISTOGRAM).is_file() else None
+    body = _env().get_template("dataset_card.md.j2").render(**_context(facts, hist, repo_id, tag))
+    head = yaml.safe_dump(fm, sort_keys=False, allow_unicode=True)
+    return f"---\n{head}---\n\n{body.strip()}\n"
+
+
+def write_card(root: Path, repo_id: str | None = None, tag: str | None = None) -> Path:
+    """Write the histogram PNG and README.md into the built folder ``root``; return the card."""
+    root = Path(root)
+    facts = collect(root)
+    if write_histogram(facts, root) is None and (root / HISTOGRAM).exists():
+        (root / HISTOGRAM).unlink()  # a stale one from an earlier build
+    text = card_text(root, repo_id, tag, facts)
+    path = root / CARD
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def read_front_matter(text: str) -> dict[str, Any]:
+    """The YAML metadata block of a card's text ({} if it has none)."""
+    if not text.startswith("---\n"):
+        return {}
+    end = text.find("\n---\n", 4)
+    return yaml.safe_load(text[4:end]) or {} if end > 0 else {}

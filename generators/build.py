@@ -228,9 +228,6 @@ def assemble(
     for old in (out / "data").glob("*/*"):
         if old not in written:
             old.unlink()  # files of an earlier build that this one lacks
-    from cards import write_card
-
-    write_card(cfg, out, summary)
     info = {
         "generator_version": GENERATOR_VERSION,
         "config": cfg.model_dump(mode="json"),
@@ -242,6 +239,9 @@ def assemble(
         "duplicates": summary.duplicates,
     }
     write_text_atomic(json.dumps(info, indent=2, sort_keys=True) + "\n", out / "build_info.json")
+    from cards import write_card
+
+    write_card(out)  # reads build_info.json and the shards; also draws the histogram
 
 
 def format_summary(s: BuildSummary) -> str:

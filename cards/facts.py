@@ -1,0 +1,141 @@
+"""What the dataset card reports about a built folder, read from its files alone.
+
+Everything comes from ``build_info.json`` and the parquet shards, so a card can be
+re-rendered at push time (with the repo id and release tag) without the build's memory.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from verifiers.record import FAMILIES
+
+LEVELS = (1, 2, 3, 4)
+# The histogram's x axis: the first of these that a family's rows carry (solver work of the
+# final proof, then the generator's own measures); the level itself as the last resort.
+HIST_METRICS = ("z3_rlimit_count", "z3_propagations", "z3_conflicts", "case_splits", "level")
+EXAMPLE_SPLITS = ("train", "validation")  # examples never come from the test split
+_STAT_COLUMNS = ["family", "variant", "level", "answer_label", "difficulty"]
+
+
+class CardError(ValueError):
+    """A folder the card cannot be written for; the message names the file and the fix."""
+
+
+@dataclass
+class FamilyDoc:
+    """A family as the card describes it, from its generator module (see generators.family)."""
+
+    name: str
+    summary: str
+    variants: list[tuple[str, str]]  # (variant, one-line doc or "")
+    levels_doc: str | None
+
+
+@dataclass
+class Facts:
+    info: dict[str, Any]
+    families: list[str]
+    splits: Counter = field(default_factory=Counter)  # (family, split) -> rows
+    rows: Counter = field(default_factory=Counter)  # (family, variant, level) -> rows
+    letters: dict[tuple[str, str, int], Counter] = field(default_factory=dict)
+    medians: dict[str, dict[str, list[float | None]]] = field(default_factory=dict)
+    hist: dict[str, tuple[str, dict[int, list[float]]]] = field(default_factory=dict)
+    examples: dict[tuple[str, str], tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    docs: list[FamilyDoc] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return sum(self.splits.values())
+
+    @property
+    def letter_set(self) -> list[str]:
+        return sorted({x for c in self.letters.values() for x in c})
+
+
+def split_of_file(path: Path) -> str:
+    """``data/<family>/<split>-00000-of-00001.parquet`` -> ``<split>``."""
+    return path.name.split("-", 1)[0]
+
+
+def _data_files(root: Path) -> list[Path]:
+    return sorted((root / "data").glob("*/*.parquet"))
+
+
+def family_doc(family: str) -> FamilyDoc:
+    """The card's description of ``family``; a module lacking the optional docs still works."""
+    from generators.config import family_module
+
+    try:
+        mod = family_module(family)
+    except ImportError:
+        return FamilyDoc(family, "", [], None)
+    summary = " ".join((mod.__doc__ or "").strip().split("\n\n")[0].split())
+    vdocs = getattr(mod, "VARIANT_DOCS", {}) or {}
+    variants = [(v, vdocs.get(v, "")) for v in getattr(mod, "VARIANTS", ())]
+    levels = getattr(mod, "LEVELS_DOC", None)
+    return FamilyDoc(family, summary, variants, levels if isinstance(levels, str) else None)
+
+
+def collect(root: Path) -> Facts:
+    """Read ``root`` (a built folder) into the numbers and examples the card shows."""
+    info_path = root / "build_info.json"
+    if not info_path.is_file():
+        raise CardError(
+            f"{info_path}: missing; this is not a finished build, run `python -m generators build` first"
+        )
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    files = _data_files(root)
+    if not files:
+        raise CardError(f"{root}/data: no parquet shards; run `python -m generators build` first")
+    fams = sorted({f.parent.name for f in files}, key=lambda f: (f not in FAMILIES, f))
+    facts = Facts(info=info, families=fams)
+    metrics: dict[tuple[str, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    hist: dict[str, dict[str, dict[int, list[float]]]] = defaultdict(lambda: defaultdict(dict))
+    for f in files:
+        split = split_of_file(f)
+        for row in pq.read_table(f, columns=_STAT_COLUMNS).to_pylist():
+            fam, var, lv = row["family"], row["variant"], row["level"]
+            facts.splits[(fam, split)] += 1
+            facts.rows[(fam, var, lv)] += 1
+            facts.letters.setdefault((fam, var, lv), Counter())[row["answer_label"]] += 1
+            d = json.loads(row["difficulty"])
+            for k, v in d.items():
+                if k != "level" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    metrics[(fam, lv)][k].append(float(v))
+            for m in HIST_METRICS:
+                v = lv if m == "level" else d.get(m)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    hist[fam][m].setdefault(lv, []).append(float(v))
+    for fam in fams:
+        n_fam = sum(n for (f, _), n in facts.splits.items() if f == fam)
+        for m in HIST_METRICS:  # the first metric that every row of the family has
+            if sum(len(v) for v in hist[fam].get(m, {}).values()) == n_fam:
+                facts.hist[fam] = (m, hist[fam][m])
+                break
+        names = sorted({k for (f, _), ms in metrics.items() if f == fam for k in ms})
+        facts.medians[fam] = {
+            m: [
+                statistics.median(metrics[(fam, lv)][m]) if metrics[(fam, lv)].get(m) else None
+                for lv in LEVELS
+            ]
+            for m in names
+        }
+    wanted = {(f, v) for f, v, _ in facts.rows}
+    for split in EXAMPLE_SPLITS:
+        for f in (x for x in files if split_of_file(x) == split):
+            # Stream batches and stop early: the first row of each variant is enough.
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=512):
+                for row in batch.to_pylist():
+                    facts.examples.setdefault((row["family"], row["variant"]), (split, row))
+                if all(k in facts.examples for k in wanted if k[0] == f.parent.name):
+                    break
+    facts.docs = [family_doc(f) for f in fams]
+    return facts
