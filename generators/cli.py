@@ -10,6 +10,7 @@ from pathlib import Path
 from verifiers.record import DEFAULT_OUT
 
 from .config import ConfigError, load_config
+from .push import PushError
 
 
 class UsageError(Exception):
@@ -37,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         help="jsonl also writes JSONL beside the parquet",
     )
     b.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    b.add_argument(
+        "--push-to-hub",
+        metavar="ORG/NAME",
+        default=None,
+        help="after the build, push the folder to this Hub dataset repo (see `push`)",
+    )
     s = sub.add_parser("sample", help="print N puzzles")
     s.add_argument("-n", type=int, default=3)
     s.add_argument("--family", default="truth_teller")
@@ -47,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="re-prove every record of a built folder with Z3")
     v.add_argument("path")
     v.add_argument("--workers", type=int, default=None)
+    pu = sub.add_parser("push", help="publish a built folder to the Hugging Face Hub, tagged")
+    pu.add_argument("path", help="built dataset folder")
+    pu.add_argument("--repo-id", required=True, metavar="ORG/NAME", help="Hub dataset repo")
+    pu.add_argument("--private", action="store_true", help="create the repo as private")
+    pu.add_argument("--revision", default=None, metavar="BRANCH", help="branch (default main)")
+    pu.add_argument("--tag", default=None, help="release tag (default v<version>-<config digest>)")
     st = sub.add_parser("stats", help="counts and difficulty distribution of a built folder")
     st.add_argument("path")
     st.add_argument("--json", default=None, help="also write the stats as JSON")
@@ -70,8 +83,25 @@ def cmd_build(a: argparse.Namespace) -> int:
         cfg = cfg.model_copy(update={"seed": a.seed})
     if a.workers is not None and a.workers < 1:
         raise UsageError("--workers must be at least 1")
+    if a.push_to_hub:  # fail before a long build, not after it
+        from .push import check_repo_id, resolve_token
+
+        check_repo_id(a.push_to_hub)
+        resolve_token()
     s = build(cfg, Path(a.out), a.workers, a.format == "jsonl", progress=not a.no_progress)
     print(format_summary(s))
+    if a.push_to_hub:
+        from .push import push
+
+        print(push(Path(a.out), a.push_to_hub).summary())
+    return 0
+
+
+def cmd_push(a: argparse.Namespace) -> int:
+    from .push import push
+
+    r = push(Path(a.path), a.repo_id, private=a.private, revision=a.revision, tag=a.tag)
+    print(r.summary())
     return 0
 
 
@@ -130,10 +160,14 @@ def main(argv: list[str] | None = None) -> int:
             "sample": cmd_sample,
             "validate": cmd_validate,
             "stats": cmd_stats,
+            "push": cmd_push,
         }[args.cmd](args)
     except (ConfigError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except PushError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
     except KeyboardInterrupt:
         print(
             "interrupted: finished shards are kept; rerun the same command to resume",
