@@ -1,0 +1,81 @@
+"""``python -m benchmarks``: write-tasks, tasks-path, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    w = sub.add_parser("write-tasks", help="(re)generate the lm-eval task folder from suite.yaml")
+    w.add_argument(
+        "--out", type=Path, default=None, help="folder (default: benchmarks/tasks/logic_suite)"
+    )
+    w.add_argument("--k", type=int, default=None, help="samples per puzzle for logic_suite_sampled")
+    w.add_argument("--max-gen-toks", type=int, default=None, help="generation budget of every task")
+    w.add_argument("--check", action="store_true", help="exit 1 if the folder is out of date")
+    sub.add_parser("tasks-path", help="print the folder to pass to lm_eval --include_path")
+    r = sub.add_parser("report", help="table, Markdown and PNG chart from lm-eval results JSON")
+    r.add_argument("results", nargs="+", type=Path, help="RESULTS.json [AFTER.json]")
+    r.add_argument(
+        "--out", type=Path, default=None, help="output stem (default: next to the first file)"
+    )
+    r.add_argument(
+        "--labels", nargs="*", default=None, help="names of the runs (default: model names)"
+    )
+    args = parser.parse_args(argv)
+
+    if args.cmd == "tasks-path":
+        from . import tasks_path
+
+        try:
+            print(tasks_path())
+        except FileNotFoundError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        return 0
+
+    if args.cmd == "write-tasks":
+        from . import SOURCE_TASKS
+        from .write_tasks import load_suite, stale, write
+
+        suite = load_suite()
+        if args.k is not None:
+            if args.k < 1:
+                print("error: --k must be at least 1", file=sys.stderr)
+                return 2
+            suite["sampling"]["k"] = args.k
+        if args.max_gen_toks is not None:
+            suite["max_gen_toks"] = args.max_gen_toks
+        out = args.out or SOURCE_TASKS
+        if args.check:
+            bad = stale(out, suite)
+            if bad:
+                print(
+                    f"stale task files in {out}: {', '.join(bad)}; run `python -m benchmarks write-tasks`"
+                )
+                return 1
+            print(f"{out}: up to date")
+            return 0
+        paths = write(out, suite)
+        print(f"wrote {len(paths)} files to {out}")
+        return 0
+
+    from .report import ReportError, report
+
+    if len(args.results) > 2:
+        print("error: report takes one or two results files (before, after)", file=sys.stderr)
+        return 2
+    try:
+        report(args.results, out=args.out, labels=args.labels)
+    except ReportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
