@@ -1,0 +1,378 @@
+"""Verifiable rewards for RL: ``format``, chance-corrected ``accuracy`` and ``process``.
+
+Pure Python, no z3. Every reward has TRL's reward-function signature
+``reward(prompts, completions, **columns) -> list[float]``: dataset columns arrive as lists
+in ``columns`` (``answer_json``, ``choices``, ``answer_label``, ``spec``, ``family`` and an
+optional boolean ``mcq``). A completion is a string or a list of chat messages (the last one
+is scored).
+
+- ``format`` (in [0, 1]): :func:`verifiers.extract.format_score`'s partial credit, 0.25 each
+  for a reasoning block, an answer block, the two in order, and exactly one non-empty answer
+  with nothing after it. Full marks need, in addition, that the answer *parses* for the
+  question (a letter for MCQ, a value of the answer type otherwise); else at most 0.75.
+- ``accuracy`` (in [-1, 1]): chance-corrected, so that a uniform random guess over the
+  question's answer space earns 0 in expectation. A k-way choice (yes/no, MCQ, a role) gives
+  +1 right and -1/(k-1) wrong. Assignments score each entity the same way over the value
+  space and average; sequences score each position as a guess among the n entities (a
+  uniform random order gets 1 position of n right in expectation). Open labels with no finite
+  space give +1 / 0. No answer, or a hedge, counts as wrong.
+- ``process`` (in [-1, 1]): intermediate claims in the ``<reasoning>`` block, such as
+  "B is a knave" or "So C is not a truth-teller", are checked against the proven world in the
+  record's spec. Only top-level statements in the first 4 KB of the reasoning count: lines inside a case split (indented, or
+  starting with "Suppose"/"Assume"/"If"), lines that reach a contradiction and quoted text
+  (the puzzle's own statements) are skipped. Each distinct claim is chance-corrected like an
+  answer (+1 / -1/(m-1) for "is", +1/(m-1) / -1 for "is not", m values), so naming every
+  role for everyone earns 0; the reward is the mean, 0 without claims.
+- ``combined``: the weighted sum, 0.2 format + 0.3 process + 0.5 accuracy by default.
+
+Completions longer than :data:`MAX_COMPLETION_CHARS` score as if empty (no answer), so a
+1 MB output cannot farm any component and costs no time.
+
+Families add process-claim checkers with :func:`register_facts`: a function of the parsed
+spec and the gold answer that returns the proven entity -> value facts and the value space.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .answers import Answer, parse
+from .extract import extract, format_score, letter
+from .vocab import SYNONYMS
+
+MAX_COMPLETION_CHARS = 32_768
+MAX_CLAIMS = 64
+DEFAULT_WEIGHTS: dict[str, float] = {"format": 0.2, "process": 0.3, "accuracy": 0.5}
+_REASON_OPEN, _REASON_CLOSE = "<reasoning>", "</reasoning>"
+_QUOTED = re.compile(r'"[^"\n]{0,400}"|“[^”\n]{0,400}”')
+_SINGLE_LETTER = re.compile(r"(?<![A-Za-z])([A-Z])(?![A-Za-z])")
+# One claim pattern for every record (compiling a per-puzzle pattern costs more than it saves);
+# names and value words are then looked up in the record's facts. Case-sensitive with a capital
+# first character, so the regex engine skips ahead fast.
+_CLAIM = re.compile(
+    r"([A-Z][\w'-]{0,40}) is (not )?(?:a |an |the |one of the )?([A-Za-z][a-z-]{0,30})"
+)
+MAX_SCAN_CHARS = 4096  # the process reward reads claims in the first 4 KB of the reasoning
+# Lines inside a case split: indented, or opening a hypothesis.
+_HYPOTHETICAL = re.compile(r"(?im)^(?:[ \t]|suppose|assume|if |then |case ).*\n?")
+
+FactsFn = Callable[[dict, Answer], tuple[dict[str, str], list[str]]]
+_FACTS: dict[str, FactsFn] = {}
+
+
+def register_facts(family: str, fn: FactsFn) -> None:
+    """Register the proven-world facts of a family for the process reward."""
+    _FACTS[family] = fn
+
+
+def _truth_teller_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]:
+    return dict(zip(spec["people"], spec["truth"], strict=True)), list(spec["roles"])
+
+
+register_facts("truth_teller", _truth_teller_facts)
+
+
+def _generic_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]:
+    """Fallback: the gold assignment itself (every family's answer is proven)."""
+    if gold.type == "assignment" and len(gold.space) >= 2:
+        return dict(gold.value), list(gold.space)  # type: ignore[arg-type]
+    return {}, []
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    gold: Answer
+    gold_key: str
+    k: int  # size of the answer space (labels), or of the value space (assignments)
+    facts: dict[str, str]
+    m: int  # size of the fact value space
+    words: dict[str, str]  # normalised surface word -> canonical value (claims)
+
+
+@lru_cache(maxsize=8192)
+def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
+    gold = Answer.model_validate_json(answer_json)
+    if gold.type == "sequence":
+        k = len(gold.value)
+    else:
+        k = len(gold.space)
+    facts: dict[str, str] = {}
+    space: list[str] = []
+    if spec:
+        try:
+            spec_d = json.loads(spec)
+            facts, space = _FACTS.get(family, _generic_facts)(spec_d, gold)
+        except (ValueError, KeyError, TypeError):
+            facts, space = {}, []
+    words: dict[str, str] = {}  # surface form as written -> canonical value
+    if facts:
+        vals = set(space)
+        pairs = [(v, v) for v in space] + list(gold.aliases.items()) + list(SYNONYMS.items())
+        for surf, canon in pairs:
+            if canon in vals:
+                for form in (surf, surf.lower(), surf[:1].upper() + surf[1:]):
+                    words.setdefault(form, canon)
+    return _Ctx(
+        gold=gold,
+        gold_key=gold.key(),
+        k=k,
+        facts=facts,
+        m=len(space),
+        words=words,
+    )
+
+
+def _text(completion: Any) -> str:
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, list) and completion:
+        last = completion[-1]
+        return last.get("content", "") if isinstance(last, dict) else str(last)
+    if isinstance(completion, dict):
+        return completion.get("content", "")
+    return ""
+
+
+def _col(columns: dict[str, Any], name: str, n: int, default: Any = None) -> list[Any]:
+    v = columns.get(name)
+    if v is None:
+        return [default] * n
+    return list(v)
+
+
+# ---------------------------------------------------------------- per-completion scores
+
+
+def mcq_letter(answer: str | None, k: int) -> str | None:
+    """The one MCQ letter an extracted answer names; None when it names none or several."""
+    if not answer:
+        return None
+    distinct = {c for c in _SINGLE_LETTER.findall(answer[:256]) if ord(c) - 65 < k}
+    if len(distinct) > 1:
+        return None
+    return letter(answer, k)
+
+
+@lru_cache(maxsize=65536)
+def _parse(ans: str, answer_json: str) -> Answer | None:
+    """Parse an extracted answer against the gold's type (answers repeat a lot within a group)."""
+    return parse(ans, _ctx(answer_json, "", "").gold)
+
+
+def _accuracy(ctx: _Ctx, pred: Answer | None) -> float:
+    gold = ctx.gold
+    if gold.type == "label":
+        wrong = -1.0 / (ctx.k - 1) if ctx.k > 1 else 0.0
+        return 1.0 if pred is not None and pred.key() == ctx.gold_key else wrong
+    if gold.type == "assignment":
+        g: dict[str, str] = gold.value  # type: ignore[assignment]
+        p: dict[str, str] = pred.value if pred is not None else {}  # type: ignore[assignment]
+        wrong = -1.0 / (ctx.k - 1) if ctx.k > 1 else 0.0
+        return sum(1.0 if p.get(e) == v else wrong for e, v in g.items()) / max(len(g), 1)
+    gs: list[str] = gold.value  # type: ignore[assignment]
+    ps: list[str] = pred.value if pred is not None else []  # type: ignore[assignment]
+    n = len(gs)
+    wrong = -1.0 / (n - 1) if n > 1 else 0.0
+    return sum(1.0 if i < len(ps) and ps[i] == g else wrong for i, g in enumerate(gs)) / max(n, 1)
+
+
+def reasoning_block(text: str) -> str:
+    """The content of the first <reasoning>…</reasoning> block, or ''."""
+    i = text.find(_REASON_OPEN)
+    if i < 0:
+        low = text.lower()
+        i = low.find(_REASON_OPEN)
+        if i < 0:
+            return ""
+        j = low.find(_REASON_CLOSE, i)
+    else:
+        j = text.find(_REASON_CLOSE, i)
+    return text[i + len(_REASON_OPEN) : j] if j >= 0 else ""
+
+
+def _claims(ctx: _Ctx, text: str) -> set[tuple[str, str, str]]:
+    if not ctx.facts:
+        return set()
+    body = reasoning_block(text)[:MAX_SCAN_CHARS]
+    if not body:
+        return set()
+    if '"' in body or "“" in body:
+        body = _QUOTED.sub(" ", body)
+    facts = ctx.facts
+    found = {c for c in _CLAIM.findall(_HYPOTHETICAL.sub("", body)) if c[0] in facts}
+    if len(found) > MAX_CLAIMS:
+        found = set(sorted(found)[:MAX_CLAIMS])
+    return found
+
+
+def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[str, bool, str]]:
+    """Distinct top-level claims (entity, negated, canonical value) in the reasoning block."""
+    ctx = _ctx(answer_json, spec or "", family or "")
+    if len(text) > MAX_COMPLETION_CHARS:
+        return []
+    return sorted(
+        {(name, bool(neg), ctx.words[w]) for name, neg, w in _claims(ctx, text) if w in ctx.words}
+    )
+
+
+def _process(ctx: _Ctx, text: str) -> float:
+    found = _claims(ctx, text)
+    if not found:
+        return 0.0
+    m = max(ctx.m, 2)
+    pos_wrong, neg_right = -1.0 / (m - 1), 1.0 / (m - 1)
+    total, n = 0.0, 0
+    facts, words = ctx.facts, ctx.words
+    for name, neg, w in found:
+        value = words.get(w)
+        if value is None:
+            continue
+        holds = facts[name] == value
+        total += (-1.0 if holds else neg_right) if neg else (1.0 if holds else pos_wrong)
+        n += 1
+    return total / n if n else 0.0
+
+
+def _score(
+    text: str, answer_json: str, spec: str, family: str, mcq: bool, k: int, label: str | None
+) -> tuple[float, float, float]:
+    """(format, process, accuracy) of one completion, sharing the work between components."""
+    ctx = _ctx(answer_json, spec or "", family or "")
+    if mcq:
+        wrong = -1.0 / (k - 1) if k > 1 else 0.0
+    if not text or len(text) > MAX_COMPLETION_CHARS:
+        return 0.0, 0.0, (wrong if mcq else _accuracy(ctx, None))
+    fmt = format_score(text)
+    ans = extract(text)
+    if mcq:
+        got = mcq_letter(ans, k)
+        acc = 1.0 if got is not None and got == label else wrong
+        parsed = got is not None
+    else:
+        pred = _parse(ans, answer_json) if ans else None
+        acc = _accuracy(ctx, pred)
+        parsed = pred is not None
+    if fmt == 1.0 and not parsed:
+        fmt = 0.75
+    return fmt, _process(ctx, text), acc
+
+
+@lru_cache(maxsize=4096)
+def _score_cached(
+    text: str, answer_json: str, spec: str, family: str, mcq: bool, k: int, label: str | None
+) -> tuple[float, float, float]:
+    # Shared by the per-component TRL rewards, which TRL calls one after another on one batch.
+    return _score(text, answer_json, spec, family, mcq, k, label)
+
+
+def score_components(row: dict[str, Any], completion: Any, mcq: bool = False) -> dict[str, float]:
+    """All reward components of one completion on one dataset row."""
+    f, p, a = _score(
+        _text(completion),
+        row["answer_json"],
+        row.get("spec", "") or "",
+        row.get("family", "") or "",
+        mcq,
+        len(row.get("choices") or []),
+        row.get("answer_label"),
+    )
+    return {"format": f, "process": p, "accuracy": a}
+
+
+def format_reward_score(text: str, row: dict[str, Any], mcq: bool = False) -> float:
+    """Format compliance in [0, 1]; full marks only when exactly one answer parses."""
+    return score_components(row, text, mcq)["format"]
+
+
+def accuracy_score(text: str, row: dict[str, Any], mcq: bool = False) -> float:
+    """Chance-corrected accuracy of one completion on one row, in [-1, 1]."""
+    return score_components(row, text, mcq)["accuracy"]
+
+
+def process_score(text: str, row: dict[str, Any]) -> float:
+    """Mean chance-corrected truth of the reasoning's claims against the proven world."""
+    return score_components(row, text)["process"]
+
+
+# ---------------------------------------------------------------- TRL reward functions
+
+
+def _batch(completions: list, columns: dict[str, Any], fn: Callable = _score_cached) -> list:
+    n = len(completions)
+    aj = _col(columns, "answer_json", n)
+    if any(a is None for a in aj):
+        raise ValueError("reward: the dataset has no `answer_json` column; pass the record columns")
+    spec, fam = _col(columns, "spec", n, ""), _col(columns, "family", n, "")
+    mcq, ch, lab = (
+        _col(columns, "mcq", n, False),
+        _col(columns, "choices", n),
+        _col(columns, "answer_label", n),
+    )
+    return [
+        fn(_text(c), aj[i], spec[i] or "", fam[i] or "", bool(mcq[i]), len(ch[i] or ()), lab[i])
+        for i, c in enumerate(completions)
+    ]
+
+
+def format_reward(prompts: list, completions: list, **columns: Any) -> list[float]:
+    """TRL reward: format compliance in [0, 1]."""
+    return [s[0] for s in _batch(completions, columns)]
+
+
+def process_reward(prompts: list, completions: list, **columns: Any) -> list[float]:
+    """TRL reward: verified intermediate claims in [-1, 1]."""
+    return [s[1] for s in _batch(completions, columns)]
+
+
+def accuracy_reward(prompts: list, completions: list, **columns: Any) -> list[float]:
+    """TRL reward: chance-corrected accuracy in [-1, 1]."""
+    return [s[2] for s in _batch(completions, columns)]
+
+
+REWARDS: dict[str, Callable[..., list[float]]] = {
+    "format": format_reward,
+    "process": process_reward,
+    "accuracy": accuracy_reward,
+}
+
+
+def combined(weights: dict[str, float] | None = None) -> Callable[..., list[float]]:
+    """One TRL reward function: the weighted sum of the components (default 0.2/0.3/0.5)."""
+    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    unknown = set(w) - set(REWARDS)
+    if unknown:
+        raise ValueError(
+            f"reward weights: unknown component(s) {sorted(unknown)}; use {list(REWARDS)}"
+        )
+
+    def combined_reward(prompts: list, completions: list, **columns: Any) -> list[float]:
+        wf, wp, wa = w.get("format", 0.0), w.get("process", 0.0), w.get("accuracy", 0.0)
+        return [wf * f + wp * p + wa * a for f, p, a in _batch(completions, columns, _score)]
+
+    return combined_reward
+
+
+combined_reward = combined()
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "MAX_COMPLETION_CHARS",
+    "REWARDS",
+    "accuracy_reward",
+    "accuracy_score",
+    "claims",
+    "combined",
+    "combined_reward",
+    "format_reward",
+    "format_reward_score",
+    "mcq_letter",
+    "process_reward",
+    "process_score",
+    "register_facts",
+    "score_components",
+]
