@@ -231,12 +231,19 @@ def card_text(
     return f"---\n{head}---\n\n{body.strip()}\n"
 
 
-def write_card(root: Path, repo_id: str | None = None, tag: str | None = None) -> Path:
-    """Write the histogram PNG and README.md into the built folder ``root``; return the card."""
+def write_card(
+    root: Path, repo_id: str | None = None, tag: str | None = None, redraw: bool = True
+) -> Path:
+    """Write the histogram PNG and README.md into the built folder ``root``; return the card.
+
+    ``redraw=False`` keeps an existing histogram (it depends on the data only), as a push
+    that merely names the repo and tag in the card does.
+    """
     root = Path(root)
     facts = collect(root)
-    if write_histogram(facts, root) is None and (root / HISTOGRAM).exists():
-        (root / HISTOGRAM).unlink()  # a stale one from an earlier build
+    if redraw or not (root / HISTOGRAM).is_file():
+        if write_histogram(facts, root) is None and (root / HISTOGRAM).exists():
+            (root / HISTOGRAM).unlink()  # a stale one from an earlier build
     text = card_text(root, repo_id, tag, facts)
     path = root / CARD
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")

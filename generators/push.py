@@ -164,7 +164,7 @@ def push(
         from cards import write_card
         from cards.check import check_card
 
-        card = write_card(root, repo_id=repo_id, tag=release)  # names the repo and the tag
+        card = write_card(root, repo_id=repo_id, tag=release, redraw=False)  # names repo + tag
         problems = check_card(card.read_text(encoding="utf-8"), root)
         if problems:
             raise PushError(f"{card}: {problems[0]}")
