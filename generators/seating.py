@@ -513,7 +513,7 @@ def _search_prop(world, goal, kinds, rng, fr) -> list[Clue] | None:
         except Conflict:
             return None
     clues = list(s.ded.clues)
-    ded = Deducer(fr, n_cats, clues)
+    ded = s.ded
     keep = list(range(len(clues)))
     order = keep[:]
     rng.shuffle(order)
@@ -557,9 +557,10 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     keeps the planned level.
     """
     forced = "n" in options or "attributes" in options
-    n_attr = (
-        int(options["attributes"]) if "attributes" in options else _attr_count(variant, level, rng)
-    )
+    if "attributes" in options:
+        n_attr = int(options["attributes"])
+    else:  # a forced size means no attributes unless they are forced too
+        n_attr = 0 if "n" in options else _attr_count(variant, level, rng)
     if variant not in ATTR_VARIANTS:
         n_attr = 0
     n_attr = max(0, min(n_attr, 3))

@@ -16,10 +16,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from verifiers.specs.seating import Clue, entities
+from verifiers.specs.seating import Clue, Is, Next, entities
 
 
 @dataclass(frozen=True)
@@ -222,33 +223,66 @@ class Step:
     options: tuple[int, ...] = ()
 
 
-def _bits(x: int):
-    while x:
-        low = x & -x
-        yield low.bit_length() - 1
-        x ^= low
+_BITS: dict[int, tuple[int, ...]] = {}
 
 
-@lru_cache(maxsize=65536)
-def _relation(c: Clue, fr: Frame):
-    """Precomputed support of a clue over (seat, facing) values.
+def _bits(x: int) -> tuple[int, ...]:
+    """Positions of the set bits of ``x`` (cached: domains repeat a lot)."""
+    t = _BITS.get(x)
+    if t is None:
+        out = []
+        y = x
+        while y:
+            low = y & -y
+            out.append(low.bit_length() - 1)
+            y ^= low
+        t = tuple(out)
+        if len(_BITS) < 1_000_000:
+            _BITS[x] = t
+    return t
 
-    Unary: allowed mask. Binary: (sup_ab, sup_ba) lists of masks. Ternary: bool array.
-    """
+
+def _table(c: Clue, fr: Frame) -> np.ndarray:
     ents = entities(c)
     r = len(ents)
     v = 2 * fr.n
     grids = np.meshgrid(*([np.arange(v)] * r), indexing="ij")
     pos = dict(zip(ents, range(r), strict=False))
     table = holds(c, lambda e: grids[pos[e]] // 2, lambda e: (grids[pos[e]] % 2) == 1, fr)
-    table = np.broadcast_to(table, (v,) * r)
-    if r == 1:
-        return to_int(table)
-    if r == 2:
-        sup_ab = tuple(to_int(table[u]) for u in range(v))
-        sup_ba = tuple(to_int(table[:, u]) for u in range(v))
-        return sup_ab, sup_ba
-    return np.ascontiguousarray(table)
+    return np.broadcast_to(table, (v,) * r)
+
+
+def _pack(rows: np.ndarray) -> tuple[int, ...]:
+    """Each row of a 2-D bool array as an int bitmask."""
+    w = np.left_shift(np.int64(1), np.arange(rows.shape[1], dtype=np.int64))
+    return tuple((rows.astype(np.int64) @ w).tolist())
+
+
+@lru_cache(maxsize=65536)
+def _relation(c: Clue, fr: Frame) -> tuple:
+    """A clue as propagators over (seat, facing) values: ((entities, support), ...).
+
+    Unary support: the allowed mask. Binary: (sup_ab, sup_ba), the masks of values of the
+    other entity that support each value. Ternary: a bool array. An immediate "between"
+    splits into exact binary parts (two neighbour relations and different seats).
+    """
+    ents = entities(c)
+    if c.kind == "between" and c.immediate:
+        a, b, cc = ents
+        parts = []
+        for x, y, t in ((a, b, "next"), (a, cc, "next"), (b, cc, "diff")):
+            if t == "next":
+                tab = _table(Next(a=x, b=y), fr)
+            else:
+                tab = _table(Is(a=x, b=y, neg=True), fr)
+            parts.append(((x, y), (_pack(tab), _pack(tab.T))))
+        return tuple(parts)
+    table = _table(c, fr)
+    if len(ents) == 1:
+        return ((ents, to_int(table)),)
+    if len(ents) == 2:
+        return ((ents, (_pack(table), _pack(table.T))),)
+    return ((ents, np.ascontiguousarray(table)),)
 
 
 def _vec(d: int, v: int) -> np.ndarray:
@@ -259,6 +293,7 @@ class Deducer:
     """Domain propagation with case splits.
 
     ``groups`` are the all-different groups (the people; each attribute category).
+    Each clue becomes one or more propagators (``cons``: (clue index, entities, support)).
     """
 
     def __init__(self, fr: Frame, n_cats: int, clues: list[Clue], anchor: bool = True):
@@ -267,19 +302,18 @@ class Deducer:
         self.v = 2 * n
         self.n_ent = n * (1 + n_cats)
         self.groups = [list(range(c * n, (c + 1) * n)) for c in range(1 + n_cats)]
-        self.clues = list(clues)
-        self.rels = [_relation(c, fr) for c in self.clues]
-        self.ents = [entities(c) for c in self.clues]
+        self.clues: list[Clue] = []
+        self.cons: list[tuple[int, tuple[int, ...], Any]] = []
         self.watch: list[list[int]] = [[] for _ in range(self.n_ent)]
-        for i, es in enumerate(self.ents):
-            for e in set(es):
-                self.watch[e].append(i)
+        for c in clues:
+            self.add(c)
         self.even = sum(1 << (2 * s) for s in range(n))
         self.init = self._initial(anchor)
         self.steps: list[Step] = []
         self.splits = 0
         self.max_depth = 0
         self.nodes = 0
+        self._allowed: set[int] | None = None
 
     def _initial(self, anchor: bool) -> list[int]:
         fr, n = self.fr, self.fr.n
@@ -294,14 +328,28 @@ class Deducer:
             dom[0] &= 3  # person 0 at seat 0: the table is unique up to rotation
         return dom
 
-    def add(self, c: Clue) -> int:
+    def add(self, c: Clue) -> list[int]:
+        """Add a clue; returns the indices of its propagators."""
         i = len(self.clues)
         self.clues.append(c)
-        self.rels.append(_relation(c, self.fr))
-        self.ents.append(entities(c))
-        for e in set(self.ents[-1]):
-            self.watch[e].append(i)
-        return i
+        out = []
+        for es, rel in _relation(c, self.fr):
+            k = len(self.cons)
+            self.cons.append((i, es, rel))
+            for e in set(es):
+                self.watch[e].append(k)
+            out.append(k)
+        return out
+
+    def pop(self) -> None:
+        """Remove the last clue added."""
+        i = len(self.clues) - 1
+        self.clues.pop()
+        while self.cons and self.cons[-1][0] == i:
+            k = len(self.cons) - 1
+            _, es, _ = self.cons.pop()
+            for e in set(es):
+                self.watch[e].remove(k)
 
     def seats(self, d: int) -> int:
         """Seat set of a domain, as bits at even positions."""
@@ -309,8 +357,8 @@ class Deducer:
 
     # -- propagation --------------------------------------------------------------------
 
-    def _revise(self, i: int, dom: list[int]) -> list[int]:
-        rel, es = self.rels[i], self.ents[i]
+    def _revise(self, k: int, dom: list[int]) -> list[int]:
+        i, es, rel = self.cons[k]
         if len(es) == 1:
             e = es[0]
             new = dom[e] & rel
@@ -323,7 +371,6 @@ class Deducer:
         if len(es) == 2:
             a, b = es
             sup_ab, sup_ba = rel
-            changed = []
             da, db = dom[a], dom[b]
             na = 0
             for u in _bits(da):
@@ -337,6 +384,7 @@ class Deducer:
                     nb |= 1 << u
             if not nb:
                 raise Conflict(i)
+            changed = []
             if na != da:
                 dom[a] = na
                 changed.append(a)
@@ -360,13 +408,16 @@ class Deducer:
 
     def _alldiff(self, group: list[int], dom: list[int]) -> list[int]:
         changed = []
+        full = (1 << self.v) - 1
         progress = True
         while progress:
             progress = False
+            once = twice = 0
             for e in group:
-                s = self.seats(dom[e])
-                if s & (s - 1) == 0:
-                    block = (s | (s << 1)) ^ ((1 << self.v) - 1)
+                d = dom[e]
+                sm = (d | (d >> 1)) & self.even
+                if sm & (sm - 1) == 0:  # placed: nobody else may sit there
+                    block = full ^ (sm | (sm << 1))
                     for o in group:
                         if o != e and dom[o] & ~block:
                             dom[o] &= block
@@ -374,44 +425,60 @@ class Deducer:
                                 raise Conflict(-1)
                             changed.append(o)
                             progress = True
-            for s in range(self.fr.n):
-                bit = 1 << (2 * s)
-                holders = [e for e in group if self.seats(dom[e]) & bit]
-                if not holders:
-                    raise Conflict(-1)
-                if len(holders) == 1:
-                    e = holders[0]
-                    keep = dom[e] & (3 << (2 * s))
-                    if keep != dom[e]:
-                        dom[e] = keep
-                        changed.append(e)
-                        progress = True
+                twice |= once & sm
+                once |= sm
+            if progress:
+                continue
+            if once != self.even:
+                raise Conflict(-1)  # a seat nobody can take
+            single = once & ~twice
+            while single:
+                bit = single & -single
+                single ^= bit
+                pair = bit | (bit << 1)
+                for e in group:
+                    if dom[e] & pair:
+                        if dom[e] & ~pair:
+                            dom[e] &= pair
+                            changed.append(e)
+                            progress = True
+                        break
         return changed
 
     def propagate(
-        self, dom: list[int], depth: int, log: bool, todo: set[int] | None = None
+        self, dom: list[int], depth: int, log: bool, todo: list[int] | None = None
     ) -> None:
-        """Narrow ``dom`` to a fixpoint; raise :class:`Conflict` on a contradiction."""
-        queue = set(range(len(self.clues))) if todo is None else set(todo)
-        dirty_groups = set(range(len(self.groups)))
+        """Narrow ``dom`` to a fixpoint; raise :class:`Conflict` on a contradiction.
+
+        ``todo`` limits the first round to these propagators (all of them when None).
+        """
         n = self.fr.n
-        while queue or dirty_groups:
+        cons = self.cons
+        queue = list(range(len(cons))) if todo is None else sorted(todo)
+        queued = set(queue)
+        dirty = set(range(len(self.groups)))
+        allowed = self._allowed
+        while queue or dirty:
             while queue:
-                i = min(queue)
-                queue.discard(i)
-                before = [dom[e] for e in self.ents[i]] if log else None
+                k = queue.pop()
+                queued.discard(k)
+                es = cons[k][1]
+                before = [dom[e] for e in es] if log else None
                 try:
-                    changed = self._revise(i, dom)
+                    changed = self._revise(k, dom)
                 except Conflict:
                     if log:
-                        self.steps.append(Step("contradiction", depth, i))
+                        self.steps.append(Step("contradiction", depth, cons[k][0]))
                     raise
                 for e in changed:
-                    queue.update(self.watch[e])
-                    dirty_groups.add(e // n)
+                    for w in self.watch[e]:
+                        if w not in queued and (allowed is None or w in allowed):
+                            queued.add(w)
+                            queue.append(w)
+                    dirty.add(e // n)
                 if changed and log:
-                    self._log_changes(depth, i, self.ents[i], before, dom)
-            for g in sorted(dirty_groups):
+                    self._log_changes(depth, cons[k][0], es, before, dom)
+            for g in sorted(dirty):
                 group = self.groups[g]
                 before = [dom[e] for e in group] if log else None
                 try:
@@ -421,10 +488,13 @@ class Deducer:
                         self.steps.append(Step("contradiction", depth, -1))
                     raise
                 for e in changed:
-                    queue.update(self.watch[e])
+                    for w in self.watch[e]:
+                        if w not in queued and (allowed is None or w in allowed):
+                            queued.add(w)
+                            queue.append(w)
                 if changed and log:
                     self._log_changes(depth, -1, group, before, dom)
-            dirty_groups = set()
+            dirty = set()
 
     def _log_changes(self, depth: int, src: int, es, before: list[int], dom: list[int]) -> None:
         for e, b in zip(es, before, strict=True):
@@ -438,25 +508,28 @@ class Deducer:
         product of domains), False if one holds in none, else None."""
         out: bool | None = True
         for c in goal:
-            rel = _relation(c, self.fr)
-            es = entities(c)
-            if len(es) == 1:
-                d = dom[es[0]]
-                t = True if d & rel == d else (False if not d & rel else None)
-            elif len(es) == 2:
-                da, db = dom[es[0]], dom[es[1]]
-                sup = rel[0]
-                alls = all(sup[u] & db == db for u in _bits(da))
-                anys = any(sup[u] & db for u in _bits(da))
-                t = True if alls else (False if not anys else None)
-            else:
-                vs = [_vec(dom[e], self.v) for e in es]
-                box = vs[0][:, None, None] & vs[1][None, :, None] & vs[2][None, None, :]
-                t = True if not (box & ~rel).any() else (False if not (box & rel).any() else None)
-            if t is False:
-                return False
-            if t is None:
-                out = None
+            for es, rel in _relation(c, self.fr):
+                if len(es) == 1:
+                    d = dom[es[0]]
+                    t = True if d & rel == d else (False if not d & rel else None)
+                elif len(es) == 2:
+                    da, db = dom[es[0]], dom[es[1]]
+                    sup = rel[0]
+                    alls = all(sup[u] & db == db for u in _bits(da))
+                    anys = any(sup[u] & db for u in _bits(da))
+                    t = True if alls else (False if not anys else None)
+                else:
+                    vs = [_vec(dom[e], self.v) for e in es]
+                    box = vs[0][:, None, None] & vs[1][None, :, None] & vs[2][None, None, :]
+                    t = (
+                        True
+                        if not (box & ~rel).any()
+                        else (False if not (box & rel).any() else None)
+                    )
+                if t is False:
+                    return False
+                if t is None:
+                    out = None
         return out
 
     def prove(
@@ -499,18 +572,19 @@ class Deducer:
         return True
 
     def forced(self, goal: list[Clue], clue_ids: list[int] | None = None) -> bool:
-        """Propagation only (no splits): does ``goal`` hold, using only ``clue_ids``?"""
+        """Propagation only (no splits): does ``goal`` hold, using only clues ``clue_ids``?"""
         dom = list(self.init)
-        saved = self.rels, self.ents, self.watch
+        todo = None
         if clue_ids is not None:
             keep = set(clue_ids)
-            self.watch = [[i for i in w if i in keep] for w in self.watch]
+            todo = [k for k, con in enumerate(self.cons) if con[0] in keep]
+            self._allowed = set(todo)
         try:
-            self.propagate(dom, 0, False, None if clue_ids is None else set(clue_ids))
+            self.propagate(dom, 0, False, todo)
         except Conflict:
             return False
         finally:
-            self.rels, self.ents, self.watch = saved
+            self._allowed = None
         return self.status(goal, dom) is True
 
 
@@ -524,19 +598,14 @@ class Search:
     def add(self, c: Clue) -> bool:
         """Add a clue; False (and no change) when it narrows nothing."""
         trial = list(self.dom)
-        i = self.ded.add(c)
-        self.ded.propagate(trial, 0, False, {i})
+        ks = self.ded.add(c)
+        try:
+            self.ded.propagate(trial, 0, False, ks)
+        except Conflict:
+            self.ded.pop()
+            raise
         if trial == self.dom:
-            self._pop()
+            self.ded.pop()
             return False
         self.dom = trial
         return True
-
-    def _pop(self) -> None:
-        d = self.ded
-        d.clues.pop()
-        d.rels.pop()
-        es = d.ents.pop()
-        i = len(d.clues)
-        for e in set(es):
-            d.watch[e].remove(i)

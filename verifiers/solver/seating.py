@@ -1,116 +1,158 @@
 """Z3 encoding of seating specs (SMT-LIB text), and the spine's solver API.
 
-Person ``i`` has an Int seat ``p{i}``; attribute value ``v`` of category ``c`` has an Int
-seat ``a{c}_{v}`` (the seat of the person who has it); in the mixed variants person ``i``
-has a Bool ``f{i}`` (north / facing the centre). The frame and the left/right rule are
-those of :mod:`verifiers.specs.seating`; this module is the one place that encodes them
-for Z3. On a round table person 0 is fixed at seat 0 (all clues are rotation-free).
+Entity ``e`` (person ``e < n``, or attribute value ``e % n`` of category ``e // n``) has one
+Bool ``x{e}_{s}`` per seat ``s`` (exactly one per entity, one per seat and category); in
+the mixed variants person ``i`` has a Bool ``f{i}`` (north / facing the centre). The frame
+and the left/right rule are those of :mod:`verifiers.specs.seating`; this module is the one
+place that encodes them for Z3 (see ``_left_step``). On a round table person 0 is fixed at seat 0 (all clues are rotation-free).
 """
 
 from __future__ import annotations
 
 from ..answers import Answer
-from ..specs.seating import Clue, SeatingSpec
+from ..specs.seating import Clue, Gap, Is, Next, Opposite, SeatingSpec, Side
 from . import session
 from .session import Encoding, Proof
 
-FACING_WORDS = {("line", True): "north", ("line", False): "south"}
-FACING_WORDS.update({("circle", True): "centre", ("circle", False): "outward"})
+
+def x(e: int, s: int) -> str:
+    """The Bool "entity ``e`` sits in seat ``s``"."""
+    return f"x{e}_{s}"
 
 
-def seat(spec: SeatingSpec, e: int) -> str:
-    n = spec.n
-    return f"p{e}" if e < n else f"a{e // n}_{e % n}"
+def _or(terms: list[str]) -> str:
+    if not terms:
+        return "false"
+    return terms[0] if len(terms) == 1 else f"(or {' '.join(terms)})"
+
+
+def _and(terms: list[str]) -> str:
+    if not terms:
+        return "true"
+    return terms[0] if len(terms) == 1 else f"(and {' '.join(terms)})"
 
 
 def face(spec: SeatingSpec, e: int) -> str:
     """A Bool term: entity ``e`` faces north (line, rows) or the centre (circle)."""
+    n = spec.n
     if spec.layout == "rows":
-        return f"(>= {seat(spec, e)} {spec.n // 2})"
+        return _or([x(e, s) for s in range(n // 2, n)])
     if spec.mixed:
-        if e >= spec.n:
+        if e >= n:
             raise ValueError("mixed-facing variants do not use attributes")
         return f"f{e}"
     return "true" if spec.facing[0] else "false"
 
 
-def _left(spec: SeatingSpec, e: int, k: int) -> str:
-    """The seat offset of "k-th to the left of e" (negative k: to the right)."""
-    toward = face(spec, e)
-    west_when_toward = spec.layout != "circle"  # north/row: left is west; centre: clockwise
-    a, b = (-k, k) if west_when_toward else (k, -k)
-    if toward in ("true", "false"):
-        return str(a if toward == "true" else b)
-    return f"(ite {toward} {a} {b})"
+# -- the frame, once: seat arithmetic and the left/right rule --------------------------------
 
 
-def _same_row(spec: SeatingSpec, *es: int) -> str:
-    m = spec.n // 2
-    rows = [f"(div {seat(spec, e)} {m})" for e in es]
-    return f"(= {' '.join(rows)})"
+def _row(spec: SeatingSpec, s: int) -> int:
+    return s // (spec.n // 2) if spec.layout == "rows" else 0
 
 
-def _shift(spec: SeatingSpec, sa: str, sb: str, d: str) -> str:
-    """Seat ``sa`` is seat ``sb`` moved by ``d`` along the row / clockwise."""
+def _adjacent(spec: SeatingSpec, sa: int, sb: int) -> bool:
+    d = sa - sb
     if spec.layout == "circle":
-        return f"(= {sa} (mod (+ {sb} {d}) {spec.n}))"
-    return f"(= {sa} (+ {sb} {d}))"
+        return d % spec.n in (1, spec.n - 1)
+    return abs(d) == 1 and _row(spec, sa) == _row(spec, sb)
 
 
-def _next(spec: SeatingSpec, a: int, b: int) -> str:
-    sa, sb = seat(spec, a), seat(spec, b)
-    core = f"(or {_shift(spec, sa, sb, '1')} {_shift(spec, sb, sa, '1')})"
-    return f"(and {_same_row(spec, a, b)} {core})" if spec.layout == "rows" else core
+def _left_step(spec: SeatingSpec, sb: int, toward: bool) -> int:
+    """+1 or -1: the seat step towards the left hand of a person in seat ``sb``.
+
+    Row: facing north, left is west (seat - 1). Round table: facing the centre, left is
+    clockwise (seat + 1). Parallel rows: the north row faces south, the south row north.
+    """
+    if spec.layout == "rows":
+        toward = sb >= spec.n // 2
+    if spec.layout == "circle":
+        return 1 if toward else -1
+    return -1 if toward else 1
+
+
+def _side_seat(spec: SeatingSpec, sb: int, toward: bool, k: int, side: str) -> int | None:
+    t = sb + _left_step(spec, sb, toward) * (k if side == "left" else -k)
+    if spec.layout == "circle":
+        return t % spec.n
+    if not 0 <= t < spec.n or _row(spec, t) != _row(spec, sb):
+        return None
+    return t
+
+
+def _gap(spec: SeatingSpec, sa: int, sb: int, k: int) -> bool:
+    d = sa - sb
+    if spec.layout == "circle":
+        return d % spec.n in (k + 1, spec.n - k - 1)
+    return abs(d) == k + 1 and _row(spec, sa) == _row(spec, sb)
+
+
+def _opposite(spec: SeatingSpec, sa: int, sb: int) -> bool:
+    m = spec.n // 2
+    return (sa - sb) % spec.n == m if spec.layout == "circle" else abs(sa - sb) == m
+
+
+def _at(spec: SeatingSpec, c) -> list[int]:
+    n, m = spec.n, spec.n // 2
+    if c.where == "end":
+        return [0, n - 1] if spec.layout == "line" else [0, m - 1, m, n - 1]
+    if c.where == "seat":
+        return [c.seat]
+    if c.where == "middle":
+        return [n // 2]
+    return [s for s in range(n) if s // m == c.seat]
+
+
+def _binary(spec: SeatingSpec, a: int, b: int, ok) -> str:
+    """``a`` and ``b`` in seats with ``ok(sa, sb, toward_b)``: one implication per seat of b."""
+    n = spec.n
+    parts = []
+    fb = face(spec, b) if spec.mixed else None
+    for sb in range(n):
+        if fb is None:
+            toward = spec.facing[0] if spec.layout != "rows" else sb >= n // 2
+            allowed = _or([x(a, sa) for sa in range(n) if ok(sa, sb, toward)])
+        else:
+            yes = _or([x(a, sa) for sa in range(n) if ok(sa, sb, True)])
+            no = _or([x(a, sa) for sa in range(n) if ok(sa, sb, False)])
+            allowed = yes if yes == no else f"(ite {fb} {yes} {no})"
+        if allowed != "true":
+            parts.append(f"(=> {x(b, sb)} {allowed})")
+    return _and(parts)
 
 
 def clue_term(spec: SeatingSpec, c: Clue) -> str:
     """The SMT-LIB term of one clue."""
-    n, lay = spec.n, spec.layout
-    m = n // 2
+    n = spec.n
     k = c.kind
     if k == "at":
-        sa = seat(spec, c.a)
-        if c.where == "end":
-            ends = (0, n - 1) if lay == "line" else (0, m - 1, m, n - 1)
-            t = f"(or {' '.join(f'(= {sa} {s})' for s in ends)})"
-        elif c.where == "seat":
-            t = f"(= {sa} {c.seat})"
-        elif c.where == "middle":
-            t = f"(= {sa} {n // 2})"
-        else:
-            t = f"(= (div {sa} {m}) {c.seat})"
+        t = _or([x(c.a, s) for s in _at(spec, c)])
     elif k == "side":
-        sign = 1 if c.side == "left" else -1
-        t = _shift(spec, seat(spec, c.a), seat(spec, c.b), _left(spec, c.b, sign * c.k))
-        if lay == "rows":
-            t = f"(and {_same_row(spec, c.a, c.b)} {t})"
+        t = _binary(spec, c.a, c.b, lambda sa, sb, f: sa == _side_seat(spec, sb, f, c.k, c.side))
     elif k == "order":
-        t = f"(< {seat(spec, c.a)} {seat(spec, c.b)})"
+        t = _binary(spec, c.a, c.b, lambda sa, sb, f: sa < sb)
     elif k == "next":
-        t = _next(spec, c.a, c.b)
+        t = _binary(spec, c.a, c.b, lambda sa, sb, f: _adjacent(spec, sa, sb))
     elif k == "between":
-        sa, sb, sc = seat(spec, c.a), seat(spec, c.b), seat(spec, c.c)
-        if c.immediate:
-            t = f"(and {_next(spec, c.a, c.b)} {_next(spec, c.a, c.c)} (distinct {sb} {sc}))"
-        else:
-            t = f"(or (< {sb} {sa} {sc}) (< {sc} {sa} {sb}))"
-            if lay == "rows":
-                t = f"(and {_same_row(spec, c.a, c.b, c.c)} {t})"
+        parts = []
+        for sa in range(n):
+            pairs = []
+            for sb in range(n):
+                for sc in range(n):
+                    if c.immediate:
+                        good = sb != sc and _adjacent(spec, sa, sb) and _adjacent(spec, sa, sc)
+                    else:
+                        good = (sb < sa < sc or sc < sa < sb) and (
+                            _row(spec, sa) == _row(spec, sb) == _row(spec, sc)
+                        )
+                    if good:
+                        pairs.append(f"(and {x(c.b, sb)} {x(c.c, sc)})")
+            parts.append(f"(=> {x(c.a, sa)} {_or(pairs)})")
+        t = _and(parts)
     elif k == "gap":
-        sa, sb = seat(spec, c.a), seat(spec, c.b)
-        if lay == "circle":
-            d = f"(mod (- {sa} {sb}) {n})"
-            t = f"(or (= {d} {c.k + 1}) (= {d} {n - c.k - 1}))"
-        else:
-            t = f"(or (= {sa} (+ {sb} {c.k + 1})) (= {sb} (+ {sa} {c.k + 1})))"
-            if lay == "rows":
-                t = f"(and {_same_row(spec, c.a, c.b)} {t})"
+        t = _binary(spec, c.a, c.b, lambda sa, sb, f: _gap(spec, sa, sb, c.k))
     elif k == "opposite":
-        sa, sb = seat(spec, c.a), seat(spec, c.b)
-        if lay == "circle":
-            t = f"(= (mod (- {sa} {sb}) {n}) {m})"
-        else:
-            t = f"(or (= {sa} (+ {sb} {m})) (= {sb} (+ {sa} {m})))"
+        t = _binary(spec, c.a, c.b, lambda sa, sb, f: _opposite(spec, sa, sb))
     elif k == "facing":
         f = face(spec, c.a)
         t = f if c.toward else f"(not {f})"
@@ -119,7 +161,7 @@ def clue_term(spec: SeatingSpec, c: Clue) -> str:
         if not c.same:
             t = f"(not {t})"
     elif k == "is":
-        t = f"(= {seat(spec, c.a)} {seat(spec, c.b)})"
+        t = _binary(spec, c.a, c.b, lambda sa, sb, f: sa == sb)
     else:
         raise ValueError(f"unknown clue kind {k!r}")
     return f"(not {t})" if getattr(c, "neg", False) else t
@@ -129,21 +171,22 @@ def encode(spec: SeatingSpec) -> Encoding:
     """SMT-LIB declarations and assertions for ``spec``."""
     n = spec.n
     decls, asserts, names = [], [], []
-    groups = [list(range(n))] + [
-        [c * n + v for v in range(n)] for c in range(1, len(spec.attributes) + 1)
-    ]
-    for group in groups:
-        vs = [seat(spec, e) for e in group]
-        names += vs
-        decls += [f"(declare-const {v} Int)" for v in vs]
-        asserts += [f"(assert (and (<= 0 {v}) (< {v} {n})))" for v in vs]
-        asserts.append(f"(assert (distinct {' '.join(vs)}))")
+    ones = " ".join("1" for _ in range(n))
+    for g in range(1 + len(spec.attributes)):
+        group = range(g * n, (g + 1) * n)
+        for e in group:
+            vs = [x(e, s) for s in range(n)]
+            names += vs
+            decls += [f"(declare-const {v} Bool)" for v in vs]
+            asserts.append(f"(assert ((_ pbeq 1 {ones}) {' '.join(vs)}))")
+        for s in range(n):
+            asserts.append(f"(assert ((_ pbeq 1 {ones}) {' '.join(x(e, s) for e in group)}))")
     if spec.mixed:
         fs = [f"f{i}" for i in range(n)]
         names += fs
         decls += [f"(declare-const {f} Bool)" for f in fs]
     if spec.layout == "circle":
-        asserts.append("(assert (= p0 0))")
+        asserts.append(f"(assert {x(0, 0)})")  # unique up to rotation: fix person 0
     asserts += [f"(assert {clue_term(spec, c)})" for c in spec.clues]
     return Encoding("".join(decls), "".join(asserts), tuple(names))
 
@@ -159,36 +202,28 @@ def answer_literal(spec: SeatingSpec, answer: Answer) -> str:
     idx = {name: i for i, name in enumerate(spec.people)}
     v = answer.value
     if q.kind == "arrangement":
-        seq = [idx[x] for x in v]  # type: ignore[union-attr]
+        seq = [idx[p] for p in v]  # type: ignore[union-attr]
         if spec.layout == "circle":
-            anchor = seat(spec, seq[0])
+            step = 1 if q.k == 0 else -1
             lits = [
-                f"(= (mod (- {seat(spec, p)} {anchor}) {n}) {j if q.k == 0 else (n - j) % n})"
-                for j, p in enumerate(seq)
+                _or([f"(and {x(seq[0], s)} {x(p, (s + step * j) % n)})" for s in range(n)])
+                for j, p in enumerate(seq[1:], start=1)
             ]
         else:
-            lits = [
-                f"(= {seat(spec, p)} {j if q.k == 0 else n - 1 - j})" for j, p in enumerate(seq)
-            ]
-        return f"(and {' '.join(lits)})"
+            lits = [x(p, j if q.k == 0 else n - 1 - j) for j, p in enumerate(seq)]
+        return _and(lits)
     if q.kind == "who_at":
-        return f"(= {seat(spec, idx[v])} {q.seat})"
+        return x(idx[v], q.seat)
     if q.kind == "who_side":
-        from ..specs.seating import Side
-
         return clue_term(spec, Side(a=idx[v], b=q.a, k=q.k, side=q.side))
     if q.kind == "opposite":
-        from ..specs.seating import Opposite
-
         return clue_term(spec, Opposite(a=idx[v], b=q.a))
     if q.kind == "who_has":
-        return f"(= {seat(spec, idx[v])} {seat(spec, q.a)})"
+        return clue_term(spec, Is(a=idx[v], b=q.a))
     if q.kind == "attr_of":
         cat = spec.attributes[q.cat - 1]
-        return f"(= {seat(spec, q.cat * n + cat.values.index(v))} {seat(spec, q.a)})"
+        return clue_term(spec, Is(a=q.cat * n + cat.values.index(v), b=q.a))
     if q.kind == "count_between":  # the shorter way round, on a round table
-        from ..specs.seating import Gap
-
         return clue_term(spec, Gap(a=q.a, b=q.b, k=int(v)))  # type: ignore[arg-type]
     if q.kind == "facing":
         f = face(spec, q.a)
@@ -196,7 +231,7 @@ def answer_literal(spec: SeatingSpec, answer: Answer) -> str:
     if q.kind == "pair":
         for a, b in q.pairs:
             if v in (pair_label(spec, a, b), pair_label(spec, b, a)):
-                return _next(spec, a, b)
+                return clue_term(spec, Next(a=a, b=b))
         raise ValueError(f"answer {v!r} is not one of the listed pairs")
     if q.kind == "statement":
         return clue_term(spec, q.options[int(str(v).removeprefix("s"))])
@@ -205,13 +240,14 @@ def answer_literal(spec: SeatingSpec, answer: Answer) -> str:
 
 def decode(spec: SeatingSpec, model: dict[str, str]) -> tuple[list[int], list[bool]]:
     """(seat per person, facing per person) from a Z3 model."""
-    seats = [int(model[f"p{i}"]) for i in range(spec.n)]
+    n = spec.n
+    seats = [next(s for s in range(n) if model[x(i, s)] == "true") for i in range(n)]
     if spec.mixed:
-        facing = [model[f"f{i}"] == "true" for i in range(spec.n)]
+        facing = [model[f"f{i}"] == "true" for i in range(n)]
     elif spec.layout == "rows":
-        facing = [s >= spec.n // 2 for s in seats]
+        facing = [s >= n // 2 for s in seats]
     else:
-        facing = [spec.facing[0]] * spec.n
+        facing = [spec.facing[0]] * n
     return seats, facing
 
 
@@ -232,7 +268,7 @@ def prove_unique(
 
 def check(spec: SeatingSpec, seats: list[int], facing: list[bool] | None = None) -> bool:
     """Whether the arrangement ``seats`` (and ``facing``) is consistent with the clues."""
-    lits = [f"(= p{i} {s})" for i, s in enumerate(seats)]
+    lits = [x(i, s) for i, s in enumerate(seats)]
     if spec.mixed and facing is not None:
         lits += [f"f{i}" if f else f"(not f{i})" for i, f in enumerate(facing)]
     script = session._header(encode(spec), session.DEFAULT_RLIMIT)
