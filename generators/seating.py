@@ -403,9 +403,8 @@ def _mix(world: World, variant: str, options: dict[str, Any]) -> dict[str, float
     mix = dict(options.get("questions") or QUESTION_MIX[world.fr.layout])
     if world.fr.mixed:
         mix.setdefault("facing", 0.15)
-    if world.owners:
-        mix.setdefault("who_has", 0.35)
-        mix.setdefault("attr_of", 0.35)
+    if world.owners and not options.get("questions"):
+        mix = {"who_has": 0.5, "attr_of": 0.5}  # so that the attributes matter
     if world.fr.layout == "circle" and world.fr.n % 2:
         mix.pop("opposite", None)
     return {k: v for k, v in mix.items() if v > 0}
