@@ -114,7 +114,7 @@ def _n_for_level(variant: str, level: int, rng: random.Random) -> int:
 def _atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> Expr:
     others = [p for p in range(n) if p != speaker]
     kind = rng.random()
-    if kind < 0.62 or n < 3:
+    if kind < 0.62:
         p = rng.choice(others) if others and rng.random() < 0.9 else speaker
         return Is(person=p, role=rng.choice(roles))
     if kind < 0.82:

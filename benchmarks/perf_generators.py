@@ -1,0 +1,225 @@
+"""Generator throughput on one core: puzzles/s and time per puzzle vs one Z3 uniqueness proof.
+
+    python benchmarks/perf_generators.py [--json benchmarks/results/perf_generators.json] [--quick]
+
+For each (family, variant, size) case it reports:
+- warm rate: emitted puzzles/s in steady state (after a warm-up), every attempt counted;
+- cold rate: puzzles/s of a new process, imports included;
+- ms per emitted puzzle, ms per Z3 uniqueness proof of the same puzzles (fresh context, as
+  the pipeline runs it), and their ratio (target: <= 3).
+The process pins itself to one core. Targets come from the issues; a case whose family is
+not installed is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from importlib import import_module
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# (family, variant, options, target puzzles/s or None)
+CASES = [
+    *[
+        ("truth_teller", "knights_knaves", {"n": n}, {5: 500, 8: 480, 12: 450}.get(n))
+        for n in (2, 3, 5, 8, 12, 16)
+    ],
+    *[("truth_teller", "liar_chain", {"n": n}, None) for n in (3, 5, 8, 12)],
+    *[("truth_teller", "knights_knaves_normals", {"n": n}, None) for n in (3, 5, 8)],
+    ("seating", "linear", {"n": 8}, 200),
+    ("seating", "circular", {"n": 8}, 100),
+    ("seating", "linear", {"n": 7, "attributes": 3}, 20),
+    ("blood_relations", "chain", {"hops": 3}, 300),
+]
+RATIO_TARGET = 3.0
+
+
+def _family(name: str):
+    try:
+        return import_module(f"generators.{name}")
+    except ImportError:
+        return None
+
+
+def _level(mod, variant: str, options: dict) -> int:
+    """The most common measured level of drafts with these options (the case's natural level)."""
+    levels: Counter = Counter()
+    rng = random.Random(0)
+    for lv in (1, 2, 3, 4):
+        for _ in range(8):
+            d = mod.draft(variant, lv, rng, options)
+            if d is not None:
+                levels[mod.level_of(d.metrics)] += 1
+    return levels.most_common(1)[0][0] if levels else 1
+
+
+def _config(family: str, variant: str, options: dict, level: int):
+    from generators.config import parse_config
+
+    return parse_config(
+        {
+            "name": "perf",
+            "seed": 1,
+            "families": {
+                family: {
+                    "count": 0,
+                    "variants": {variant: 1.0},
+                    "levels": {level: 1.0},
+                    "options": options,
+                }
+            },
+        }
+    )
+
+
+def warm(family: str, variant: str, options: dict, seconds: float) -> dict:
+    from generators.pipeline import make_item
+    from verifiers.answers import Answer
+    from verifiers.solver import session
+    from verifiers.specs import load_spec
+
+    mod = _family(family)
+    level = _level(mod, variant, options)
+    cfg = _config(family, variant, options, level)
+    for i in range(10):
+        make_item(cfg, family, 10_000_000 + i)
+    recs, dropped, attempts = [], Counter(), 0
+    t0 = time.perf_counter()
+    i = 0
+    while time.perf_counter() - t0 < seconds or len(recs) < 20:
+        out = make_item(cfg, family, i)
+        attempts += out.attempts
+        i += 1
+        if out.record is None:
+            dropped[out.dropped] += 1
+        else:
+            recs.append(out.record)
+    elapsed = time.perf_counter() - t0
+    # One uniqueness proof per emitted puzzle, exactly as the pipeline runs it (no distractors).
+    solver = mod.SOLVER
+    work = []
+    for r in recs:
+        spec = load_spec(family, r.spec)
+        work.append(
+            (
+                solver.encode(spec),
+                solver.answer_literal(spec, Answer.model_validate_json(r.answer_json)),
+            )
+        )
+    tp = time.perf_counter()
+    for enc, lit in work:
+        session.prove(enc, lit)
+    proof = (time.perf_counter() - tp) / len(work)
+    per = elapsed / len(recs)
+    return {
+        "level": level,
+        "items": i,
+        "emitted": len(recs),
+        "attempts_per_item": attempts / i,
+        "dropped": dict(dropped),
+        "warm_rate": len(recs) / elapsed,
+        "ms_per_puzzle": per * 1000,
+        "ms_per_proof": proof * 1000,
+        "ratio": per / proof,
+        "median_z3_conflicts": statistics.median(
+            json.loads(r.difficulty).get("z3_conflicts", 0) for r in recs
+        ),
+    }
+
+
+COLD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from generators.pipeline import make_item
+from generators.config import parse_config
+cfg = parse_config({cfg!r})
+n = 0
+i = 0
+while n < {k}:
+    n += make_item(cfg, {family!r}, i).record is not None
+    i += 1
+"""
+
+
+def cold(family: str, variant: str, options: dict, level: int, k: int) -> float:
+    cfg = _config(family, variant, options, level).model_dump(mode="json")
+    code = COLD.format(root=str(ROOT), cfg=cfg, k=k, family=family)
+    pin = (
+        ["taskset", "-c", str(min(os.sched_getaffinity(0)))]
+        if hasattr(os, "sched_getaffinity") and _has("taskset")
+        else []
+    )
+    t0 = time.perf_counter()
+    subprocess.run([*pin, sys.executable, "-c", code], check=True)
+    return k / (time.perf_counter() - t0)
+
+
+def _has(cmd: str) -> bool:
+    from shutil import which
+
+    return which(cmd) is not None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", default=None, help="write the results as JSON here")
+    ap.add_argument("--seconds", type=float, default=3.0, help="warm measurement time per case")
+    ap.add_argument("--cold-k", type=int, default=100, help="puzzles per cold process")
+    ap.add_argument("--quick", action="store_true", help="0.5 s per case, small cold runs")
+    args = ap.parse_args()
+    if args.quick:
+        args.seconds, args.cold_k = 0.5, 20
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    rows = []
+    header = f"{'family':<16} {'variant':<24} {'size':<14} {'L':>2} {'warm/s':>8} {'cold/s':>8} {'ms/puz':>8} {'ms/proof':>9} {'ratio':>6} {'target/s':>9}  ok"
+    print(header)
+    print("-" * len(header))
+    for family, variant, options, target in CASES:
+        mod = _family(family)
+        if mod is None or variant not in mod.VARIANTS:
+            continue
+        w = warm(family, variant, options, args.seconds)
+        c = cold(family, variant, options, w["level"], args.cold_k)
+        ok = w["ratio"] <= RATIO_TARGET and (target is None or w["warm_rate"] >= target)
+        row = {
+            "family": family,
+            "variant": variant,
+            "options": options,
+            "target_rate": target,
+            "cold_rate": c,
+            **w,
+            "ok": ok,
+        }
+        rows.append(row)
+        size = ",".join(f"{k}={v}" for k, v in options.items())
+        print(
+            f"{family:<16} {variant:<24} {size:<14} {w['level']:>2} {w['warm_rate']:>8.0f} {c:>8.0f} {w['ms_per_puzzle']:>8.2f} "
+            f"{w['ms_per_proof']:>9.2f} {w['ratio']:>6.2f} {target or '-':>9}  {'yes' if ok else 'NO'}",
+            flush=True,
+        )
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "python": sys.version.split()[0],
+            "cpu_count": os.cpu_count(),
+            "pinned_to_one_core": hasattr(os, "sched_setaffinity"),
+        }
+        Path(args.json).write_text(
+            json.dumps({"meta": meta, "ratio_target": RATIO_TARGET, "cases": rows}, indent=2)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
