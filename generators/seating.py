@@ -434,11 +434,13 @@ def _search_table(world, goal, kinds, rng, fr) -> list[Clue] | None:
     clues: list[Clue] = []
     seen: set[Clue] = set()
 
+    good = np.ones(tab.size, dtype=bool)
+    for g in goal:
+        good &= _full_mask(tab, g)
+    bad = ~good
+
     def goal_ok(r):
-        ok = np.ones(len(r), dtype=bool)
-        for g in goal:
-            ok &= tab.eval(g, r)
-        return bool(ok.all())
+        return not bad[r].any()
 
     tries = 0
     while not goal_ok(rows):
@@ -459,10 +461,6 @@ def _search_table(world, goal, kinds, rng, fr) -> list[Clue] | None:
     assert truth in set(rows.tolist())
     # Drop redundant clues: evaluate every clue on the rows that break at most ... all clues.
     masks = [_full_mask(tab, c) for c in clues]
-    ok_all = np.ones(tab.size, dtype=bool)
-    for g in goal:
-        ok_all &= _full_mask(tab, g)
-    bad = ~ok_all
     keep = list(range(len(clues)))
     order = keep[:]
     rng.shuffle(order)
