@@ -8,6 +8,10 @@ Three answer types cover every family:
 
 Values are canonical words; ``aliases`` maps the puzzle's own surface words (a persona's
 "truth-teller", say) to them, on top of the shared vocabulary in :mod:`verifiers.vocab`.
+
+Deliberately unsolvable or under-determined items keep the question's answer type and set
+``outcome`` to :data:`UNSOLVABLE` or :data:`AMBIGUOUS`; ``outcomes`` lists the outcomes a
+question admits, so the prompt tells every item of such a build the same thing.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from pydantic import BaseModel, ConfigDict
 from .vocab import SYNONYMS
 
 AnswerType = Literal["label", "assignment", "sequence"]
+UNSOLVABLE = "no consistent solution"
+AMBIGUOUS = "cannot be determined"
+OUTCOMES = (UNSOLVABLE, AMBIGUOUS)
 _WS = re.compile(r"\s+")
 _EDGE = " \t\r\n.,;:!?\"'`*()[]{}"
 _ARTICLES = ("a ", "an ", "the ")
@@ -46,9 +53,13 @@ class Answer(BaseModel):
     value: str | dict[str, str] | list[str]
     space: list[str] = []
     aliases: dict[str, str] = {}
+    outcome: Literal["", "no consistent solution", "cannot be determined"] = ""
+    outcomes: list[str] = []
 
     def text(self, words: dict[str, str] | None = None) -> str:
         """Canonical text form; ``words`` maps canonical values to the surface words to print."""
+        if self.outcome:
+            return self.outcome
         w = words or {}
         if self.type == "label":
             return w.get(self.value, self.value)  # type: ignore[arg-type]
@@ -58,6 +69,8 @@ class Answer(BaseModel):
 
     def key(self) -> str:
         """A hashable, order-stable identity for comparing answers."""
+        if self.outcome:
+            return f"!{self.outcome}"
         if self.type == "assignment":
             return ";".join(f"{k}={v}" for k, v in sorted(self.value.items()))  # type: ignore[union-attr]
         if self.type == "sequence":
@@ -124,6 +137,19 @@ def _find_words(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int,
     return hits
 
 
+def _outcome(low: str) -> str | None:
+    """The special outcome a whole answer names ("cannot be determined", ...), or None."""
+    t = norm(low)
+    v = SYNONYMS.get(t)
+    if v in OUTCOMES:
+        return v
+    if len(t) > 80 or t.count(" ") > 8:
+        return None
+    phrases = [(k, o) for k, o in SYNONYMS.items() if o in OUTCOMES]
+    found = {o for _, _, o in _find_words(t, phrases)}
+    return found.pop() if len(found) == 1 else None
+
+
 def parse(text: str, answer: Answer) -> Answer | None:
     """Parse answer text into the same type as ``answer`` (the gold); None when it does not parse.
 
@@ -132,9 +158,14 @@ def parse(text: str, answer: Answer) -> Answer | None:
     - label: the text must name exactly one distinct value of the space (after synonyms);
     - assignment: each entity takes the first value word after its name and before the next
       entity's name; entities left without a value are missing;
-    - sequence: entities in the order of their first mention; every entity must appear.
+    - sequence: entities in the order of their first mention; every entity must appear;
+    - an answer that is, as a whole, a special outcome ("cannot be determined", "no consistent
+      solution" or a synonym) parses as that outcome, whatever the question's type.
     """
     low = _WS.sub(" ", text.casefold().translate(_FOLD))
+    outcome = _outcome(low)
+    if outcome is not None:
+        return answer.model_copy(update={"outcome": outcome, "aliases": {}})
     if answer.type == "label":
         whole = canonical_value(low, answer)
         if whole is not None:
@@ -174,6 +205,8 @@ def cell_accuracy(pred: Answer | None, gold: Answer) -> float:
     """Fraction of entities (assignment) or positions (sequence) right; 0/1 for labels."""
     if pred is None:
         return 0.0
+    if gold.outcome or pred.outcome:
+        return float(pred.key() == gold.key())
     if gold.type == "label":
         return float(pred.value == gold.value)
     if gold.type == "assignment":

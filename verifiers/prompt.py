@@ -42,13 +42,27 @@ def format_hint(answer_json: str | Answer, mcq: bool = False) -> str:
     w = surface_words(a)
     if a.type == "label":
         options = ", ".join(w.get(v, v) for v in a.space) if a.space else "a short phrase"
-        return render_string(hints["label"], options=options)
+        return _with_outcomes(render_string(hints["label"], options=options), a)
     if a.type == "assignment":
-        items = list(a.value.items())[:2]  # type: ignore[union-attr]
-        example = ", ".join(f"{k}: {w.get(v, v)}" for k, v in items)
-        return render_string(hints["assignment"], example=example)
+        # The example pairs names with values in the space's order, never with the answer.
+        names = list(a.value)[:2]  # type: ignore[arg-type]
+        values = a.space or ["value"]
+        example = ", ".join(
+            f"{k}: {w.get(values[i % len(values)], values[i % len(values)])}"
+            for i, k in enumerate(names)
+        )
+        return _with_outcomes(render_string(hints["assignment"], example=example), a)
     names = list(a.value)[:3]  # type: ignore[arg-type]
-    return render_string(hints["sequence"], example=", ".join(sorted(names)))
+    return _with_outcomes(render_string(hints["sequence"], example=", ".join(sorted(names))), a)
+
+
+def _with_outcomes(hint: str, a: Answer) -> str:
+    """Append the special-outcome sentence when the question admits those outcomes."""
+    if not a.outcomes:
+        return hint
+    from templates import data, render_string
+
+    return hint + " " + render_string(data("prompt/instructions.yaml")["hints"]["outcomes"])
 
 
 def instruction(answer_json: str | Answer, mcq: bool = False, style: str = DEFAULT_STYLE) -> str:
