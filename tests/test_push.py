@@ -89,7 +89,7 @@ def test_push_moves_every_file_tags_it_and_a_repush_is_a_noop(hub, folder, tmp_p
     for p in local:  # every byte arrived, README and PNG included
         assert remote[p] == (folder / p).read_bytes(), p
     shards = [p for p in local if p.endswith(".parquet")]
-    assert shards and all(p.startswith("data/truth_teller/") for p in shards)
+    assert shards and all(p.startswith("data/") for p in shards)
     repo = hub.repos["my-org/logic-suite"]
     head = repo.commits[repo.branches["main"]]
     assert all(head.tree[p].lfs for p in shards)  # parquet went through LFS batch + PUT
@@ -126,15 +126,16 @@ def test_repush_deletes_the_old_builds_shards_in_the_same_commit(hub, folder, tm
     env = _env(hub.url, tmp_path / "home")
     old = tmp_path / "old"
     shutil.copytree(folder, old)
+    n_shards = len(list((old / "data").glob("*/*.parquet")))
     _reshard(old)
     r = _cli(env, "push", str(old), "--repo-id", "me/ls", "--tag", "v-old")
     assert r.returncode == 0, r.stderr
     old_files = set(hub.files("me/ls"))
-    assert sum(p.endswith("-of-00002.parquet") for p in old_files) == 6
+    assert sum(p.endswith("-of-00002.parquet") for p in old_files) == 2 * n_shards
 
     r = _cli(env, "push", str(folder), "--repo-id", "me/ls")
     assert r.returncode == 0, r.stderr
-    assert "6 deleted" in r.stdout
+    assert f"{2 * n_shards} deleted" in r.stdout
     repo = hub.repos["me/ls"]
     head = repo.commits[repo.branches["main"]]
     assert head.parent == repo.tags["v-old"]  # one commit from the old build to the new
@@ -150,9 +151,21 @@ def test_repush_deletes_the_old_builds_shards_in_the_same_commit(hub, folder, tm
 
 def test_taken_tag_and_branch_revision(hub, folder, tmp_path):
     env = _env(hub.url, tmp_path / "home")
-    r = _cli(env, "push", str(folder), "--repo-id", "me/ls", "--revision", "dev", "--tag", "v1")
+    r = _cli(
+        env,
+        "push",
+        str(folder),
+        "--repo-id",
+        "me/ls",
+        "--revision",
+        "dev",
+        "--tag",
+        "v1",
+        "--private",
+    )
     assert r.returncode == 0, r.stderr
     repo = hub.repos["me/ls"]
+    assert repo.private
     assert set(hub.files("me/ls", "main")) == {".gitattributes"}  # main untouched
     assert set(hub.files("me/ls", "dev")) == set(local_files(folder)) | {".gitattributes"}
     assert repo.tags["v1"] == repo.branches["dev"]
@@ -195,6 +208,15 @@ def test_repo_of_someone_else_is_a_clear_403(hub, folder, tmp_path):
     assert "belongs to someone else" in r.stderr and "--repo-id me/logic-suite" in r.stderr
     assert len(hub.repos["someone/logic-suite"].commits) == before
     assert hub.count("POST", "/commit/") == 0
+    r = _cli(
+        _env(hub.url, tmp_path / "home", token="hf_revoked"),
+        "push",
+        str(folder),
+        "--repo-id",
+        "me/x",
+    )
+    assert r.returncode == 2 and "hf_revoked" not in r.stderr
+    assert r.stderr.startswith("error: the Hub rejected the token (401)") and "HF_TOKEN" in r.stderr
 
 
 def test_server_down_says_retry_and_keeps_local_files(folder, tmp_path):
@@ -228,3 +250,22 @@ def test_failed_commit_is_retryable_and_the_retry_sends_no_bytes_twice(hub, fold
     assert r.returncode == 0, r.stderr
     assert hub.count("PUT", "/lfs-upload/") == uploads  # LFS objects already there are skipped
     assert set(hub.files("me/ls")) == set(local_files(folder)) | {".gitattributes"}
+
+
+def test_build_push_to_hub_moves_every_file(hub, tmp_path):
+    cfg = tmp_path / "one.yaml"
+    cfg.write_text(
+        "name: one\nseed: 3\nshard_size: 16\nfamilies:\n  truth_teller:\n    count: 16\n"
+        "    variants: {knights_knaves: 1.0}\n    levels: {1: 1.0}\n"
+    )
+    out = tmp_path / "built"
+    r = _cli(
+        _env(hub.url, tmp_path / "home"),
+        *("build", "--config", str(cfg), "--out", str(out), "--workers", "1", "--no-progress"),
+        *("--push-to-hub", "my-org/built"),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "pushed" in r.stdout and "tagged v" in r.stdout
+    remote = hub.files("my-org/built")
+    assert set(remote) == set(local_files(out)) | {".gitattributes"}
+    assert all(remote[p] == (out / p).read_bytes() for p in local_files(out))
