@@ -42,7 +42,17 @@ from verifiers.specs.seating import (
 )
 
 from .family import Draft, Final, RenderContext
-from .seating_logic import Budget, Conflict, Deducer, Frame, Search, Table, holds_world, table_size
+from .seating_logic import (
+    Budget,
+    Conflict,
+    Deducer,
+    Frame,
+    Search,
+    Table,
+    holds_world,
+    implies,
+    table_size,
+)
 
 FAMILY = "seating"
 VARIANTS = ("linear", "linear_mixed", "circular", "circular_mixed", "parallel_rows", "ordering")
@@ -413,10 +423,21 @@ def _mix(world: World, variant: str, options: dict[str, Any]) -> dict[str, float
 # --- search -----------------------------------------------------------------------------
 
 
-def _gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int) -> bool:
-    """Whether ``c`` on its own forces the answer (never allowed as a clue)."""
-    if not set(entities(c)) >= {e for g in goal for e in entities(g)}:
-        return False
+def _gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
+    """Whether ``c`` on its own forces the answer (never allowed as a clue).
+
+    Exact on a table of worlds; otherwise exact over the entities both mention, plus what
+    propagation from that one clue (with one person per place) reaches.
+    """
+    if not n_cats and table_size(fr) <= TABLE_MAX:
+        tab = Table(fr)
+        mask = _full_mask(tab, c)
+        for g in goal:
+            if (mask & ~_full_mask(tab, g)).any():
+                return False
+        return True
+    if len(goal) == 1 and set(entities(c)) >= set(entities(goal[0])) and implies(c, goal[0], fr):
+        return True
     d = Deducer(fr, n_cats, [c])
     dom = list(d.init)
     try:
@@ -620,8 +641,7 @@ def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Qu
         for a in range(n):
             for b in range(a + 1, n):
                 (true if world.holds(Next(a=a, b=b)) else false).append((a, b))
-        used = {(c.a, c.b) for c in clues if c.kind == "next" and not c.neg}
-        true = [p for p in true if p not in used]
+        true = [p for p in true if not _told(Next(a=p[0], b=p[1]), clues, fr, len(world.owners))]
         if not true or len(false) < 3:
             return None
         pairs = [rng.choice(true), *rng.sample(false, 3)]
@@ -632,7 +652,11 @@ def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Qu
     true_c = None
     for _ in range(40):
         c = _propose(world, _pick(kinds, rng), rng)
-        if c is not None and c not in clues and all(e < n for e in entities(c)):
+        if (
+            c is not None
+            and all(e < n for e in entities(c))
+            and not _told(c, clues, fr, len(world.owners))
+        ):
             true_c = c
             break
     if true_c is None:
@@ -652,6 +676,11 @@ def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Qu
     opts = [true_c, *false]
     rng.shuffle(opts)
     return q.model_copy(update={"options": opts})
+
+
+def _told(fact: Clue, clues: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
+    """Whether one clue alone already says ``fact`` (so it would hand over the answer)."""
+    return any(c == fact or _gives_away(c, [fact], fr, n_cats) for c in clues)
 
 
 def _flip(c: Clue, world: World, rng: random.Random) -> Clue | None:
@@ -1155,6 +1184,7 @@ def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps
             raise AssertionError("solution trace does not reach the proven answer")
         steps = ded.steps
     lines = [r.numbering()]
+    one = f"the fact that each {'position' if r.order else 'place'} holds one person"
     done: set[tuple[int, int]] = set()
     for st in steps:
         pad = "  " * st.depth
@@ -1163,11 +1193,7 @@ def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps
             if txt is None or (st.entity, st.dom) in done:
                 continue
             done.add((st.entity, st.dom))
-            src = (
-                f"clue {st.source + 1}"
-                if st.source >= 0
-                else "the fact that each place holds one person"
-            )
+            src = f"clue {st.source + 1}" if st.source >= 0 else one
             lines.append(f"{pad}From {src}: {txt}.")
         elif st.kind == "split":
             opts = " or ".join(_value_text(spec, r, st.entity, u) for u in st.options)

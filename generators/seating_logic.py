@@ -130,6 +130,31 @@ def holds_world(c: Clue, seats: list[int], facing: list[bool], owners: list[list
     return bool(holds(c, lambda e: seats[person(e)], face, fr))
 
 
+def implies(c: Clue, fact: Clue, fr: Frame) -> bool:
+    """Whether clue ``c`` alone forces ``fact`` (exact, over the entities they mention)."""
+    ents = sorted(set(entities(c)) | set(entities(fact)))
+    if len(ents) > 4:
+        return False
+    n, v = fr.n, 2 * fr.n
+    grids = np.meshgrid(*([np.arange(v)] * len(ents)), indexing="ij")
+    pos = {e: i for i, e in enumerate(ents)}
+    seat = lambda e: grids[pos[e]] // 2  # noqa: E731
+    face = lambda e: (grids[pos[e]] % 2) == 1  # noqa: E731
+    ok = np.ones(grids[0].shape, dtype=bool)
+    for e in ents:
+        if fr.layout == "rows":
+            ok &= face(e) == (seat(e) >= n // 2)
+        elif not fr.mixed:
+            ok &= face(e) == fr.facing0
+    for a, b in itertools.combinations(ents, 2):
+        if a // n == b // n:
+            ok &= seat(a) != seat(b)
+    if fr.layout == "circle" and 0 in pos:
+        ok &= seat(0) == 0
+    bad = ok & holds(c, seat, face, fr) & ~holds(fact, seat, face, fr)
+    return not bad.any()
+
+
 # --- exact tables ---------------------------------------------------------------------------
 
 

@@ -261,6 +261,12 @@ def test_generated_small_puzzles_agree_with_brute_force():
             if spec.question.kind in ("who_side", "opposite", "who_has", "pair", "statement"):
                 gold = (gold,)
             assert answers == {gold}, (variant, spec.question.kind, answers, gold)
+            for c in spec.clues:  # no clue hands over the answer on its own
+                alone = spec.model_copy(update={"clues": [c]})
+                assert len({bf_answer(alone, w) for w in bf_solutions(alone)}) > 1, (
+                    c,
+                    spec.question,
+                )
             (only,) = answers
             for wrong in fin.distractors:  # each MCQ distractor is refuted by enumeration
                 w = gold_value(wrong)
