@@ -32,7 +32,12 @@ SIZE_CATEGORIES = (
     (1_000_000_000, "100M<n<1B"),
 )
 TASK_CATEGORIES = ["question-answering", "text-generation", "multiple-choice"]
-TAGS = ["logic", "reasoning", "puzzles", "synthetic", "z3", "knights-and-knaves", "verifiable"]
+TAGS = ["logic", "reasoning", "puzzles", "synthetic", "z3", "verifiable"]
+FAMILY_TAGS = {
+    "truth_teller": "knights-and-knaves",
+    "seating": "seating-arrangement",
+    "blood_relations": "blood-relations",
+}
 
 __all__ = ["CARD", "CardError", "HISTOGRAM", "card_text", "configs_block", "front_matter"]
 __all__ += ["size_category", "write_card"]
@@ -78,7 +83,7 @@ def front_matter(license: str, pretty_name: str, families: list[str], n_rows: in
         "language": ["en"],
         "pretty_name": pretty_name,
         "task_categories": list(TASK_CATEGORIES),
-        "tags": list(TAGS),
+        "tags": TAGS + [FAMILY_TAGS[f] for f in families if f in FAMILY_TAGS],
         "size_categories": [size_category(n_rows)],
         "annotations_creators": ["machine-generated"],
         "language_creators": ["machine-generated"],
@@ -159,7 +164,9 @@ def _context(
             "rows": n,
             "letters": [facts.letters[(f, v, lv)].get(x, 0) for x in letters],
         }
-        for (f, v, lv), n in sorted(facts.rows.items())
+        for (f, v, lv), n in sorted(
+            facts.rows.items(), key=lambda kv: (facts.families.index(kv[0][0]), kv[0])
+        )
     ]
     split_rows = [
         {
@@ -203,6 +210,7 @@ def _context(
         "split_rows": split_rows,
         "split_fractions": cfg.splits,
         "held_out_names": cfg.held_out_names,
+        "held_out_templates": bool(getattr(cfg, "held_out_templates", False)),
         "repo": repo,
         "tag": tag,
         "revision_arg": f', revision="{tag}"' if tag else "",

@@ -95,7 +95,8 @@ def collect(root: Path) -> Facts:
     files = _data_files(root)
     if not files:
         raise CardError(f"{root}/data: no parquet shards; run `python -m generators build` first")
-    fams = sorted({f.parent.name for f in files}, key=lambda f: (f not in FAMILIES, f))
+    order = {f: i for i, f in enumerate(FAMILIES)}
+    fams = sorted({f.parent.name for f in files}, key=lambda f: (order.get(f, len(order)), f))
     facts = Facts(info=info, families=fams)
     metrics: dict[tuple[str, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     hist: dict[str, dict[str, dict[int, list[float]]]] = defaultdict(lambda: defaultdict(dict))
