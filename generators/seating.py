@@ -438,6 +438,8 @@ def _gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
         return True
     if len(goal) == 1 and set(entities(c)) >= set(entities(goal[0])) and implies(c, goal[0], fr):
         return True
+    if fr.n > 5 or len(goal) > 1:
+        return False  # one clue pins at most three people: no forcing by elimination
     d = Deducer(fr, n_cats, [c])
     dom = list(d.init)
     try:
