@@ -242,8 +242,9 @@ def _translate(e: Exception, repo_id: str, user: str, endpoint: str | None) -> P
             if code == 403:
                 return PushError(
                     f"{repo_id}: this token (user {user}) has no write access; the repo or "
-                    f"namespace '{ns}' belongs to someone else. Push to a namespace you own "
-                    f"(--repo-id {user}/{repo_id.split('/')[-1]}) or ask its owner for access"
+                    f"namespace '{ns}' belongs to someone else (or the token is read-only). "
+                    f"Push to a namespace you own (--repo-id {user}/{repo_id.split('/')[-1]}) "
+                    "or ask its owner for access"
                 )
             if code == 404:
                 return PushError(
