@@ -14,7 +14,7 @@ in the tests:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from verifiers.specs.truth_teller import Expr, Statement, TruthTellerSpec
@@ -132,6 +132,20 @@ class Worlds:
 # --- propagation solver -------------------------------------------------------------
 
 T, F, U = 1, 0, -1
+# A domain is a small int: one bit per role, in alphabetical order, so that iterating the
+# bits upwards visits roles in sorted order (the order the solver tries cases in).
+BIT = {"knave": 1, "knight": 2, "normal": 4}
+ROLE_OF = {b: r for r, b in BIT.items()}
+KNAVE, KNIGHT = BIT["knave"], BIT["knight"]
+
+
+def _bits(d: int) -> list[int]:
+    """The single-role bits of domain ``d``, in sorted role order."""
+    return [b for b in (1, 2, 4) if d & b]
+
+
+def _names(d: int) -> list[str]:
+    return [ROLE_OF[b] for b in _bits(d)]
 
 
 class Conflict(Exception):
@@ -154,228 +168,363 @@ class Step:
     note: str = ""
 
 
-@dataclass
-class Deducer:
-    """Domain propagation with case splits over a truth-teller spec."""
+def _restrict(dom: list[int], p: int, keep: int, changed: list[int]) -> None:
+    new = dom[p] & keep
+    if new != dom[p]:
+        if not new:
+            raise Conflict(f"p{p}")
+        dom[p] = new
+        changed.append(p)
 
-    spec: TruthTellerSpec
-    splits: int = 0
-    max_nesting: int = 0
-    steps: list[Step] = field(default_factory=list)
 
-    def _eval(self, e: Expr, dom: list[set]) -> int:
-        k = e.kind
-        if k == "is":
-            d = dom[e.person]
-            return T if d == {e.role} else (F if e.role not in d else U)
-        if k == "not":
-            v = self._eval(e.arg, dom)
+def _compile(e: Expr, full: int, people: set[int]):
+    """(eval, force) closures for ``e``; collects the people it mentions into ``people``.
+
+    ``eval(dom)`` is T, F or U under domains ``dom``; ``force(v, dom, changed)`` narrows
+    domains so that ``e`` can only take value ``v`` (raising :class:`Conflict` if it
+    cannot), appending every narrowed person to ``changed``.
+    """
+    k = e.kind
+    if k == "is":
+        p, bit = e.person, BIT[e.role]
+        people.add(p)
+        off = full & ~bit
+
+        def ev(dom):
+            d = dom[p]
+            return T if d == bit else (F if not d & bit else U)
+
+        def fo(v, dom, changed):
+            d = dom[p]
+            cur = T if d == bit else (F if not d & bit else U)
+            if cur != U:
+                if cur != v:
+                    raise Conflict("value")
+                return
+            _restrict(dom, p, bit if v == T else off, changed)
+
+        return ev, fo
+    if k == "not":
+        ev_a, fo_a = _compile(e.arg, full, people)
+
+        def ev(dom):
+            v = ev_a(dom)
             return U if v == U else 1 - v
-        if k in ("and", "or"):
-            vals = [self._eval(a, dom) for a in e.args]
-            if k == "and":
-                return F if F in vals else (T if all(v == T for v in vals) else U)
-            return T if T in vals else (F if all(v == F for v in vals) else U)
+
+        def fo(v, dom, changed):
+            a = ev_a(dom)
+            if a != U:
+                if 1 - a != v:
+                    raise Conflict("value")
+                return
+            fo_a(1 - v, dom, changed)
+
+        return ev, fo
+    if k in ("and", "or"):
+        subs = [_compile(a, full, people) for a in e.args]
+        evs = [s[0] for s in subs]
+        whole = T if k == "and" else F  # the value that forces every argument
+        other = 1 - whole
+
+        def ev(dom):
+            res = whole
+            for f in evs:
+                v = f(dom)
+                if v == other:
+                    return other
+                if v == U:
+                    res = U
+            return res
+
+        def fo(v, dom, changed):
+            cur = ev(dom)
+            if cur != U:
+                if cur != v:
+                    raise Conflict("value")
+                return
+            if v == whole:
+                for _, f in subs:
+                    f(whole, dom, changed)
+            else:
+                open_ = [f for g, f in subs if g(dom) == U]
+                if len(open_) == 1:
+                    open_[0](v, dom, changed)
+
+        return ev, fo
+    if k in ("implies", "iff"):
+        ev_a, fo_a = _compile(e.a, full, people)
+        ev_b, fo_b = _compile(e.b, full, people)
         if k == "implies":
-            a, b = self._eval(e.a, dom), self._eval(e.b, dom)
-            if a == F or b == T:
-                return T
-            return F if (a == T and b == F) else U
-        if k == "iff":
-            a, b = self._eval(e.a, dom), self._eval(e.b, dom)
-            return U if U in (a, b) else int(a == b)
-        if k == "count":
-            yes = sum(dom[p] == {e.role} for p in e.people)
-            can = sum(e.role in dom[p] for p in e.people)
-            lo_ok = {"exactly": (e.k, e.k), "at_least": (e.k, 10**9), "at_most": (0, e.k)}[e.op]
-            lo, hi = lo_ok
+
+            def ev(dom):
+                a, b = ev_a(dom), ev_b(dom)
+                if a == F or b == T:
+                    return T
+                return F if (a == T and b == F) else U
+
+            def fo(v, dom, changed):
+                cur = ev(dom)
+                if cur != U:
+                    if cur != v:
+                        raise Conflict("value")
+                    return
+                a, b = ev_a(dom), ev_b(dom)
+                if v == F:
+                    fo_a(T, dom, changed)
+                    fo_b(F, dom, changed)
+                elif a == T:
+                    fo_b(T, dom, changed)
+                elif b == F:
+                    fo_a(F, dom, changed)
+
+            return ev, fo
+
+        def ev(dom):
+            a, b = ev_a(dom), ev_b(dom)
+            return U if (a == U or b == U) else int(a == b)
+
+        def fo(v, dom, changed):
+            a, b = ev_a(dom), ev_b(dom)
+            if a != U and b != U:
+                if int(a == b) != v:
+                    raise Conflict("value")
+                return
+            if a != U:
+                fo_b(a if v == T else 1 - a, dom, changed)
+            elif b != U:
+                fo_a(b if v == T else 1 - b, dom, changed)
+
+        return ev, fo
+    if k == "count":
+        ps, bit, kk, op = tuple(e.people), BIT[e.role], e.k, e.op
+        people.update(ps)
+        off = full & ~bit
+        lo, hi = {"exactly": (kk, kk), "at_least": (kk, 10**9), "at_most": (0, kk)}[op]
+        m = len(ps)
+        # Bounds a forced value must meet: (lo, hi) for True, for False (None: no rule).
+        if_t = {"exactly": (kk, kk), "at_least": (kk, m), "at_most": (0, kk)}[op]
+        if_f = {"exactly": None, "at_least": (0, kk - 1), "at_most": (kk + 1, m)}[op]
+
+        def ev(dom):
+            yes = can = 0
+            for p in ps:
+                d = dom[p]
+                if d & bit:
+                    can += 1
+                    if d == bit:
+                        yes += 1
             if yes >= lo and can <= hi:
                 return T
             if can < lo or yes > hi:
                 return F
             return U
-        if k == "same":
-            da, db = dom[e.a], dom[e.b]
-            if len(da) == 1 and da == db:
-                return int(e.same)
-            if not (da & db):
-                return int(not e.same)
+
+        def fo(v, dom, changed):
+            cur = ev(dom)
+            if cur != U:
+                if cur != v:
+                    raise Conflict("value")
+                return
+            bounds = if_t if v == T else if_f
+            if bounds is None:
+                return
+            yes = 0
+            maybe = []
+            for p in ps:
+                d = dom[p]
+                if d == bit:
+                    yes += 1
+                elif d & bit:
+                    maybe.append(p)
+            if yes == bounds[1]:
+                for p in maybe:
+                    _restrict(dom, p, off, changed)
+            elif yes + len(maybe) == bounds[0]:
+                for p in maybe:
+                    _restrict(dom, p, bit, changed)
+
+        return ev, fo
+    if k == "same":
+        pa, pb, same = e.a, e.b, e.same
+        people.update((pa, pb))
+
+        def ev(dom):
+            da, db = dom[pa], dom[pb]
+            if da == db and not da & (da - 1):
+                return int(same)
+            if not da & db:
+                return int(not same)
             return U
-        raise ValueError(k)
 
-    def _restrict(self, dom: list[set], p: int, keep: set, changed: list) -> None:
-        new = dom[p] & keep
-        if new != dom[p]:
-            if not new:
-                raise Conflict(f"p{p}")
-            dom[p] = new
-            changed.append(p)
-
-    def _force(self, e: Expr, v: int, dom: list[set], changed: list) -> None:
-        """Narrow domains so that ``e`` can only take value ``v``."""
-        cur = self._eval(e, dom)
-        if cur != U:
-            if cur != v:
-                raise Conflict("value")
-            return
-        k = e.kind
-        if k == "is":
-            keep = {e.role} if v == T else set(self.spec.roles) - {e.role}
-            self._restrict(dom, e.person, keep, changed)
-        elif k == "not":
-            self._force(e.arg, 1 - v, dom, changed)
-        elif k in ("and", "or"):
-            whole = T if k == "and" else F  # value that forces every argument
-            if v == whole:
-                for a in e.args:
-                    self._force(a, whole, dom, changed)
+        def fo(v, dom, changed):
+            cur = ev(dom)
+            if cur != U:
+                if cur != v:
+                    raise Conflict("value")
+                return
+            da, db = dom[pa], dom[pb]
+            if (v == T) == same:
+                _restrict(dom, pa, db, changed)
+                _restrict(dom, pb, dom[pa], changed)
             else:
-                open_ = [a for a in e.args if self._eval(a, dom) == U]
-                if len(open_) == 1:
-                    self._force(open_[0], v, dom, changed)
-        elif k == "implies":
-            a, b = self._eval(e.a, dom), self._eval(e.b, dom)
-            if v == F:
-                self._force(e.a, T, dom, changed)
-                self._force(e.b, F, dom, changed)
-            elif a == T:
-                self._force(e.b, T, dom, changed)
-            elif b == F:
-                self._force(e.a, F, dom, changed)
-        elif k == "iff":
-            a, b = self._eval(e.a, dom), self._eval(e.b, dom)
-            if a != U:
-                self._force(e.b, a if v == T else 1 - a, dom, changed)
-            elif b != U:
-                self._force(e.a, b if v == T else 1 - b, dom, changed)
-        elif k == "count":
-            yes = [p for p in e.people if dom[p] == {e.role}]
-            maybe = [p for p in e.people if e.role in dom[p] and dom[p] != {e.role}]
-            lo, hi = {"exactly": (e.k, e.k), "at_least": (e.k, len(e.people)), "at_most": (0, e.k)}[
-                e.op
-            ]
-            if v == F:
-                if e.op == "exactly":
-                    return
-                lo, hi = (0, e.k - 1) if e.op == "at_least" else (e.k + 1, len(e.people))
-            if len(yes) == hi:
-                for p in maybe:
-                    self._restrict(dom, p, set(self.spec.roles) - {e.role}, changed)
-            elif len(yes) + len(maybe) == lo:
-                for p in maybe:
-                    self._restrict(dom, p, {e.role}, changed)
-        elif k == "same":
-            da, db = dom[e.a], dom[e.b]
-            if (v == T) == e.same:
-                self._restrict(dom, e.a, db, changed)
-                self._restrict(dom, e.b, dom[e.a], changed)
-            else:
-                if len(da) == 1:
-                    self._restrict(dom, e.b, set(self.spec.roles) - da, changed)
-                if len(db) == 1:
-                    self._restrict(dom, e.a, set(self.spec.roles) - db, changed)
+                if not da & (da - 1):
+                    _restrict(dom, pb, full & ~da, changed)
+                if not db & (db - 1):
+                    _restrict(dom, pa, full & ~db, changed)
 
-    def propagate(self, dom: list[set], depth: int, log: bool) -> None:
-        """Apply facts and statements to a fixpoint; raise :class:`Conflict` on contradiction."""
-        spec = self.spec
+        return ev, fo
+    raise ValueError(f"unknown expression kind {k!r}")
+
+
+class Deducer:
+    """Domain propagation with case splits over a truth-teller spec.
+
+    Domains are role bitmasks. Each fact and statement is compiled once into closures,
+    and a pass only revisits the clauses (facts, then statements, in order) that mention
+    a person whose domain changed since the clause last ran: a clause whose people are
+    unchanged would change nothing, so the derivation is the same as re-running every
+    clause on every pass.
+    """
+
+    def __init__(self, spec: TruthTellerSpec):
+        self.spec = spec
+        self.splits = 0
+        self.max_nesting = 0
+        self.steps: list[Step] = []
+        n = len(spec.people)
+        full = 0
+        for r in spec.roles:
+            full |= BIT[r]
+        self.full = full
+        self._clauses = []  # (source, kind, speaker, eval, force)
+        self._watch: list[list[int]] = [[] for _ in range(n)]
+        for fi, f in enumerate(spec.facts):
+            people: set[int] = set()
+            ev, fo = _compile(f, full, people)
+            self._add(-1 - fi, -1, ev, fo, people)
+        for si, s in enumerate(spec.statements):
+            people = {s.speaker}
+            ev, fo = _compile(s.claim, full, people)
+            self._add(si, s.speaker, ev, fo, people)
+        mentions = [0] * n
+        for s in spec.statements:
+            mentions[s.speaker] += 1
+        self._mentions = mentions
+
+    def _add(self, source: int, speaker: int, ev, fo, people: set[int]) -> None:
+        c = len(self._clauses)
+        self._clauses.append((source, speaker, ev, fo))
+        for p in people:
+            self._watch[p].append(c)
+
+    def _dirty_for(self, p: int) -> list[bool]:
+        dirty = [False] * len(self._clauses)
+        for c in self._watch[p]:
+            dirty[c] = True
+        return dirty
+
+    def propagate(
+        self, dom: list[int], depth: int, log: bool, dirty: list[bool] | None = None
+    ) -> None:
+        """Apply facts and statements to a fixpoint; raise :class:`Conflict` on contradiction.
+
+        ``dirty`` marks the clauses to (re)run; None means all of them.
+        """
+        clauses, watch = self._clauses, self._watch
+        if dirty is None:
+            dirty = [True] * len(clauses)
+        not_knave, not_knight = ~KNAVE, ~KNIGHT
         progress = True
         while progress:
             progress = False
-            for fi, f in enumerate(spec.facts):
-                changed: list = []
+            for c, (src, spk, ev, fo) in enumerate(clauses):
+                if not dirty[c]:
+                    continue
+                dirty[c] = False
+                changed: list[int] = []
                 try:
-                    self._force(f, T, dom, changed)
+                    if spk < 0:
+                        fo(T, dom, changed)
+                    else:
+                        val = ev(dom)
+                        if val == T:
+                            _restrict(dom, spk, not_knave, changed)
+                        elif val == F:
+                            _restrict(dom, spk, not_knight, changed)
+                        d = dom[spk]
+                        if d == KNIGHT:
+                            fo(T, dom, changed)
+                        elif d == KNAVE:
+                            fo(F, dom, changed)
                 except Conflict:
-                    self._note(log, "contradiction", depth, -1 - fi)
+                    if log:
+                        self.steps.append(Step("contradiction", depth, src))
                     raise
                 if changed:
                     progress = True
-                    self._derived(log, depth, -1 - fi, changed, dom)
-            for si, s in enumerate(spec.statements):
-                changed = []
-                try:
-                    val = self._eval(s.claim, dom)
-                    if val == T:
-                        self._restrict(dom, s.speaker, set(spec.roles) - {"knave"}, changed)
-                    elif val == F:
-                        self._restrict(dom, s.speaker, set(spec.roles) - {"knight"}, changed)
-                    d = dom[s.speaker]
-                    if d == {"knight"}:
-                        self._force(s.claim, T, dom, changed)
-                    elif d == {"knave"}:
-                        self._force(s.claim, F, dom, changed)
-                except Conflict:
-                    self._note(log, "contradiction", depth, si)
-                    raise
-                if changed:
-                    progress = True
-                    self._derived(log, depth, si, changed, dom)
+                    for p in changed:
+                        for c2 in watch[p]:
+                            dirty[c2] = True
+                    if log:
+                        self._derived(depth, src, changed, dom)
 
-    def _note(
-        self, log: bool, kind: str, depth: int, source: int, person: int = -1, role: str = ""
-    ) -> None:
-        if log:
-            self.steps.append(Step(kind, depth, source, person, role))
-
-    def _derived(self, log: bool, depth: int, source: int, changed: list, dom: list[set]) -> None:
-        if not log:
-            return
+    def _derived(self, depth: int, source: int, changed: list[int], dom: list[int]) -> None:
         for p in dict.fromkeys(changed):
-            if len(dom[p]) == 1:
-                self.steps.append(Step("derive", depth, source, p, next(iter(dom[p]))))
+            d = dom[p]
+            if not d & (d - 1):
+                self.steps.append(Step("derive", depth, source, p, ROLE_OF[d]))
             else:
-                self.steps.append(Step("derive", depth, source, p, "|".join(sorted(dom[p])), "not"))
+                self.steps.append(Step("derive", depth, source, p, "|".join(_names(d)), "not"))
 
-    def _refute(self, dom: list[set], depth: int, log: bool) -> bool:
+    def _refute(self, dom: list[int], depth: int, log: bool, dirty: list[bool] | None) -> bool:
         """True when every completion of ``dom`` leads to a contradiction."""
         try:
-            self.propagate(dom, depth, log)
+            self.propagate(dom, depth, log, dirty)
         except Conflict:
             return True
-        open_ = [i for i, d in enumerate(dom) if len(d) > 1]
+        open_ = [i for i, d in enumerate(dom) if d & (d - 1)]
         if not open_:
             return False
         self.splits += 1
         self.max_nesting = max(self.max_nesting, depth + 1)
-        p = self._pick(open_, dom)
-        for r in sorted(dom[p]):
-            trial = [set(d) for d in dom]
-            trial[p] = {r}
-            self._note(log, "assume", depth + 1, -999, p, r)
-            if not self._refute(trial, depth + 1, log):
+        p = self._pick(open_)
+        for b in _bits(dom[p]):
+            trial = dom[:]
+            trial[p] = b
+            if log:
+                self.steps.append(Step("assume", depth + 1, -999, p, ROLE_OF[b]))
+            if not self._refute(trial, depth + 1, log, self._dirty_for(p)):
                 return False
         return True
 
-    def _pick(self, open_: list[int], dom: list[set]) -> int:
+    def _pick(self, open_: list[int]) -> int:
         """Split on the open person mentioned in the most statements (ties: lowest index)."""
-        mentions = self._mentions()
-        return max(open_, key=lambda p: (mentions.get(p, 0), -p))
+        mentions = self._mentions
+        return max(open_, key=lambda p: (mentions[p], -p))
 
-    def _mentions(self) -> dict[int, int]:
-        if not hasattr(self, "_mcache"):
-            m: dict[int, int] = {}
-            for s in self.spec.statements:
-                m[s.speaker] = m.get(s.speaker, 0) + 1
-            self._mcache = m
-        return self._mcache
+    def solve(self, targets: list[int], log: bool = True) -> list[set[str]]:
+        """Derive the roles of ``targets`` from the truth, refuting every other role by cases.
 
-    def solve(self, targets: list[int], log: bool = True) -> list[set]:
-        """Derive the roles of ``targets`` from the truth, refuting every other role by cases."""
+        Returns each person's remaining roles.
+        """
         spec = self.spec
-        dom = [set(spec.roles) for _ in spec.people]
+        dom = [self.full] * len(spec.people)
         self.propagate(dom, 0, log)
         for p in targets:
-            while len(dom[p]) > 1:
-                wrong = sorted(r for r in dom[p] if r != spec.truth[p])
-                r = wrong[0]
-                trial = [set(d) for d in dom]
-                trial[p] = {r}
+            while dom[p] & (dom[p] - 1):
+                true_bit = BIT[spec.truth[p]]
+                b = next(b for b in _bits(dom[p]) if b != true_bit)
+                r = ROLE_OF[b]
+                trial = dom[:]
+                trial[p] = b
                 self.splits += 1
                 self.max_nesting = max(self.max_nesting, 1)
-                self._note(log, "assume", 1, -999, p, r)
-                if not self._refute(trial, 1, log):
+                if log:
+                    self.steps.append(Step("assume", 1, -999, p, r))
+                if not self._refute(trial, 1, log, self._dirty_for(p)):
                     raise Conflict(f"cannot refute p{p}={r}: the answer is not forced")
-                self._note(log, "conclude", 0, -999, p, r)
-                dom[p].discard(r)
-                self.propagate(dom, 0, log)
-        return dom
+                if log:
+                    self.steps.append(Step("conclude", 0, -999, p, r))
+                dom[p] &= ~b
+                self.propagate(dom, 0, log, self._dirty_for(p))
+        return [set(_names(d)) for d in dom]
