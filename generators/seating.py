@@ -1216,6 +1216,16 @@ def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps
                 lines.append(f"{pad}In this case the answer is settled.")
             else:
                 lines.append("This settles the question.")
+    q = spec.question
+    if q.kind in ("who_has", "attr_of"):  # tie the places back to the asked link
+        e = q.a if q.kind == "who_has" else q.cat * spec.n
+        cat = spec.attributes[e // spec.n - 1]
+        if q.kind == "who_has":
+            who, val = str(answer.value), cat.values[q.a % spec.n]
+        else:
+            who, val = spec.people[q.a], str(answer.value)
+        link = render_string(r.cats[cat.name]["is"], s=who, v=val)
+        lines.append(f"They sit in the same place, so {link}.")
     lines.append(f"Answer: {answer.text(words)}")
     return "\n".join(lines)
 
