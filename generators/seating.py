@@ -1126,7 +1126,10 @@ def _answers(spec: SeatingSpec, r: Renderer, rng: random.Random, k: int):
         )
     if q.kind == "pair":
         labels = [SOLVER.pair_label(spec, a, b) for a, b in q.pairs]
-        aliases = {f"{names[b]} and {names[a]}": SOLVER.pair_label(spec, a, b) for a, b in q.pairs}
+        aliases = {}
+        for a, b in q.pairs:  # the listed order first: it is the word the prompt shows
+            aliases[SOLVER.pair_label(spec, a, b)] = SOLVER.pair_label(spec, a, b)
+            aliases[f"{names[b]} and {names[a]}"] = SOLVER.pair_label(spec, a, b)
         fr = r.fr
         good = [
             lab
