@@ -92,3 +92,13 @@ def register(synonyms: dict[str, str]) -> None:
     """Add a family's synonyms (surface form -> canonical value)."""
     for k, v in synonyms.items():
         SYNONYMS[k.lower()] = v
+
+
+def _register_families() -> None:
+    """Families whose vocabulary lives in its own module register it here, at import."""
+    from .relations import synonyms as relation_synonyms
+
+    register(relation_synonyms())
+
+
+_register_families()
