@@ -900,7 +900,7 @@ class Renderer:
             return ""
         if lay == "circle":
             face = (
-                f"Some of them face the centre of the {self.ctx['row']} and the others face outward."
+                "Some of them face the centre and the others face outward."
                 if spec.mixed
                 else f"All of them face {'the centre' if spec.facing[0] else 'outward, away from the centre'}."
             )
@@ -1201,22 +1201,23 @@ def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps
             src = f"clue {st.source + 1}" if st.source >= 0 else one
             lines.append(f"{pad}From {src}: {txt}.")
         elif st.kind == "split":
-            opts = " or ".join(_value_text(spec, r, st.entity, u) for u in st.options)
+            opts = " or ".join(_part_text(spec, r, st.entity, u) for u in st.options)
             lines.append(
                 f"{pad}No clue decides more now, so try each case for {r.ref(st.entity)}: {opts}."
             )
         elif st.kind == "assume":
-            u = st.dom.bit_length() - 1
             lines.append(
-                f"{pad}Suppose {r.ref(st.entity)} is {_value_text(spec, r, st.entity, u)}."
+                f"{pad}Suppose {r.ref(st.entity)} is {_part_text(spec, r, st.entity, st.dom)}."
             )
             done = set()
         elif st.kind == "contradiction":
             src = f"clue {st.source + 1}" if st.source >= 0 else "the rule of one person per place"
             lines.append(f"{pad}This breaks {src}: a contradiction, so this case is impossible.")
         elif st.kind == "holds":
-            if st.depth:
-                lines.append(f"{pad}In this case the answer is settled.")
+            if st.depth and goal is not None and len(goal) == 1:
+                lines.append(f"{pad}In this case: {r.clue(goal[0])}.")
+            elif st.depth:
+                lines.append(f"{pad}In this case everyone's place is fixed.")
             else:
                 lines.append("This settles the question.")
     q = spec.question
@@ -1233,10 +1234,11 @@ def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps
     return "\n".join(lines)
 
 
-def _value_text(spec: SeatingSpec, r: Renderer, e: int, u: int) -> str:
-    s, f = divmod(u, 2)
+def _part_text(spec: SeatingSpec, r: Renderer, e: int, part: int) -> str:
+    """One case of a split: a place (with a facing when only one is left)."""
+    s, f = divmod(part.bit_length() - 1, 2)
     t = f"in {r.place(s)}"
-    if spec.mixed and e < spec.n:
+    if spec.mixed and e < spec.n and part & (part - 1) == 0:
         t += f", facing {r.dir_word(bool(f))}"
     return t
 

@@ -581,17 +581,23 @@ class Deducer:
         open_ = [e for e in range(self.n_ent) if dom[e] & (dom[e] - 1)]
         if not open_:
             return False
-        e = min(open_, key=lambda x: (bin(dom[x]).count("1"), x))
-        values = tuple(_bits(dom[e]))
+        # Split on a place first (the entity with the fewest places left); facings last.
+        unplaced = [e for e in open_ if bin(self.seats(dom[e])).count("1") > 1]
+        if unplaced:
+            e = min(unplaced, key=lambda x: (bin(self.seats(dom[x])).count("1"), x))
+            parts = [dom[e] & (3 << (2 * s)) for s in range(self.fr.n) if dom[e] >> (2 * s) & 3]
+        else:
+            e = min(open_)
+            parts = [1 << u for u in _bits(dom[e])]
         self.splits += 1
         self.max_depth = max(self.max_depth, depth + 1)
         if log:
-            self.steps.append(Step("split", depth, -2, e, dom[e], values))
-        for u in values:
+            self.steps.append(Step("split", depth, -2, e, dom[e], tuple(parts)))
+        for part in parts:
             trial = list(dom)
-            trial[e] = 1 << u
+            trial[e] = part
             if log:
-                self.steps.append(Step("assume", depth + 1, -2, e, 1 << u))
+                self.steps.append(Step("assume", depth + 1, -2, e, part))
             if not self._prove(goal, trial, depth + 1, log):
                 return False
         return True
