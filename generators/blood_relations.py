@@ -30,7 +30,6 @@ from verifiers.relations import (
     gendered,
     neutral,
 )
-from verifiers.solver import blood_relations as SOLVER  # noqa: N812
 from verifiers.specs.blood_relations import (
     BloodRelationsSpec,
     Count,
@@ -334,7 +333,6 @@ def _draft_chain(
     facts: list = []
     expression = None
     if coded:
-        inv = {t: s for s, t in codes.items()}
         syms = rng.sample(CODE_SYMBOLS, len(terms))
         codes = dict(zip(syms, terms, strict=True))
         inv = {t: s for s, t in codes.items()}
@@ -980,7 +978,9 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
             t=q.term,
         )
     elif q.kind == "count":
-        qtext = render_string(_pick(bank["question"]["count"], style), a=names[q.a.person], t=q.term)
+        qtext = render_string(
+            _pick(bank["question"]["count"], style), a=names[q.a.person], t=q.term
+        )
     elif spec.variant == "coded":
         qtext = render_string(
             _pick(bank["question"]["decode"], style),
@@ -1007,13 +1007,17 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
             _pick(bank["intro"]["chain" if spec.variant == "chain" else "family_puzzle"], style),
             n=len(names),
         )
-        question = render("blood_relations/puzzle.j2", intro=intro, facts=facts_text, question=qtext)
+        question = render(
+            "blood_relations/puzzle.j2", intro=intro, facts=facts_text, question=qtext
+        )
     answer, distractors, offered = _answers(spec, w, rng, ctx.n_choices)
     if offered:
         spec = spec.model_copy(update={"question": q.model_copy(update={"offered": offered})})
     solution = _solution(spec, answer)
     template_id = f"blood_relations/{spec.variant}/{'heldout' if style < 0 else f's{style}'}"
-    return Final(spec, answer, distractors, question, solution, template_id, {}, {"template": style})
+    return Final(
+        spec, answer, distractors, question, solution, template_id, {}, {"template": style}
+    )
 
 
 def _answers(
@@ -1024,15 +1028,21 @@ def _answers(
         texts = [expr_text(spec, o) for o in q.options]
         right = _right_option(spec)
         ans = Answer(type="label", value=texts[right], space=texts)
-        wrong = [Answer(type="label", value=t, space=texts) for i, t in enumerate(texts) if i != right]
+        wrong = [
+            Answer(type="label", value=t, space=texts) for i, t in enumerate(texts) if i != right
+        ]
         return ans, wrong[: k - 1], ()
     if q.kind == "count":
-        kids = [c for c in range(len(w.sex)) if w.father[c] == q.a.person or w.mother[c] == q.a.person]
+        kids = [
+            c for c in range(len(w.sex)) if w.father[c] == q.a.person or w.mother[c] == q.a.person
+        ]
         want = "M" if q.term == "son" else "F"
         n = sum(w.sex[c] == want for c in kids)
         space = [str(i) for i in range(9)]
         ans = Answer(type="label", value=str(n), space=space)
-        others = [str(v) for v in (n + 1, n - 1, n + 2, len(kids), 0, n + 3) if 0 <= v <= 8 and v != n]
+        others = [
+            str(v) for v in (n + 1, n - 1, n + 2, len(kids), 0, n + 3) if 0 <= v <= 8 and v != n
+        ]
         wrong = []
         for v in others:
             if v not in [x.value for x in wrong]:
@@ -1119,20 +1129,24 @@ def _route_lines(
     stated = {(a, b): t for a, t, b in facts}
     lines: list[str] = []
     cur: str | None = None
-    Y = names[y]
+    ny = names[y]
     for q, t, o in reversed(route):
-        Q, O = names[q], names[o]
+        nq, no = names[q], names[o]
         said = stated.get((q, o))
         if said is None:  # used the other way round
             said_o = stated[(o, q)]
-            lines.append(f"{O} is {_poss(Q)} {said_o}, so {Q} is {_poss(O)} {_show(t)}.")
+            lines.append(f"{no} is {_poss(nq)} {said_o}, so {nq} is {_poss(no)} {_show(t)}.")
         elif said != t:
-            lines.append(f"{Q} is {_poss(O)} {said} and {Q} is a {'man' if sex[q] == 'M' else 'woman'} ({why[q]}), so {Q} is {_poss(O)} {t}.")
+            lines.append(
+                f"{nq} is {_poss(no)} {said} and {nq} is a {'man' if sex[q] == 'M' else 'woman'} ({why[q]}), so {nq} is {_poss(no)} {t}."
+            )
         else:
-            lines.append(f"{Q} is {_poss(O)} {t}.")
+            lines.append(f"{nq} is {_poss(no)} {t}.")
         r = t if cur is None else compose(t, cur)
         if cur is not None and r is not None:
-            lines.append(f"{Q} is {_poss(O)} {_show(t)} and {O} is {_poss(Y)} {_show(cur)}, so {Q} is {_poss(Y)} {_show(r)}.")
+            lines.append(
+                f"{nq} is {_poss(no)} {_show(t)} and {no} is {_poss(ny)} {_show(cur)}, so {nq} is {_poss(ny)} {_show(r)}."
+            )
         cur = r
         if cur is None:
             return lines, None
@@ -1158,11 +1172,17 @@ def _solution(spec: BloodRelationsSpec, answer: Answer) -> str:
                 f"{names[a]} is the {spec.codes[op]} of {names[b]}"
                 for a, op, b in zip(o.people, o.ops, o.people[1:], strict=False)
             )
-            what = f"{names[q.a.person]} is {_poss(names[q.b.person])} {_show(r)}" if r else "the relation is not fixed"
+            what = (
+                f"{names[q.a.person]} is {_poss(names[q.b.person])} {_show(r)}"
+                if r
+                else "the relation is not fixed"
+            )
             lines.append(f"{expr_text(spec, o)}: {decoded}; so {what}.")
             if i == right and _answer_term(r or "", False) != q.term and r != q.term:
                 raise AssertionError("solution trace does not reach the proven answer")
-        lines.append(f"Only {expr_text(spec, q.options[right])} means {names[q.a.person]} is the {q.term} of {names[q.b.person]}.")
+        lines.append(
+            f"Only {expr_text(spec, q.options[right])} means {names[q.a.person]} is the {q.term} of {names[q.b.person]}."
+        )
     elif q.kind == "count":
         a = q.a.person
         facts = _rel_facts(spec)
@@ -1238,7 +1258,9 @@ def _finalize_photo(spec: BloodRelationsSpec, ctx: RenderContext, style: int) ->
     )
     solution = _photo_solution(spec, fact, s_name, pw, sw, answer)
     template_id = f"blood_relations/photo/{'heldout' if style < 0 else f's{style}'}"
-    return Final(spec, answer, distractors, question, solution, template_id, {}, {"template": style})
+    return Final(
+        spec, answer, distractors, question, solution, template_id, {}, {"template": style}
+    )
 
 
 def _steps_of(d) -> list[str]:
@@ -1259,7 +1281,11 @@ def _photo_solution(
         raise AssertionError("solution trace does not reach the proven answer")
     ans, info = solved
     P = f"the {pw}"
-    dp_t = _desc_text(fact.a, False, w.sex[1]).replace("his ", f"the {pw}'s ").replace("her ", f"the {pw}'s ")
+    dp_t = (
+        _desc_text(fact.a, False, w.sex[1])
+        .replace("his ", f"the {pw}'s ")
+        .replace("her ", f"the {pw}'s ")
+    )
     if dp_t in ("he", "she"):
         dp_t = P
     ds_t = _desc_text(fact.b, True, w.sex[0]).replace("my ", f"{_poss(s)} ")
@@ -1267,7 +1293,13 @@ def _photo_solution(
     if info["rel_u"] and len(ps) > 1:
         lines.append(f"{_cap(ds_t)} is {_poss(s)} {_show(info['rel_u'])}.")
     if fact.only:
-        k_desc = s if len(ps) == 1 else _desc_text(Of(step=ps[-2], of=Ref(person=0)) if len(ps) == 2 else fact.b, True, w.sex[0]).replace("my ", f"{_poss(s)} ")
+        k_desc = (
+            s
+            if len(ps) == 1
+            else _desc_text(
+                Of(step=ps[-2], of=Ref(person=0)) if len(ps) == 2 else fact.b, True, w.sex[0]
+            ).replace("my ", f"{_poss(s)} ")
+        )
         if info["only"] == "same":
             lines.append(
                 f"{_cap(k_desc)} is a {fact.term} of {ds_t}, and {dp_t} is the only {fact.term} of {ds_t}, so {dp_t} is {k_desc}."

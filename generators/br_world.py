@@ -140,28 +140,37 @@ def graph(w: World) -> nx.DiGraph:
 
 
 def generations(w: World) -> list[int]:
-    """Generation of each person (0 at the top of each line), via the parent links."""
-    gen = [-1] * len(w.sex)
+    """Generation of each person: a child is one below its parents, spouses are level.
 
-    def of(p: int) -> int:
-        if gen[p] < 0:
-            f = w.father[p]
-            if f >= 0:
-                gen[p] = of(f) + 1
-            elif w.spouse[p] >= 0 and w.father[w.spouse[p]] >= 0:
-                gen[p] = of(w.spouse[p])
-            else:
-                gen[p] = 0
-        return gen[p]
-
-    for p in range(len(w.sex)):
-        of(p)
-    # married-in people without parents take their spouse's generation
-    for p in range(len(w.sex)):
-        s = w.spouse[p]
-        if s >= 0 and w.father[p] < 0:
-            gen[p] = gen[s]
-    return gen
+    Found by a breadth-first walk over parent and spouse links from each unvisited person;
+    each connected family starts at 0 for its top generation.
+    """
+    n = len(w.sex)
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for c in range(n):
+        for p in (w.father[c], w.mother[c]):
+            if p >= 0:
+                adj[p].append((c, 1))
+                adj[c].append((p, -1))
+        if w.spouse[c] >= 0:
+            adj[c].append((w.spouse[c], 0))
+    gen = [None] * n
+    for start in range(n):
+        if gen[start] is not None:
+            continue
+        gen[start] = 0
+        comp, queue = [start], [start]
+        while queue:
+            p = queue.pop()
+            for q, d in adj[p]:
+                if gen[q] is None:
+                    gen[q] = gen[p] + d
+                    comp.append(q)
+                    queue.append(q)
+        low = min(gen[p] for p in comp)
+        for p in comp:
+            gen[p] -= low
+    return gen  # type: ignore[return-value]
 
 
 class Relatives:

@@ -163,7 +163,7 @@ class BloodRelationsSpec(BaseModel):
         for arr in (self.world.father, self.world.mother, self.world.spouse):
             if len(arr) != w or any(not -1 <= v < w for v in arr):
                 raise ValueError("world arrays must have one entry per person, each -1..n-1")
-        for sym, t in self.codes.items():
+        for _sym, t in self.codes.items():
             _term(t)
         exprs = [self.expression] if self.expression else []
         exprs += list(self.question.options)
@@ -192,7 +192,14 @@ class BloodRelationsSpec(BaseModel):
         """Names and code symbols dropped, facts sorted: renames and reorders hash alike."""
 
         def decoded(e: Expr) -> list:
-            return [e.people[0], *[x for op, p in zip(e.ops, e.people[1:]) for x in (self.codes[op], p)]]
+            return [
+                e.people[0],
+                *[
+                    x
+                    for op, p in zip(e.ops, e.people[1:], strict=False)
+                    for x in (self.codes[op], p)
+                ],
+            ]
 
         q = self.question
         qd = q.model_dump(exclude={"options", "offered"})
