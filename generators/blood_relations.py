@@ -30,6 +30,7 @@ from verifiers.relations import (
     gendered,
     neutral,
 )
+from verifiers.solver import blood_relations as SOLVER  # noqa: F401, N812  (the family contract)
 from verifiers.specs.blood_relations import (
     BloodRelationsSpec,
     Count,
