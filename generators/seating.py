@@ -928,29 +928,39 @@ class Renderer:
         )
 
 
-def _contexts(layout: str, order: bool, attrs: bool, options: dict) -> list[dict]:
-    want = "order" if order else layout
-    allowed = options.get("contexts")
-    return [
+def _context(spec: SeatingSpec, ctx: RenderContext) -> dict:
+    """The setting: pinned, else from the held-out pool for the test split, else the rest."""
+    want = "order" if spec.variant == "ordering" else spec.layout
+    fits = [c for c in data("seating/contexts.yaml") if want in c["layouts"]]
+    fits = [c for c in fits if not (spec.attributes and c.get("no_attributes"))]
+    pinned = ctx.pin.get("template")
+    for c in fits:
+        if c["id"] == pinned:
+            return c
+    allowed = ctx.options.get("contexts")
+    pool = [
         c
-        for c in data("seating/contexts.yaml")
-        if want in c["layouts"]
-        and not (attrs and c.get("no_attributes"))
-        and (not allowed or c["id"] in allowed)
-    ]
+        for c in fits
+        if (not allowed or c["id"] in allowed) and c["id"] != ctx.avoid.get("template")
+    ] or fits
+    held = [c for c in pool if c.get("heldout")]
+    pool = (
+        held
+        if (ctx.held_out_templates and held)
+        else [c for c in pool if not c.get("heldout")] or pool
+    )
+    return pool[ctx.rng.randrange(len(pool))]
 
 
 def finalize(d: Draft, ctx: RenderContext) -> Final:
     """Name the people, render question and solution, build answer and distractors."""
     spec: SeatingSpec = d.spec  # type: ignore[assignment]
     rng = ctx.rng
-    names = rng.sample(ctx.names, spec.n)
+    pinned = list(ctx.pin.get("names") or [])[: spec.n]
+    fresh = [x for x in ctx.names if x not in pinned]
+    names = pinned + rng.sample(fresh, spec.n - len(pinned))
     spec = spec.model_copy(update={"people": names})
-    order = spec.variant == "ordering"
-    pool = _contexts(spec.layout, order, bool(spec.attributes), ctx.options) or _contexts(
-        spec.layout, order, bool(spec.attributes), {}
-    )
-    c = pool[rng.randrange(len(pool))]
+    c = _context(spec, ctx)
     words = dict(c)
     intro_src = c.get(f"intro_{spec.layout}", c.get("intro"))
     r = Renderer(spec, words, rng)
@@ -979,7 +989,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
         solution,
         f"seating/{c['id']}",
         wmap,
-        {"context": c["id"]},
+        {"template": c["id"]},
     )
 
 

@@ -457,3 +457,27 @@ def test_same_config_and_seed_give_identical_records():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == json.loads(json.dumps(first))
+
+
+def test_render_pins_and_held_out_settings():
+    """Renames/reskins keep pinned names and setting; the test split uses held-out settings."""
+    rng = random.Random(2)
+    d = None
+    while d is None:
+        d = gen.draft("circular", 2, rng, {})
+    names = name_pool(False)
+    pinned = RenderContext(
+        rng=random.Random(1), names=names, pin={"names": names[:9], "template": "campfire"}
+    )
+    fin = gen.finalize(d, pinned)
+    assert fin.spec.people == names[: fin.spec.n] and fin.template_id == "seating/campfire"
+    for seed in range(6):
+        held = gen.finalize(
+            d, RenderContext(rng=random.Random(seed), names=names, held_out_templates=True)
+        )
+        free = gen.finalize(
+            d, RenderContext(rng=random.Random(seed), names=names, avoid={"template": "campfire"})
+        )
+        assert held.template_id == "seating/picnic"
+        assert free.template_id not in ("seating/picnic", "seating/campfire")
+        assert solver.prove_unique(held.spec, held.answer, held.distractors).ok
