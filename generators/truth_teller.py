@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from typing import Any
 
-from templates import data, render, render_string
+from templates import data, render, render_string, slot_renderer
 from verifiers.answers import Answer
 from verifiers.solver import truth_teller as SOLVER  # noqa: F401, N812  (the family contract)
 from verifiers.specs.truth_teller import (
@@ -33,7 +34,7 @@ from verifiers.specs.truth_teller import (
 )
 
 from .family import Draft, Final, RenderContext
-from .tt_logic import Deducer, Worlds
+from .tt_logic import Deducer, Step, Worlds
 
 FAMILY = "truth_teller"
 VARIANTS = ("knights_knaves", "liar_chain", "knights_knaves_normals")
@@ -111,22 +112,60 @@ def _n_for_level(variant: str, level: int, rng: random.Random) -> int:
 # --- sampling ------------------------------------------------------------------------
 
 
-def _atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> Expr:
+class _Node:
+    """A light AST node used during the search, with the pydantic node's attribute names.
+
+    :func:`verifiers.specs.truth_teller.evaluate`, :func:`depth` and :meth:`Worlds.table`
+    read it as they read the pydantic node; a kept statement is converted once by
+    :func:`_model`. Most sampled claims are rejected, so they never pay for validation.
+    """
+
+    __slots__ = ("kind", "person", "role", "arg", "args", "a", "b", "op", "k", "people", "same")
+
+    def __init__(self, kind: str, **fields: Any):
+        self.kind = kind
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+
+def _model(e: _Node) -> Expr:
+    """The validated pydantic node for a light node."""
+    k = e.kind
+    if k == "is":
+        return Is(person=e.person, role=e.role)
+    if k == "count":
+        return Count(op=e.op, k=e.k, role=e.role, people=e.people)
+    if k == "same":
+        return Same(a=e.a, b=e.b, same=e.same)
+    if k == "not":
+        return Not(arg=_model(e.arg))
+    if k == "and":
+        return And(args=tuple(_model(a) for a in e.args))
+    if k == "or":
+        return Or(args=tuple(_model(a) for a in e.args))
+    if k == "implies":
+        return Implies(a=_model(e.a), b=_model(e.b))
+    if k == "iff":
+        return Iff(a=_model(e.a), b=_model(e.b))
+    raise ValueError(f"unknown expression kind {k!r}")
+
+
+def _atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> _Node:
     others = [p for p in range(n) if p != speaker]
     kind = rng.random()
     if kind < 0.62:
         p = rng.choice(others) if others and rng.random() < 0.9 else speaker
-        return Is(person=p, role=rng.choice(roles))
+        return _Node("is", person=p, role=rng.choice(roles))
     if kind < 0.82:
         role = rng.choice(roles)
         k = rng.randint(0, n) if role != "normal" else rng.randint(0, max(1, n // 2))
         op = rng.choice(("exactly", "exactly", "at_least", "at_most"))
-        return Count(op=op, k=k, role=role, people=tuple(range(n)))
+        return _Node("count", op=op, k=k, role=role, people=tuple(range(n)))
     a, b = rng.sample(range(n), 2)
-    return Same(a=a, b=b, same=rng.random() < 0.5)
+    return _Node("same", a=a, b=b, same=rng.random() < 0.5)
 
 
-def _claim(rng: random.Random, d: int, n: int, speaker: int, roles: list[str]) -> Expr:
+def _claim(rng: random.Random, d: int, n: int, speaker: int, roles: list[str]) -> _Node:
     if d <= 1:
         return _atom(rng, n, speaker, roles)
     kind = rng.choice(("and", "or", "implies", "iff", "not_and", "or"))
@@ -134,26 +173,31 @@ def _claim(rng: random.Random, d: int, n: int, speaker: int, roles: list[str]) -
     b = _claim(rng, rng.randint(1, d - 1), n, speaker, roles)
     if rng.random() < 0.5:
         a, b = b, a
-    if kind == "and":
-        return And(args=(a, b))
-    if kind == "or":
-        return Or(args=(a, b))
-    if kind == "implies":
-        return Implies(a=a, b=b)
-    if kind == "iff":
-        return Iff(a=a, b=b)
-    return Not(arg=And(args=(a, b)))
+    if kind in ("and", "or"):
+        return _Node(kind, args=(a, b))
+    if kind in ("implies", "iff"):
+        return _Node(kind, a=a, b=b)
+    return _Node("not", arg=_Node("and", args=(a, b)))
+
+
+def _consistent_light(
+    rng: random.Random, d: int, n: int, speaker: int, truth: list[str], roles: list[str]
+) -> _Node | None:
+    """A random claim of depth up to ``d`` that ``speaker`` can make in ``truth``, or None."""
+    want = {"knight": True, "knave": False}.get(truth[speaker])
+    for _ in range(12):
+        c = _claim(rng, d, n, speaker, roles)
+        if want is None or evaluate(c, truth) == want:  # type: ignore[arg-type]
+            return c
+    return None
 
 
 def _consistent_claim(
     rng: random.Random, d: int, n: int, speaker: int, truth: list[str], roles: list[str]
 ) -> Expr | None:
-    want = {"knight": True, "knave": False}.get(truth[speaker])
-    for _ in range(12):
-        c = _claim(rng, d, n, speaker, roles)
-        if want is None or evaluate(c, truth) == want:
-            return c
-    return None
+    """As :func:`_consistent_light`, as a validated pydantic node (same random draws)."""
+    c = _consistent_light(rng, d, n, speaker, truth, roles)
+    return None if c is None else _model(c)
 
 
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
@@ -178,9 +222,10 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     qkind = "all" if rng.random() < qmix.get("all", 0.0) / max(sum(qmix.values()), 1e-9) else "one"
     person = rng.randrange(n) if qkind == "one" else None
     worlds = Worlds(n, tuple(roles))
-    sol = worlds.full
+    base = worlds.full
     for f in facts:
-        sol &= worlds.table(f)
+        base &= worlds.table(f)
+    sol = base
     truth_bit = 1 << worlds.index(truth)
 
     def done(s: int) -> bool:
@@ -191,44 +236,34 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     max_d = MAX_DEPTH[level]
     order = list(range(n))
     rng.shuffle(order)
-    statements: list[Statement] = []
+    found: list[tuple[int, _Node]] = []  # (speaker, claim)
     allowed: list[int] = []
+    spoken = [0] * n
     budget = 6 * n + 12
     k = 0
     while not done(sol) and budget > 0:
         budget -= 1
         speaker = order[k % n] if k < n else rng.randrange(n)
         k += 1
-        if sum(s.speaker == speaker for s in statements) >= 2:
+        if spoken[speaker] >= 2:
             continue
-        claim = _consistent_claim(rng, rng.randint(1, max_d), n, speaker, truth, roles)
+        claim = _consistent_light(rng, rng.randint(1, max_d), n, speaker, truth, roles)
         if claim is None:
             continue
-        st = Statement(speaker=speaker, claim=claim)
-        a = worlds.allowed(st)
+        a = worlds.allowed_claim(speaker, claim)  # type: ignore[arg-type]
         if sol & a == sol:
             continue
         sol &= a
-        statements.append(st)
+        found.append((speaker, claim))
         allowed.append(a)
+        spoken[speaker] += 1
     if not done(sol):
         return None
     # Drop redundant statements, in a random order.
-    base = worlds.full
-    for f in facts:
-        base &= worlds.table(f)
-    keep = list(range(len(statements)))
-    idx = keep[:]
-    rng.shuffle(idx)
-    for i in idx:
-        trial = [j for j in keep if j != i]
-        s = base
-        for j in trial:
-            s &= allowed[j]
-        if done(s):
-            keep = trial
-    statements = [statements[j] for j in keep]
-    statements.sort(key=lambda s: order.index(s.speaker))
+    keep = _drop_redundant(allowed, base, done, rng)
+    rank = {p: i for i, p in enumerate(order)}
+    kept = sorted((found[j] for j in keep), key=lambda sc: rank[sc[0]])
+    statements = [Statement(speaker=sp, claim=_model(c)) for sp, c in kept]
     spec = TruthTellerSpec(
         variant=variant,
         people=[f"P{i}" for i in range(n)],
@@ -238,7 +273,34 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         question=Question(kind=qkind, person=person),
         truth=truth,
     )
-    return Draft(spec, _metrics(spec))
+    return _draft_of(spec)
+
+
+def _drop_redundant(allowed: list[int], base: int, done, rng: random.Random) -> list[int]:
+    """Indices of the statements kept after dropping, in a random order, each one whose
+    removal leaves the answer forced (``done``). The rest of the kept set is the AND of a
+    prefix and a suffix, rebuilt only after a drop."""
+    keep = list(range(len(allowed)))
+    idx = keep[:]
+    rng.shuffle(idx)
+    prefix: list[int] = []
+    suffix: list[int] = []
+    stale = True
+    for i in idx:
+        if stale:
+            prefix = [base]
+            for j in keep:
+                prefix.append(prefix[-1] & allowed[j])
+            suffix = [-1] * (len(keep) + 1)
+            for pos in range(len(keep) - 1, -1, -1):
+                suffix[pos] = suffix[pos + 1] & allowed[keep[pos]]
+            where = {j: pos for pos, j in enumerate(keep)}
+            stale = False
+        pos = where[i]
+        if done(prefix[pos] & suffix[pos + 1]):
+            keep.pop(pos)
+            stale = True
+    return keep
 
 
 def _draft_chain(n: int, rng: random.Random) -> Draft:
@@ -261,16 +323,37 @@ def _draft_chain(n: int, rng: random.Random) -> Draft:
         question=Question(kind="truthful", person=n - 1),
         truth=truth,
     )
-    return Draft(spec, _metrics(spec))
+    return _draft_of(spec)
 
 
 def _targets(spec: TruthTellerSpec) -> list[int]:
     return list(range(len(spec.people))) if spec.question.kind == "all" else [spec.question.person]
 
 
-def _metrics(spec: TruthTellerSpec) -> dict[str, Any]:
+@dataclass
+class TTDraft(Draft):
+    """A draft that keeps the propagation solver's derivation for the solution trace.
+
+    ``traced`` is the spec the derivation belongs to: a transform that swaps the spec
+    (reorder, reword, ...) makes :func:`finalize` derive again.
+    """
+
+    steps: list[Step] | None = None
+    derived: list[set[str]] | None = None
+    traced: TruthTellerSpec | None = None
+
+
+def _draft_of(spec: TruthTellerSpec) -> TTDraft:
+    """Run the propagation solver once: its splits give the metrics, its steps the trace."""
     ded = Deducer(spec)
-    ded.solve(_targets(spec), log=False)
+    dom = ded.solve(_targets(spec), log=True)
+    return TTDraft(spec, _metrics(spec, ded), ded.steps, dom, spec)
+
+
+def _metrics(spec: TruthTellerSpec, ded: Deducer | None = None) -> dict[str, Any]:
+    if ded is None:
+        ded = Deducer(spec)
+        ded.solve(_targets(spec), log=False)
     return {
         "variant": spec.variant,
         "n_people": len(spec.people),
@@ -291,9 +374,33 @@ LINE_STYLES = ('{p} says: "{c}."', '{p}: "{c}."', '{p} claims, "{c}."')
 CHAIN_PERSONA = "truth_tellers"
 
 
+SLOTS = ("p", "a", "b", "group")  # free text a phrase prints as is (names, sub-claims)
+_RENDERERS: dict[tuple, Any] = {}
+
+
 def _phrase(key: str, rng: random.Random, **ctx: Any) -> str:
+    """Render one phrase of bank ``key``, chosen by ``rng``.
+
+    A phrase is rendered through :func:`templates.slot_renderer`, kept per phrase and fixed
+    context (role, count, persona words), so repeated phrases cost a string join.
+    """
     options = data("truth_teller/phrases.yaml")[key]
-    return render_string(options[rng.randrange(len(options))], **ctx)
+    source = options[rng.randrange(len(options))]
+    slots = tuple(x for x in SLOTS if x in ctx)
+    fixed = tuple(
+        (x, tuple(v.items()) if isinstance(v, dict) else v)
+        for x, v in ctx.items()
+        if x not in SLOTS
+    )
+    cache_key = (source, slots, fixed)
+    fill = _RENDERERS.get(cache_key)
+    if fill is None:
+        if len(_RENDERERS) > 20_000:
+            _RENDERERS.clear()
+        fill = _RENDERERS[cache_key] = slot_renderer(
+            source, slots, **{x: v for x, v in ctx.items() if x not in SLOTS}
+        )
+    return fill(**{x: ctx[x] for x in slots})
 
 
 def _claim_text(
@@ -401,7 +508,13 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     aliases = {w[r]: r for r in spec.roles}
     answer, distractors = _answers(spec, aliases, rng, ctx.n_choices)
     words = {r: w[r] for r in spec.roles}
-    solution = _solution(spec, names, w, answer, words)
+    if isinstance(d, TTDraft) and d.traced is d.spec and d.steps and d.derived:
+        steps, dom = d.steps, d.derived
+    else:
+        ded = Deducer(spec)
+        dom = ded.solve(_targets(spec), log=True)
+        steps = ded.steps
+    solution = _solution(spec, names, w, answer, words, steps, dom)
     template_id = f"truth_teller/{persona['id']}/{'chain' if chain else f'line{style}'}"
     return Final(
         spec,
@@ -456,12 +569,18 @@ def _source(spec: TruthTellerSpec, names: list[str], src: int, w: dict) -> str:
     return "the stated fact"
 
 
-def _solution(spec: TruthTellerSpec, names: list[str], w: dict, answer: Answer, words: dict) -> str:
+def _solution(
+    spec: TruthTellerSpec,
+    names: list[str],
+    w: dict,
+    answer: Answer,
+    words: dict,
+    steps: list[Step],
+    dom: list[set[str]],
+) -> str:
     """Step-by-step derivation from the propagation solver; checked against the answer."""
-    ded = Deducer(spec)
-    dom = ded.solve(_targets(spec), log=True)
     lines = []
-    for st in ded.steps:
+    for st in steps:
         pad = "  " * st.depth
         if st.kind == "assume":
             lines.append(f"{pad}Suppose {names[st.person]} is a {w[st.role]}.")

@@ -107,8 +107,11 @@ class Worlds:
 
     def allowed(self, s: Statement) -> int:
         """Worlds consistent with speaker ``s.speaker`` making statement ``s``."""
-        t = self.table(s.claim)
-        i = s.speaker
+        return self.allowed_claim(s.speaker, s.claim)
+
+    def allowed_claim(self, i: int, claim: Expr) -> int:
+        """Worlds consistent with person ``i`` saying ``claim``."""
+        t = self.table(claim)
         out = (self.role(i, "knight") & t) | (self.role(i, "knave") & (self.full ^ t))
         return out | self.role(i, "normal")
 

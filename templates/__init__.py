@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import FileSystemLoader, StrictUndefined, Template
+from jinja2 import FileSystemLoader, StrictUndefined, Template, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 ROOT = Path(__file__).resolve().parent
@@ -41,6 +43,41 @@ def render(name: str, **ctx: Any) -> str:
 
 def render_string(source: str, **ctx: Any) -> str:
     return compile_string(source).render(**ctx)
+
+
+@lru_cache(maxsize=4096)
+def _prints_only(source: str, slots: tuple[str, ...]) -> bool:
+    """Whether the template uses each slot only as a bare ``{{ slot }}``."""
+    tree = environment().parse(source)
+    bare = sum(
+        isinstance(x, nodes.Name) and x.name in slots
+        for out in tree.find_all(nodes.Output)
+        for x in out.nodes
+    )
+    return bare == sum(x.name in slots for x in tree.find_all(nodes.Name))
+
+
+def slot_renderer(source: str, slots: tuple[str, ...], **ctx: Any) -> Callable[..., str]:
+    """``f(**values)`` equal to ``render_string(source, **ctx, **values)`` for the ``slots``.
+
+    When the template only prints the slots (``{{ a }}``: no filter, test or condition on
+    them), it is rendered once with a marker in each slot and ``f`` substitutes the values
+    into that text, which is ~50x cheaper than a render. Otherwise ``f`` renders in full.
+    Cache ``f`` per (source, ctx) where a template is used many times.
+    """
+    if not slots or _prints_only(source, slots):
+        marks = {name: f"\x00{i}\x00" for i, name in enumerate(slots)}
+        text = render_string(source, **ctx, **marks)
+        parts = re.split("\x00([0-9]+)\x00", text)
+        if all("\x00" not in part for part in parts[::2]):
+            pieces = [(i % 2, slots[int(x)] if i % 2 else x) for i, x in enumerate(parts)]
+
+            def fill(**values: Any) -> str:
+                return "".join(str(values[x]) if is_slot else x for is_slot, x in pieces)
+
+            return fill
+    template = compile_string(source)
+    return lambda **values: template.render(**ctx, **values)
 
 
 @lru_cache(maxsize=64)
