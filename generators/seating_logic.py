@@ -302,6 +302,8 @@ def _relation(c: Clue, fr: Frame) -> tuple:
                 tab = _table(Is(a=x, b=y, neg=True), fr)
             parts.append(((x, y), (_pack(tab), _pack(tab.T))))
         return tuple(parts)
+    if c.kind == "between" and fr.layout == "line":
+        return ((ents, "span"),)  # "somewhere between" in a row: exact support by bounds
     table = _table(c, fr)
     if len(ents) == 1:
         return ((ents, to_int(table)),)
@@ -417,6 +419,8 @@ class Deducer:
                 dom[b] = nb
                 changed.append(b)
             return changed
+        if isinstance(rel, str):
+            return self._span(i, es, dom)
         v = self.v
         vs = [_vec(dom[e], v) for e in es]
         allowed = rel & vs[0][:, None, None] & vs[1][None, :, None] & vs[2][None, None, :]
@@ -424,6 +428,28 @@ class Deducer:
         changed = []
         for e, nv in zip(es, news, strict=True):
             nd = to_int(nv)
+            if not nd:
+                raise Conflict(i)
+            if nd != dom[e]:
+                dom[e] = nd
+                changed.append(e)
+        return changed
+
+    def _span(self, i: int, es: tuple[int, ...], dom: list[int]) -> list[int]:
+        """``a`` strictly between ``b`` and ``c`` in a row: keep the supported places."""
+        a, b, c = es
+        sa = {u >> 1 for u in _bits(dom[a])}
+        sb = {u >> 1 for u in _bits(dom[b])}
+        sc = {u >> 1 for u in _bits(dom[c])}
+        minb, maxb, minc, maxc = min(sb), max(sb), min(sc), max(sc)
+        ka = {x for x in sa if minb < x < maxc or minc < x < maxb}
+        if not ka:
+            raise Conflict(i)
+        kb = {s for s in sb if any(s < x < maxc or minc < x < s for x in ka)}
+        kc = {s for s in sc if any(minb < x < s or s < x < maxb for x in ka)}
+        changed = []
+        for e, keep in ((a, ka), (b, kb), (c, kc)):
+            nd = dom[e] & sum(3 << (2 * s) for s in keep)
             if not nd:
                 raise Conflict(i)
             if nd != dom[e]:
@@ -543,6 +569,10 @@ class Deducer:
                     alls = all(sup[u] & db == db for u in _bits(da))
                     anys = any(sup[u] & db for u in _bits(da))
                     t = True if alls else (False if not anys else None)
+                elif isinstance(rel, str):  # "somewhere between" in a row
+                    sa, sb, sc = ({u >> 1 for u in _bits(dom[e])} for e in es)
+                    hits = [x < y < z or z < y < x for y in sa for x in sb for z in sc]
+                    t = True if all(hits) else (False if not any(hits) else None)
                 else:
                     vs = [_vec(dom[e], self.v) for e in es]
                     box = vs[0][:, None, None] & vs[1][None, :, None] & vs[2][None, None, :]
