@@ -45,6 +45,11 @@ class BuildSummary:
     rows: Counter = field(default_factory=Counter)  # (family, variant, level) -> rows kept
     splits: Counter = field(default_factory=Counter)  # (family, split) -> rows
     dropped: Counter = field(default_factory=Counter)  # reason -> items
+    notes: Counter = field(default_factory=Counter)  # augmentation and labelling counters
+    status: Counter = field(default_factory=Counter)  # (family, status) -> rows
+    composition: dict = field(
+        default_factory=dict
+    )  # family -> {(variant, level): (target, actual)}
     duplicates: int = 0
     items: int = 0
     seconds: float = 0.0
@@ -88,19 +93,22 @@ def _init_worker(cfg_json: str) -> None:
 def run_shard(job: ShardJob, parts: Path, cfg: SuiteConfig | None = None) -> dict:
     """Generate one shard and write its part (rows + stats) atomically; return the stats."""
     cfg = cfg or _CFG
-    rows, drops = [], Counter()
+    rows, drops, notes = [], Counter(), Counter()
     t0 = time.perf_counter()
     for i in range(job.start, job.end):
         out = make_item(cfg, job.family, i)
+        notes.update(out.notes)
         if out.record is None:
             drops[out.dropped] += 1
         else:
             rows.append(out.record.model_dump(mode="json"))
+            rows.extend(r.model_dump(mode="json") for r in out.extra)
     stats = {
         "job": job.name,
         "items": job.end - job.start,
         "rows": len(rows),
         "dropped": dict(drops),
+        "notes": dict(notes),
         "seconds": time.perf_counter() - t0,
     }
     write_atomic(table(rows), parts / f"{job.name}.parquet")
@@ -195,6 +203,7 @@ def assemble(
             st = json.loads((parts / f"{j.name}.json").read_text())
             summary.items += st["items"]
             summary.dropped.update(st["dropped"])
+            summary.notes.update(st.get("notes", {}))
             for row in read_rows(parts / f"{j.name}.parquet"):
                 # Originals split by canonical hash; augmented rows follow their parent.
                 parent = row["parent_id"]
@@ -225,6 +234,10 @@ def assemble(
             summary.splits[(fam, s)] = len(rows)
             for r in rows:
                 summary.rows[(fam, r["variant"], r["level"])] += 1
+                summary.status[(fam, r["status"])] += 1
+        summary.composition[fam] = composition(
+            cfg, fam, [r for rows in split_rows.values() for r in rows]
+        )
     for old in (out / "data").glob("*/*"):
         if old not in written:
             old.unlink()  # files of an earlier build that this one lacks
@@ -237,11 +250,32 @@ def assemble(
         "splits": {f"{f}/{s}": n for (f, s), n in sorted(summary.splits.items())},
         "dropped": dict(sorted(summary.dropped.items())),
         "duplicates": summary.duplicates,
+        "notes": dict(sorted(summary.notes.items())),
+        "status": {f"{f}/{st}": n for (f, st), n in sorted(summary.status.items())},
+        "composition": {
+            f: {f"{v}/L{lv}": {"target": t, "actual": a} for (v, lv), (t, a) in sorted(c.items())}
+            for f, c in summary.composition.items()
+        },
     }
     write_text_atomic(json.dumps(info, indent=2, sort_keys=True) + "\n", out / "build_info.json")
     from cards import write_card
 
     write_card(out)  # reads build_info.json and the shards; also draws the histogram
+
+
+def composition(
+    cfg: SuiteConfig, family: str, rows: list[dict]
+) -> dict[tuple[str, int], tuple[float, float]]:
+    """(variant, level) -> (target share, actual share) over a family's original rows."""
+    fc = cfg.families[family]
+    wv, wl = sum(fc.variants.values()), sum(fc.levels.values())
+    target = {
+        (v, lv): (a / wv) * (b / wl) for v, a in fc.variants.items() for lv, b in fc.levels.items()
+    }
+    originals = [r for r in rows if not r["parent_id"]]
+    counts = Counter((r["variant"], r["level"]) for r in originals)
+    n = max(len(originals), 1)
+    return {k: (round(t, 4), round(counts.get(k, 0) / n, 4)) for k, t in target.items() if t > 0}
 
 
 def format_summary(s: BuildSummary) -> str:
@@ -267,6 +301,25 @@ def format_summary(s: BuildSummary) -> str:
         )
         + " (train/validation/test)"
     )
+    for fam, comp in sorted(s.composition.items()):
+        worst = max((abs(a - t) for t, a in comp.values()), default=0.0)
+        lines.append(
+            f"composition {fam}: max deviation from the target mix {worst * 100:.1f}% over {len(comp)} variant x level cells"
+        )
+    if any(st != "unique" for _, st in s.status):
+        lines.append(
+            "status: " + ", ".join(f"{f}/{st}={n}" for (f, st), n in sorted(s.status.items()))
+        )
+    aug = {k: v for k, v in s.notes.items() if k.startswith("augmented:")}
+    if aug:
+        lines.append(
+            f"augmented rows: {sum(aug.values())} ("
+            + ", ".join(f"{k.split(':', 1)[1]}: {v}" for k, v in sorted(aug.items()))
+            + ")"
+        )
+    failed = {k: v for k, v in s.notes.items() if not k.startswith("augmented:")}
+    if failed:
+        lines.append("not kept: " + ", ".join(f"{k}: {v}" for k, v in sorted(failed.items())))
     drops = ", ".join(f"{k}: {v}" for k, v in sorted(s.dropped.items())) or "none"
     lines.append(
         f"dropped items: {sum(s.dropped.values())} ({drops}); duplicates removed: {s.duplicates}"

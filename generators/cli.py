@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     pu.add_argument("--private", action="store_true", help="create the repo as private")
     pu.add_argument("--revision", default=None, metavar="BRANCH", help="branch (default main)")
     pu.add_argument("--tag", default=None, help="release tag (default v<version>-<config digest>)")
+    cu = sub.add_parser("curriculum", help="export the train split ordered easy to hard")
+    cu.add_argument("path")
+    cu.add_argument(
+        "--out",
+        default=None,
+        help="parquet file to write (default PATH/curriculum/train-00000-of-00001.parquet)",
+    )
     st = sub.add_parser("stats", help="counts and difficulty distribution of a built folder")
     st.add_argument("path")
     st.add_argument("--json", default=None, help="also write the stats as JSON")
@@ -139,6 +146,14 @@ def cmd_validate(a: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_curriculum(a: argparse.Namespace) -> int:
+    from .curriculum import export
+
+    path, n = export(_dataset_dir(a.path), Path(a.out) if a.out else None)
+    print(f"wrote {n} train rows, easy to hard, to {path}")
+    return 0
+
+
 def cmd_stats(a: argparse.Namespace) -> int:
     from .stats import compute, format_stats
 
@@ -160,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             "sample": cmd_sample,
             "validate": cmd_validate,
             "stats": cmd_stats,
+            "curriculum": cmd_curriculum,
             "push": cmd_push,
         }[args.cmd](args)
     except (ConfigError, UsageError) as e:

@@ -26,6 +26,47 @@ class SolverConfig(BaseModel):
     max_attempts: int = Field(40, ge=1, le=1000, description="draft attempts per item")
 
 
+class AugmentConfig(BaseModel):
+    """Augmented variants of each original item; each is re-proven before it is kept."""
+
+    model_config = ConfigDict(extra="forbid")
+    per_item: int = Field(0, ge=0, le=16, description="augmented rows per original item")
+    chain: int = Field(1, ge=1, le=3, description="transforms composed per augmented row")
+    transforms: dict[str, float] = {
+        "rename": 1.0,
+        "reskin": 1.0,
+        "reword": 1.0,
+        "reorder": 1.0,
+        "distract": 1.0,
+        "scale": 1.0,
+        "perturb": 1.0,
+    }
+
+    @field_validator("transforms")
+    @classmethod
+    def _known(cls, v: dict[str, float]) -> dict[str, float]:
+        from .augment import TRANSFORM_NAMES
+
+        bad = [k for k in v if k not in TRANSFORM_NAMES]
+        if bad:
+            raise ValueError(f"unknown transform {bad[0]!r}; use {', '.join(TRANSFORM_NAMES)}")
+        if any(w < 0 for w in v.values()):
+            raise ValueError("transform weights must be >= 0")
+        return v
+
+
+class LabelledConfig(BaseModel):
+    """Fractions of deliberately unsolvable / under-determined items (Z3 proves each label)."""
+
+    model_config = ConfigDict(extra="forbid")
+    unsolvable: float = Field(0.0, ge=0.0, le=0.5)
+    ambiguous: float = Field(0.0, ge=0.0, le=0.5)
+
+    @property
+    def enabled(self) -> bool:
+        return self.unsolvable > 0 or self.ambiguous > 0
+
+
 class FamilyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     count: int = Field(ge=0, le=100_000_000, description="items (indices) to generate")
@@ -79,6 +120,9 @@ class SuiteConfig(BaseModel):
     prompt_style: str = "tags"
     splits: dict[str, float] = {"train": 0.8, "validation": 0.1, "test": 0.1}
     held_out_names: bool = True
+    held_out_templates: bool = True
+    augment: AugmentConfig = AugmentConfig()
+    labelled: LabelledConfig = LabelledConfig()
     shard_size: int = Field(250, ge=1, le=1_000_000)
     rows_per_file: int = Field(100_000, ge=1)
     solver: SolverConfig = SolverConfig()

@@ -12,6 +12,15 @@ A family module (``generators/truth_teller.py``, ``generators/seating.py``, ...)
 - ``SOLVER``: the ``verifiers.solver`` module with ``encode(spec)`` and
   ``answer_literal(spec, answer)``, used by the pipeline to prove the final puzzle.
 
+Optional, for the data-quality layer (the pipeline skips what a family lacks, and counts it):
+
+- ``TRANSFORMS``: name -> ``fn(draft, rng) -> Draft | None``, spec-level augmentations
+  (``reword``, ``reorder``, ``distract``, ``scale``, ``perturb``); ``rename`` and ``reskin``
+  are render-level and need only ``finalize`` to honour ``ctx.pin``;
+- ``mislabel(draft, kind, rng) -> (Draft, Draft | None) | None``: a variant of the draft
+  whose clues are contradictory (``kind="unsolvable"``) or leave the answer open
+  (``kind="ambiguous"``; the second draft holds another consistent world).
+
 Optional, for the dataset card (``cards/``; the card degrades gracefully without them):
 
 - ``VARIANT_DOCS``: variant -> one line saying what the variant is;
@@ -44,6 +53,10 @@ class RenderContext:
     names: list[str]
     n_choices: int = 4
     options: dict[str, Any] = field(default_factory=dict)
+    split: str = "train"
+    held_out_templates: bool = False  # use only the templates reserved for the test split
+    pin: dict[str, Any] = field(default_factory=dict)  # render choices to keep: "names", "template"
+    avoid: dict[str, Any] = field(default_factory=dict)  # render choices to avoid: "template"
 
 
 @dataclass

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from templates import data
 from verifiers import prompt as prompt_mod
-from verifiers.answers import Answer
-from verifiers.record import Record
+from verifiers.answers import OUTCOMES, Answer
+from verifiers.record import CANARY, Record
 from verifiers.solver import session
 from verifiers.specs import stable_hash
 
 from . import GENERATOR_VERSION
+from .augment import choose_chain, supported
 from .config import SuiteConfig, family_module
 from .family import RenderContext
 
@@ -27,12 +29,14 @@ GOLDEN = 0.6180339887498949
 
 @dataclass
 class Outcome:
-    """One item: a record, or the reason it was dropped."""
+    """One item: a record (and its augmented rows), or the reason it was dropped."""
 
     index: int
     record: Record | None
     dropped: str | None = None
     attempts: int = 0
+    extra: list[Record] = field(default_factory=list)
+    notes: Counter = field(default_factory=Counter)
 
 
 def _pick(weights: dict, u: float):
@@ -75,12 +79,73 @@ def item_rng(cfg: SuiteConfig, family: str, index: int) -> random.Random:
     return random.Random(f"{cfg.seed}:{family}:{index}")
 
 
+def label_kind(cfg: SuiteConfig, family: str, index: int) -> str:
+    """'unique', or 'unsolvable' / 'ambiguous' for the configured fraction of items."""
+    lab = cfg.labelled
+    if not lab.enabled:
+        return "unique"
+    u = random.Random(f"{cfg.seed}:{family}:{index}:label").random()
+    if u < lab.unsolvable:
+        return "unsolvable"
+    if u < lab.unsolvable + lab.ambiguous:
+        return "ambiguous"
+    return "unique"
+
+
+def _context(cfg: SuiteConfig, family: str, rng: random.Random, split: str, **kw) -> RenderContext:
+    test = split == "test"
+    return RenderContext(
+        rng=rng,
+        names=name_pool(cfg.held_out_names and test),
+        n_choices=cfg.choices,
+        options=cfg.families[family].options,
+        split=split,
+        held_out_templates=cfg.held_out_templates and test,
+        **kw,
+    )
+
+
+def _prove_unique(mod, fin, cfg: SuiteConfig) -> session.Proof:
+    """Z3: the answer is the only one; every plain distractor is refuted (outcome options are
+    refuted by uniqueness itself)."""
+    lits = [mod.SOLVER.answer_literal(fin.spec, x) for x in fin.distractors if not x.outcome]
+    enc = mod.SOLVER.encode(fin.spec)
+    return session.prove(
+        enc, mod.SOLVER.answer_literal(fin.spec, fin.answer), lits, cfg.solver.rlimit
+    )
+
+
+def _with_outcomes(fin, kind: str, outcomes: list[str], alt=None) -> None:
+    """Set the gold and MCQ options of a unique / unsolvable / ambiguous item in place."""
+    if not outcomes:
+        return
+    plain = fin.answer.model_copy(update={"outcomes": outcomes})
+    special = [plain.model_copy(update={"outcome": o}) for o in OUTCOMES]
+    others = [x.model_copy(update={"outcomes": outcomes}) for x in fin.distractors]
+    if kind == "unique":
+        fin.answer, fin.distractors = plain, [*special, *others]
+    elif kind == "unsolvable":
+        fin.answer = special[0]
+        fin.distractors = [special[1], plain, *others]
+    else:
+        fin.answer = special[1]
+        alt_plain = alt.model_copy(update={"outcomes": outcomes})
+        rest = [x for x in others if x.key() not in (plain.key(), alt_plain.key())]
+        fin.distractors = [special[0], plain, alt_plain, *rest]
+
+
 def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
     """Generate, prove and render item ``index`` of ``family``; never raises for a bad draw."""
     mod = family_module(family)
     fc = cfg.families[family]
     variant, level = plan(cfg, family, index)
     rng = item_rng(cfg, family, index)
+    kind = label_kind(cfg, family, index)
+    notes: Counter = Counter()
+    if kind != "unique" and not hasattr(mod, "mislabel"):
+        notes[f"labelled_unsupported:{kind}"] += 1
+        kind = "unique"
+    outcomes = list(OUTCOMES) if cfg.labelled.enabled else []
     reason = "no_draft"
     for attempt in range(1, cfg.solver.max_attempts + 1):
         d = mod.draft(variant, level, rng, fc.options)
@@ -90,38 +155,148 @@ def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
         if mod.level_of(d.metrics) != level:
             reason = "off_level"
             continue
+        alt_draft = None
+        if kind != "unique":
+            m = mod.mislabel(d, kind, rng)
+            if m is None:
+                reason = f"no_{kind}_variant"
+                continue
+            d, alt_draft = m
         chash = d.spec.canonical_hash()
         split = split_of(chash, cfg)
-        held = cfg.held_out_names and split == "test"
-        ctx = RenderContext(
-            rng=rng, names=name_pool(held), n_choices=cfg.choices, options=fc.options
-        )
+        state = rng.getstate()
         try:
-            fin = mod.finalize(d, ctx)
+            fin = mod.finalize(d, _context(cfg, family, rng, split))
+            alt = None
+            if alt_draft is not None:
+                alt_rng = random.Random()
+                alt_rng.setstate(state)  # same names and template as the labelled puzzle
+                alt = mod.finalize(alt_draft, _context(cfg, family, alt_rng, split)).answer
         except AssertionError:
             reason = "trace_mismatch"
             continue
-        lits = [mod.SOLVER.answer_literal(fin.spec, x) for x in fin.distractors]
-        proof = session.prove(
-            mod.SOLVER.encode(fin.spec),
-            mod.SOLVER.answer_literal(fin.spec, fin.answer),
-            lits,
-            cfg.solver.rlimit,
-        )
-        if proof.status == "unknown":
-            return Outcome(index, None, "solver_budget", attempt)
-        if not proof.ok:
-            reason = f"not_{proof.status}" if proof.status != "unique" else "distractor_not_refuted"
+        enc = mod.SOLVER.encode(fin.spec)
+        if kind == "unique":
+            _with_outcomes(fin, kind, outcomes)
+            proof = _prove_unique(mod, fin, cfg)
+            if proof.status == "unknown":
+                return Outcome(index, None, "solver_budget", attempt, notes=notes)
+            if not proof.ok:
+                reason = (
+                    f"not_{proof.status}" if proof.status != "unique" else "distractor_not_refuted"
+                )
+                continue
+            stats = proof.stats
+        elif kind == "unsolvable":
+            verdict = session.prove_label(enc, cfg.solver.rlimit)
+            if verdict != "unsolvable":
+                reason = "solver_budget" if verdict == "unknown" else "unsolvable_not_proven"
+                continue
+            _with_outcomes(fin, kind, outcomes)
+            stats = {}
+        else:
+            lits = [mod.SOLVER.answer_literal(fin.spec, x) for x in (fin.answer, alt)]
+            if fin.answer.key() == alt.key() or any(
+                session.satisfiable(enc, x, cfg.solver.rlimit) != "sat" for x in lits
+            ):
+                reason = "ambiguity_not_proven"
+                continue
+            _with_outcomes(fin, kind, outcomes, alt)
+            stats = {}
+        metrics = {**d.metrics, **{f"z3_{k}": v for k, v in stats.items()}, "level": level}
+        rec = _record(cfg, family, index, fin, metrics, chash, level, status=kind, split=split)
+        extra = []
+        if kind == "unique" and cfg.augment.per_item:
+            extra = augment_item(cfg, mod, family, index, d, fin, rec, split, notes)
+        return Outcome(index, rec, None, attempt, extra, notes)
+    return Outcome(index, None, reason, cfg.solver.max_attempts, notes=notes)
+
+
+def augment_item(
+    cfg: SuiteConfig,
+    mod,
+    family: str,
+    index: int,
+    draft,
+    parent,
+    parent_rec: Record,
+    split: str,
+    notes: Counter,
+) -> list[Record]:
+    """``cfg.augment.per_item`` re-proven variants of one original item."""
+    rows: list[Record] = []
+    seen = {parent_rec.id}
+    available = supported(mod)
+    outcomes = list(OUTCOMES) if cfg.labelled.enabled else []
+    template = parent.render_key.get("template")
+    for j in range(cfg.augment.per_item):
+        arng = random.Random(f"{cfg.seed}:{family}:{index}:aug{j}")
+        chain = choose_chain(cfg.augment.transforms, available, cfg.augment.chain, arng)
+        if not chain:
+            notes["augment_unsupported"] += 1
             continue
+        d = draft
+        pin: dict = {"names": list(parent.spec.people), "template": template}
+        avoid: dict = {}
+        for t in chain:
+            if t == "rename":
+                pin.pop("names", None)
+            elif t == "reskin":
+                pin.pop("template", None)
+                avoid["template"] = template
+            else:
+                d = mod.TRANSFORMS[t](d, arng)
+                if d is None:
+                    break
+        if d is None:
+            notes[f"augment_failed:{chain[-1] if len(chain) == 1 else '+'.join(chain)}"] += 1
+            continue
+        try:
+            fin = mod.finalize(d, _context(cfg, family, arng, split, pin=pin, avoid=avoid))
+        except AssertionError:
+            notes["augment_trace_mismatch"] += 1
+            continue
+        _with_outcomes(fin, "unique", outcomes)
+        proof = _prove_unique(mod, fin, cfg)
+        if not proof.ok:
+            notes[f"augment_unproven:{'+'.join(chain)}"] += 1
+            continue
+        level = mod.level_of(d.metrics)
         metrics = {**d.metrics, **{f"z3_{k}": v for k, v in proof.stats.items()}, "level": level}
-        return Outcome(
-            index, _record(cfg, family, index, fin, metrics, chash, level), None, attempt
+        chash = d.spec.canonical_hash()
+        rec = _record(
+            cfg,
+            family,
+            index,
+            fin,
+            metrics,
+            chash,
+            level,
+            split=split,
+            augmentation=chain,
+            parent_id=parent_rec.id,
         )
-    return Outcome(index, None, reason, cfg.solver.max_attempts)
+        if rec.id in seen:
+            notes["augment_duplicate"] += 1
+            continue
+        seen.add(rec.id)
+        rows.append(rec)
+        notes[f"augmented:{'+'.join(chain)}"] += 1
+    return rows
 
 
 def _record(
-    cfg: SuiteConfig, family: str, index: int, fin, metrics: dict, chash: str, level: int
+    cfg: SuiteConfig,
+    family: str,
+    index: int,
+    fin,
+    metrics: dict,
+    chash: str,
+    level: int,
+    status: str = "unique",
+    split: str = "train",
+    augmentation: list[str] | None = None,
+    parent_id: str = "",
 ) -> Record:
     k = 1 + len(fin.distractors[: cfg.choices - 1])
     pos = index % k
@@ -136,6 +311,8 @@ def _record(
             "t": fin.template_id,
             "r": fin.render_key,
             "ch": choices,
+            "s": status,
+            "a": augmentation or [],
         }
     )
     return Record(
@@ -149,14 +326,29 @@ def _record(
         answer_label=prompt_mod.LETTERS[pos],
         answer=right,
         prompt=prompt_mod.build(fin.question, fin.answer, style=cfg.prompt_style),
-        solution=fin.solution,
-        status="unique",
+        solution=fin.solution if status == "unique" else _labelled_solution(fin, status),
+        status=status,
         spec=fin.spec.model_dump_json(),
         answer_json=answer_json,
         difficulty=json.dumps(metrics, sort_keys=True),
+        augmentation=augmentation or [],
+        parent_id=parent_id,
         seed=cfg.seed,
         generator_version=GENERATOR_VERSION,
         template_id=fin.template_id,
+        canary=CANARY if split == "test" else "",
+    )
+
+
+def _labelled_solution(fin, status: str) -> str:
+    if status == "unsolvable":
+        return (
+            "Every assignment of the unknowns violates at least one clue (Z3 proves the clues unsatisfiable).\nAnswer: "
+            + fin.answer.text()
+        )
+    return (
+        "At least two different answers are consistent with every clue (Z3 finds a model of each), so the clues do not fix the answer.\nAnswer: "
+        + fin.answer.text()
     )
 
 

@@ -33,6 +33,7 @@ SCHEMA = pa.schema(
         ("seed", pa.int64()),
         ("generator_version", pa.string()),
         ("template_id", pa.string()),
+        ("canary", pa.string()),
     ]
 )
 assert tuple(SCHEMA.names) == COLUMNS, "Arrow schema and Record columns disagree"

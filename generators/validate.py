@@ -6,8 +6,8 @@ import multiprocessing as mp
 import os
 from pathlib import Path
 
-from verifiers.answers import Answer, parse
-from verifiers.record import Record
+from verifiers.answers import AMBIGUOUS, UNSOLVABLE, Answer, parse
+from verifiers.record import CANARY, Record
 from verifiers.solver import session
 from verifiers.specs import load_spec
 
@@ -31,12 +31,8 @@ def check_record(row: dict) -> list[str]:
     solver = family_module(rec.family).SOLVER
     enc = solver.encode(spec)
     problems = []
-    if rec.status == "unsolvable":
-        if session.prove_label(enc, RLIMIT) != "unsolvable":
-            problems.append(f"{where}: labelled unsolvable but the clues are satisfiable")
-        return problems
     letters = [chr(65 + i) for i in range(len(rec.choices))]
-    wrong = []
+    options = []
     for letter, text in zip(letters, rec.choices, strict=True):
         if letter == rec.answer_label:
             if text != rec.answer:
@@ -46,16 +42,34 @@ def check_record(row: dict) -> list[str]:
         if parsed is None:
             problems.append(f"{where}: option {letter} does not parse")
             continue
-        wrong.append(parsed)
+        options.append(parsed)
+    if rec.status == "unsolvable":
+        if gold.outcome != UNSOLVABLE or session.prove_label(enc, RLIMIT) != "unsolvable":
+            problems.append(f"{where}: labelled unsolvable but the clues are satisfiable")
+        return problems
+    if rec.status == "ambiguous":
+        consistent = {
+            o.key()
+            for o in options
+            if not o.outcome
+            and session.satisfiable(enc, solver.answer_literal(spec, o), RLIMIT) == "sat"
+        }
+        if gold.outcome != AMBIGUOUS or len(consistent) < 2:
+            problems.append(
+                f"{where}: labelled ambiguous but Z3 does not find two consistent answers among the options"
+            )
+        return problems
+    # Unique: the answer is forced; plain options are refuted one by one, and the special
+    # outcomes ("cannot be determined", "no consistent solution") by uniqueness itself.
+    wrong = [o for o in options if not o.outcome]
     proof = session.prove(
         enc,
         solver.answer_literal(spec, gold),
         [solver.answer_literal(spec, w) for w in wrong],
         RLIMIT,
     )
-    expected = "ambiguous" if rec.status == "ambiguous" else "unique"
-    if proof.status != expected:
-        problems.append(f"{where}: answer is {proof.status}, expected {expected}")
+    if proof.status != "unique":
+        problems.append(f"{where}: answer is {proof.status}, expected unique")
     elif not all(proof.refuted):
         problems.append(f"{where}: a wrong option is consistent with the clues")
     return problems
@@ -63,10 +77,39 @@ def check_record(row: dict) -> list[str]:
 
 def _check_file(path: Path) -> tuple[list[str], int]:
     rows = read_rows(path)
+    split = path.name.split("-")[0]
     problems: list[str] = []
     for row in rows:
         problems.extend(check_record(row))
+        if (row["canary"] == CANARY) != (split == "test"):
+            problems.append(
+                f"{row['family']}/{row['id']}: canary {'missing from a test row' if split == 'test' else 'outside the test split'}"
+            )
     return problems, len(rows)
+
+
+def check_splits(files: list[Path]) -> list[str]:
+    """No original's canonical spec in two splits; every augmented row beside its parent."""
+    where: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    children: list[tuple[str, str, str]] = []
+    problems = []
+    for f in files:
+        split = f.name.split("-")[0]
+        for row in read_rows(f):
+            ids[row["id"]] = split
+            if row["parent_id"]:
+                children.append((row["id"], row["parent_id"], split))
+            elif where.setdefault(row["canonical_hash"], split) != split:
+                problems.append(
+                    f"{row['family']}/{row['id']}: canonical spec in both {where[row['canonical_hash']]} and {split}"
+                )
+    for rid, parent, split in children:
+        if ids.get(parent) != split:
+            problems.append(
+                f"{rid}: augmented row in {split}, its parent {parent} in {ids.get(parent, 'no split')}"
+            )
+    return problems
 
 
 def validate(root: Path, workers: int | None = None) -> tuple[list[str], int]:
@@ -78,5 +121,5 @@ def validate(root: Path, workers: int | None = None) -> tuple[list[str], int]:
     else:
         with mp.get_context("spawn").Pool(min(workers, len(files))) as pool:
             results = pool.map(_check_file, files)
-    problems = [p for ps, _ in results for p in ps]
+    problems = [p for ps, _ in results for p in ps] + check_splits(files)
     return problems, sum(n for _, n in results)

@@ -133,7 +133,9 @@ def test_build_is_deterministic_and_jsonl(tmp_path):
     jsonl = [k for k in fb if k.endswith(".jsonl")]
     assert len(jsonl) == 3
     n_jsonl = sum(len(fb[k].splitlines()) for k in jsonl)
-    assert n_jsonl == sum(len(load_dataset(str(a), "truth_teller", split=s)) for s in SPLITS)
+    import pyarrow.parquet as pq
+
+    assert n_jsonl == sum(pq.read_metadata(f).num_rows for f in data_files(a))
     assert not (a / ".parts").exists()
 
 
@@ -184,7 +186,7 @@ def test_rebuild_removes_files_of_an_earlier_build(tmp_path):
     big = write_config(tmp_path, {**SMALL, "rows_per_file": 20}, "big.yaml")
     small = write_config(tmp_path, SMALL, "small.yaml")
     assert cli("build", "--config", str(big), "--out", str(out), "--no-progress").returncode == 0
-    assert any("-of-00002" in p.name or "-of-00003" in p.name for p in data_files(out))
+    assert any(not p.name.endswith("-of-00001.parquet") for p in data_files(out))
     assert cli("build", "--config", str(small), "--out", str(out), "--no-progress").returncode == 0
     assert all(p.name.endswith("-of-00001.parquet") for p in data_files(out))
 

@@ -50,6 +50,7 @@ class Record(BaseModel):
     seed: int
     generator_version: str
     template_id: str
+    canary: str = ""
 
 
 COLUMNS = tuple(Record.model_fields)

@@ -60,7 +60,13 @@ def run(script: str, fresh: bool = False) -> list[str]:
     work (a ``(reset)`` on a shared context keeps AST ids and caches that change the search).
     Raises :class:`BudgetExceeded` when the resource limit cancels a command.
     """
-    ctx = z3.Z3_mk_context_rc(_config()) if fresh else z3.main_ctx().ref()
+    if fresh:
+        ctx = z3.Z3_mk_context_rc(_config())
+        # Without the Python handler Z3's default one prints and exits the process on an
+        # error (a cancelled check, say); with it, errors raise Z3Exception as usual.
+        handler = z3.Z3_set_error_handler(ctx, z3.z3_error_handler)  # noqa: F841  (kept alive)
+    else:
+        ctx = z3.main_ctx().ref()
     try:
         out = z3.Z3_eval_smtlib2_string(ctx, script)
     except z3.Z3Exception as e:
@@ -140,6 +146,14 @@ def prove_label(enc: Encoding, rlimit: int = DEFAULT_RLIMIT) -> str:
     except BudgetExceeded:
         return "unknown"
     return {"unsat": "unsolvable", "sat": "wrong"}.get(r, "unknown")
+
+
+def satisfiable(enc: Encoding, literal: str = "true", rlimit: int = DEFAULT_RLIMIT) -> str:
+    """'sat', 'unsat' or 'unknown' for the facts of ``enc`` together with ``literal``."""
+    try:
+        return run(_header(enc, rlimit) + f"(assert {literal})(check-sat)")[0]
+    except BudgetExceeded:
+        return "unknown"
 
 
 def models(enc: Encoding, cap: int = 2, rlimit: int = DEFAULT_RLIMIT) -> list[dict[str, str]]:

@@ -1,0 +1,45 @@
+"""Augmentation: named spec -> spec (or render-level) transforms, each re-proven before use.
+
+- ``rename``: new names (same template); ``reskin``: another template/persona (same names);
+  both leave the canonical spec, and so the canonical hash, unchanged.
+- ``reword``, ``reorder``, ``distract``, ``scale``, ``perturb``: spec-level, supplied by the
+  family in ``TRANSFORMS`` (``perturb`` changes the answer on purpose; the new answer is
+  proven unique like any other).
+
+An augmented row records its transforms in ``augmentation`` and its parent in ``parent_id``,
+and always lands in its parent's split.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+TRANSFORM_NAMES = ("rename", "reskin", "reword", "reorder", "distract", "scale", "perturb")
+RENDER_LEVEL = ("rename", "reskin")
+
+
+def supported(mod: Any) -> tuple[str, ...]:
+    """Transforms a family module supports."""
+    spec_level = tuple(getattr(mod, "TRANSFORMS", {}))
+    return (*RENDER_LEVEL, *[t for t in TRANSFORM_NAMES if t in spec_level])
+
+
+def choose_chain(
+    weights: dict[str, float], available: tuple[str, ...], k: int, rng: random.Random
+) -> list[str]:
+    """``k`` distinct transforms drawn by weight among those available (may be fewer)."""
+    pool = {t: w for t, w in weights.items() if t in available and w > 0}
+    chain: list[str] = []
+    while pool and len(chain) < k:
+        total = sum(pool.values())
+        u = rng.random() * total
+        for t, w in pool.items():
+            u -= w
+            if u <= 0:
+                break
+        chain.append(t)
+        del pool[t]
+    order = {t: i for i, t in enumerate(TRANSFORM_NAMES)}
+    # Spec-level transforms first (in a fixed order), render-level last.
+    return sorted(chain, key=lambda t: (t in RENDER_LEVEL, order[t]))
