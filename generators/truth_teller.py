@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from templates import data, render, render_string, slot_renderer
@@ -150,8 +151,13 @@ def _model(e: _Node) -> Expr:
     raise ValueError(f"unknown expression kind {k!r}")
 
 
+@lru_cache(maxsize=1024)
+def _others(n: int, speaker: int) -> tuple[int, ...]:
+    return tuple(p for p in range(n) if p != speaker)
+
+
 def _atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> _Node:
-    others = [p for p in range(n) if p != speaker]
+    others = _others(n, speaker)
     kind = rng.random()
     if kind < 0.62:
         p = rng.choice(others) if others and rng.random() < 0.9 else speaker

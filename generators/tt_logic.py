@@ -38,6 +38,24 @@ def _role_masks(n: int, n_roles: int) -> tuple[int, tuple[tuple[int, ...], ...]]
     return full, tuple(masks)
 
 
+@lru_cache(maxsize=256)
+def _count_masks(
+    n: int, roles: tuple[str, ...], people: tuple[int, ...], role: str
+) -> tuple[int, ...]:
+    """masks[k]: worlds where exactly k of ``people`` have ``role``."""
+    full, masks = _role_masks(n, len(roles))
+    m_of = {p: masks[p][roles.index(role)] if role in roles else 0 for p in set(people)}
+    cnt = [full]
+    for p in people:
+        m = m_of[p]
+        nm = full ^ m
+        new = [c & nm for c in cnt] + [0]
+        for k, c in enumerate(cnt):
+            new[k + 1] |= c & m
+        cnt = new
+    return tuple(cnt)
+
+
 class Worlds:
     """All worlds of ``n`` people over ``roles`` as bitmasks."""
 
@@ -45,24 +63,12 @@ class Worlds:
         self.n, self.roles = n, roles
         self.rindex = {r: k for k, r in enumerate(roles)}
         self.full, self.masks = _role_masks(n, len(roles))
-        self._counts: dict[tuple, list[int]] = {}
 
     def role(self, i: int, role: str) -> int:
         return self.masks[i][self.rindex[role]] if role in self.rindex else 0
 
-    def _count_masks(self, people: tuple[int, ...], role: str) -> list[int]:
-        key = (people, role)
-        if key not in self._counts:
-            cnt = [self.full]
-            for p in people:
-                m = self.role(p, role)
-                nm = self.full ^ m
-                new = [c & nm for c in cnt] + [0]
-                for k, c in enumerate(cnt):
-                    new[k + 1] |= c & m
-                cnt = new
-            self._counts[key] = cnt
-        return self._counts[key]
+    def _count_masks(self, people: tuple[int, ...], role: str) -> tuple[int, ...]:
+        return _count_masks(self.n, self.roles, people, role)
 
     def table(self, e: Expr) -> int:
         """Truth table of ``e``: the set of worlds where it holds."""
@@ -304,18 +310,28 @@ def _compile(e: Expr, full: int, people: set[int]):
         off = full & ~bit
         lo, hi = {"exactly": (kk, kk), "at_least": (kk, 10**9), "at_most": (0, kk)}[op]
         m = len(ps)
+        everyone = ps == tuple(range(m))
         # Bounds a forced value must meet: (lo, hi) for True, for False (None: no rule).
         if_t = {"exactly": (kk, kk), "at_least": (kk, m), "at_most": (0, kk)}[op]
         if_f = {"exactly": None, "at_least": (0, kk - 1), "at_most": (kk + 1, m)}[op]
 
+        # Domains without the role: with all people counted, list.count does the loop in C.
+        without = [d for d in range(1, 8) if d & full == d and not d & bit]
+
         def ev(dom):
-            yes = can = 0
-            for p in ps:
-                d = dom[p]
-                if d & bit:
-                    can += 1
-                    if d == bit:
-                        yes += 1
+            if len(dom) == m and everyone:
+                yes = dom.count(bit)
+                can = m
+                for d in without:
+                    can -= dom.count(d)
+            else:
+                yes = can = 0
+                for p in ps:
+                    d = dom[p]
+                    if d & bit:
+                        can += 1
+                        if d == bit:
+                            yes += 1
             if yes >= lo and can <= hi:
                 return T
             if can < lo or yes > hi:
