@@ -182,7 +182,7 @@ def _encode(spec: BloodRelationsSpec) -> Encoding:
     q = spec.question
     named = [f"p{i}" for i in range(len(spec.people))]
     copies = [_Builder("")] + ([_Builder("2")] if q.kind == "expression" else [])
-    decls = ["(declare-sort P 0)", *(f"(declare-const {p} P)" for p in named)]
+    decls = ["(set-logic QF_UFLIA)(declare-sort P 0)", *(f"(declare-const {p} P)" for p in named)]
     decls.append("(declare-const nn P)")
     counts = witnesses(spec)
     asserts = [f"(distinct {' '.join(named)} nn)" if named else "true"]
