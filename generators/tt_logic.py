@@ -415,8 +415,8 @@ class Deducer:
         for r in spec.roles:
             full |= BIT[r]
         self.full = full
-        self._clauses = []  # (source, kind, speaker, eval, force)
-        self._watch: list[list[int]] = [[] for _ in range(n)]
+        self._clauses = []  # (source, speaker or -1 for a fact, eval, force)
+        self._watch = [0] * n  # person -> bitmask of the clauses that mention them
         for fi, f in enumerate(spec.facts):
             people: set[int] = set()
             ev, fo = _compile(f, full, people)
@@ -434,32 +434,26 @@ class Deducer:
         c = len(self._clauses)
         self._clauses.append((source, speaker, ev, fo))
         for p in people:
-            self._watch[p].append(c)
+            self._watch[p] |= 1 << c
 
-    def _dirty_for(self, p: int) -> list[bool]:
-        dirty = [False] * len(self._clauses)
-        for c in self._watch[p]:
-            dirty[c] = True
-        return dirty
-
-    def propagate(
-        self, dom: list[int], depth: int, log: bool, dirty: list[bool] | None = None
-    ) -> None:
+    def propagate(self, dom: list[int], depth: int, log: bool, dirty: int = -1) -> None:
         """Apply facts and statements to a fixpoint; raise :class:`Conflict` on contradiction.
 
-        ``dirty`` marks the clauses to (re)run; None means all of them.
+        ``dirty`` is the bitmask of clauses to (re)run; -1 means all of them. A pass runs
+        the dirty clauses in order; a change marks the clauses that watch the person.
         """
         clauses, watch = self._clauses, self._watch
-        if dirty is None:
-            dirty = [True] * len(clauses)
+        dirty &= (1 << len(clauses)) - 1
         not_knave, not_knight = ~KNAVE, ~KNIGHT
         progress = True
         while progress:
             progress = False
-            for c, (src, spk, ev, fo) in enumerate(clauses):
-                if not dirty[c]:
-                    continue
-                dirty[c] = False
+            above = dirty  # dirty clauses not yet reached in this pass
+            while above:
+                low = above & -above
+                c = low.bit_length() - 1
+                dirty ^= low
+                src, spk, ev, fo = clauses[c]
                 changed: list[int] = []
                 try:
                     if spk < 0:
@@ -482,10 +476,10 @@ class Deducer:
                 if changed:
                     progress = True
                     for p in changed:
-                        for c2 in watch[p]:
-                            dirty[c2] = True
+                        dirty |= watch[p]
                     if log:
                         self._derived(depth, src, changed, dom)
+                above = dirty & ~((low << 1) - 1)
 
     def _derived(self, depth: int, source: int, changed: list[int], dom: list[int]) -> None:
         for p in dict.fromkeys(changed):
@@ -495,7 +489,7 @@ class Deducer:
             else:
                 self.steps.append(Step("derive", depth, source, p, "|".join(_names(d)), "not"))
 
-    def _refute(self, dom: list[int], depth: int, log: bool, dirty: list[bool] | None) -> bool:
+    def _refute(self, dom: list[int], depth: int, log: bool, dirty: int) -> bool:
         """True when every completion of ``dom`` leads to a contradiction."""
         try:
             self.propagate(dom, depth, log, dirty)
@@ -512,7 +506,7 @@ class Deducer:
             trial[p] = b
             if log:
                 self.steps.append(Step("assume", depth + 1, -999, p, ROLE_OF[b]))
-            if not self._refute(trial, depth + 1, log, self._dirty_for(p)):
+            if not self._refute(trial, depth + 1, log, self._watch[p]):
                 return False
         return True
 
@@ -540,10 +534,10 @@ class Deducer:
                 self.max_nesting = max(self.max_nesting, 1)
                 if log:
                     self.steps.append(Step("assume", 1, -999, p, r))
-                if not self._refute(trial, 1, log, self._dirty_for(p)):
+                if not self._refute(trial, 1, log, self._watch[p]):
                     raise Conflict(f"cannot refute p{p}={r}: the answer is not forced")
                 if log:
                     self.steps.append(Step("conclude", 0, -999, p, r))
                 dom[p] &= ~b
-                self.propagate(dom, 0, log, self._dirty_for(p))
+                self.propagate(dom, 0, log, self._watch[p])
         return [set(_names(d)) for d in dom]
