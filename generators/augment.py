@@ -34,7 +34,7 @@ def choose_chain(
     while pool and len(chain) < k:
         total = sum(pool.values())
         u = rng.random() * total
-        for t, w in pool.items():
+        for t, w in pool.items():  # noqa: B007  (t is the pick after the loop)
             u -= w
             if u <= 0:
                 break

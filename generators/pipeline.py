@@ -25,6 +25,7 @@ from .config import SuiteConfig, family_module
 from .family import RenderContext
 
 GOLDEN = 0.6180339887498949
+SILVER = 0.41421356237309503
 
 
 @dataclass
@@ -84,7 +85,9 @@ def label_kind(cfg: SuiteConfig, family: str, index: int) -> str:
     lab = cfg.labelled
     if not lab.enabled:
         return "unique"
-    u = random.Random(f"{cfg.seed}:{family}:{index}:label").random()
+    # A low-discrepancy walk (sqrt(2) - 1, independent of the plan's golden ratio): any
+    # contiguous range of items gets the configured fractions to within an item or two.
+    u = (index * SILVER + 0.5 * SILVER) % 1.0
     if u < lab.unsolvable:
         return "unsolvable"
     if u < lab.unsolvable + lab.ambiguous:
@@ -255,6 +258,9 @@ def augment_item(
             fin = mod.finalize(d, _context(cfg, family, arng, split, pin=pin, avoid=avoid))
         except AssertionError:
             notes["augment_trace_mismatch"] += 1
+            continue
+        if "reskin" in chain and fin.template_id == parent.template_id:
+            notes["augment_failed:reskin"] += 1  # the family has no other template for this variant
             continue
         _with_outcomes(fin, "unique", outcomes)
         proof = _prove_unique(mod, fin, cfg)

@@ -1,0 +1,338 @@
+"""Truth-teller augmentations and deliberately unsolvable / ambiguous variants.
+
+Every transform maps a draft (placeholder names) to a new draft or None, and checks its
+intent exactly with the bitmask enumerator; the pipeline then proves the result with Z3.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from verifiers.specs.truth_teller import (
+    Count,
+    Expr,
+    Is,
+    Not,
+    Or,
+    Same,
+    Statement,
+    TruthTellerSpec,
+    evaluate,
+)
+
+from .family import Draft
+from .tt_logic import Worlds
+
+OTHER = {"knight": "knave", "knave": "knight"}
+
+
+def _worlds(spec: TruthTellerSpec) -> Worlds:
+    return Worlds(len(spec.people), tuple(spec.roles))
+
+
+def _answer_values(spec: TruthTellerSpec, w: Worlds, sols: int) -> set:
+    """The distinct answers to the question over the solution set ``sols``."""
+    q = spec.question
+    out = set()
+    for i in range(w.full.bit_length()):
+        if sols >> i & 1:
+            world = w.decode(i)
+            out.add(tuple(world) if q.kind == "all" else world[q.person])
+    return out
+
+
+def _draft(spec: TruthTellerSpec) -> Draft:
+    from . import truth_teller
+
+    make = getattr(truth_teller, "_draft_of", None)
+    return make(spec) if make else Draft(spec, truth_teller._metrics(spec))
+
+
+def _forced(spec: TruthTellerSpec) -> tuple | str | None:
+    """The unique answer of ``spec`` (a world tuple or one role), or None if not unique."""
+    w = _worlds(spec)
+    values = _answer_values(spec, w, w.solutions(spec))
+    return values.pop() if len(values) == 1 else None
+
+
+def _with_truth(spec: TruthTellerSpec, **update) -> TruthTellerSpec | None:
+    """``spec`` updated; its truth replaced by the first consistent world (None if none)."""
+    new = spec.model_copy(update=update)
+    w = _worlds(new)
+    sols = w.solutions(new)
+    if not sols:
+        return None
+    if sols >> w.index(new.truth) & 1:
+        return new
+    return new.model_copy(update={"truth": w.decode((sols & -sols).bit_length() - 1)})
+
+
+# --- node rewriting --------------------------------------------------------------------
+
+
+def _nodes(e: Expr, path: tuple = ()) -> list[tuple[tuple, Expr]]:
+    out = [(path, e)]
+    k = e.kind
+    if k == "not":
+        out += _nodes(e.arg, (*path, "arg"))
+    elif k in ("and", "or"):
+        for i, a in enumerate(e.args):
+            out += _nodes(a, (*path, i))
+    elif k in ("implies", "iff"):
+        out += _nodes(e.a, (*path, "a")) + _nodes(e.b, (*path, "b"))
+    return out
+
+
+def _replace(e: Expr, path: tuple, new: Expr) -> Expr:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if head == "arg":
+        return e.model_copy(update={"arg": _replace(e.arg, rest, new)})
+    if head in ("a", "b"):
+        return e.model_copy(update={head: _replace(getattr(e, head), rest, new)})
+    args = list(e.args)
+    args[head] = _replace(args[head], rest, new)
+    return e.model_copy(update={"args": tuple(args)})
+
+
+def _equivalent(e: Expr, roles: list[str]) -> Expr | None:
+    """An equivalent form of node ``e``, or None."""
+    two = "normal" not in roles
+    k = e.kind
+    if k == "is" and two:
+        return Not(arg=Is(person=e.person, role=OTHER[e.role]))
+    if k == "not" and e.arg.kind == "is" and two:
+        return Is(person=e.arg.person, role=OTHER[e.arg.role])
+    if k == "not" and e.arg.kind == "and" and all(a.kind == "is" for a in e.arg.args):
+        roles_in = {a.role for a in e.arg.args}
+        people = tuple(a.person for a in e.arg.args)
+        if len(roles_in) == 1 and len(set(people)) == len(people):
+            # "not both A and B are knights" == "at most one of A and B is a knight"
+            return Count(op="at_most", k=len(people) - 1, role=roles_in.pop(), people=people)
+    if k == "count" and e.op == "at_most" and e.k == len(e.people) - 1 and len(e.people) >= 2:
+        from verifiers.specs.truth_teller import And
+
+        return Not(arg=And(args=tuple(Is(person=p, role=e.role) for p in e.people)))
+    if k == "implies":
+        return Or(args=(Not(arg=e.a), e.b))
+    if k in ("and", "or") and len(e.args) == 2:
+        return e.model_copy(update={"args": (e.args[1], e.args[0])})
+    if k == "iff":
+        return e.model_copy(update={"a": e.b, "b": e.a})
+    if k == "same":
+        return Same(a=e.b, b=e.a, same=e.same)
+    return None
+
+
+# --- transforms --------------------------------------------------------------------------
+
+
+def reorder(d: Draft, rng: random.Random) -> Draft | None:
+    """Shuffle the order of the statements (the canonical hash is unchanged)."""
+    st = list(d.spec.statements)
+    if len(st) < 2:
+        return None
+    for _ in range(5):
+        rng.shuffle(st)
+        if st != list(d.spec.statements):
+            return Draft(d.spec.model_copy(update={"statements": st}), d.metrics)
+    return None
+
+
+def reword(d: Draft, rng: random.Random) -> Draft | None:
+    """Restate one node of one statement in an equivalent form (truth tables must match)."""
+    spec: TruthTellerSpec = d.spec
+    w = _worlds(spec)
+    candidates = [
+        (si, path, node) for si, s in enumerate(spec.statements) for path, node in _nodes(s.claim)
+    ]
+    rng.shuffle(candidates)
+    for si, path, node in candidates:
+        new = _equivalent(node, spec.roles)
+        if new is None:
+            continue
+        claim = _replace(spec.statements[si].claim, path, new)
+        if w.table(claim) != w.table(spec.statements[si].claim):
+            continue
+        st = list(spec.statements)
+        st[si] = Statement(speaker=st[si].speaker, claim=claim)
+        return _draft(spec.model_copy(update={"statements": st}))
+    return None
+
+
+def distract(d: Draft, rng: random.Random) -> Draft | None:
+    """Add a true-to-role statement that provably leaves the solution set unchanged."""
+    from . import truth_teller
+
+    _consistent_claim = truth_teller._consistent_claim
+    _model = getattr(truth_teller, "_model", None)  # light search nodes -> spec nodes
+
+    spec: TruthTellerSpec = d.spec
+    w = _worlds(spec)
+    sols = w.solutions(spec)
+    n = len(spec.people)
+    for _ in range(30):
+        speaker = rng.randrange(n)
+        node = _consistent_claim(rng, 1, n, speaker, spec.truth, spec.roles)
+        if node is None:
+            continue
+        claim = _model(node) if _model else node
+        st = Statement(speaker=speaker, claim=claim)
+        if w.allowed(st) & sols == sols and w.allowed(st) != w.full:
+            return _draft(spec.model_copy(update={"statements": [*spec.statements, st]}))
+    return None
+
+
+def scale(d: Draft, rng: random.Random) -> Draft | None:
+    """One level up in size: a new person whose statement about another fixes their own role."""
+    from .truth_teller import N_RANGE
+
+    spec: TruthTellerSpec = d.spec
+    n = len(spec.people)
+    if n + 1 > N_RANGE[spec.variant][1]:
+        return None
+    role = rng.choice([r for r in spec.roles if r != "normal"])
+    truth = [*spec.truth, role]
+    if spec.variant == "liar_chain":
+        target = n - 1
+    else:
+        target = rng.randrange(n)
+    said = spec.truth[target] if role == "knight" else OTHER.get(spec.truth[target], "knight")
+    if spec.truth[target] == "normal":
+        said = "normal" if role == "knight" else "knight"
+    st = Statement(speaker=n, claim=Is(person=target, role=said))
+    facts = list(spec.facts)
+    if spec.variant == "knights_knaves_normals":
+        facts = [
+            Count(op="exactly", k=truth.count("normal"), role="normal", people=tuple(range(n + 1)))
+        ]
+    q = spec.question
+    if spec.variant == "liar_chain":
+        q = q.model_copy(update={"person": n})
+    new = spec.model_copy(
+        update={
+            "people": [*spec.people, f"P{n}"],
+            "statements": [*spec.statements, st],
+            "facts": facts,
+            "truth": truth,
+            "question": q,
+        }
+    )
+    if _forced(new) is None:
+        return None
+    return _draft(new)
+
+
+def _leaf_edits(spec: TruthTellerSpec) -> list[tuple[str, int, tuple, Expr]]:
+    """(where, index, path, replacement) for every single-leaf change."""
+    edits = []
+    sources = [("statement", i, s.claim) for i, s in enumerate(spec.statements)] + [
+        ("fact", i, f) for i, f in enumerate(spec.facts)
+    ]
+    for where, i, claim in sources:
+        for path, node in _nodes(claim):
+            if node.kind == "is":
+                for r in spec.roles:
+                    if r != node.role:
+                        edits.append((where, i, path, Is(person=node.person, role=r)))
+            elif node.kind == "count":
+                for k in (node.k - 1, node.k + 1):
+                    if 0 <= k <= len(node.people):
+                        edits.append((where, i, path, node.model_copy(update={"k": k})))
+            elif node.kind == "same":
+                edits.append((where, i, path, node.model_copy(update={"same": not node.same})))
+    return edits
+
+
+def _apply(spec: TruthTellerSpec, edit) -> dict:
+    where, i, path, new = edit
+    if where == "statement":
+        st = list(spec.statements)
+        st[i] = Statement(speaker=st[i].speaker, claim=_replace(st[i].claim, path, new))
+        return {"statements": st}
+    facts = list(spec.facts)
+    facts[i] = _replace(facts[i], path, new)
+    return {"facts": facts}
+
+
+def perturb(d: Draft, rng: random.Random) -> Draft | None:
+    """Change one leaf so that the answer changes and stays unique (answer-changing)."""
+    spec: TruthTellerSpec = d.spec
+    before = _forced(spec)
+    edits = _leaf_edits(spec)
+    rng.shuffle(edits)
+    for edit in edits[:60]:
+        new = _with_truth(spec, **_apply(spec, edit))
+        if new is None:
+            continue
+        after = _forced(new)
+        if after is None or after == before:
+            continue
+        if spec.question.kind != "all":
+            # Make the hidden world agree with the forced answer on the queried person.
+            assert new.truth[new.question.person] == after
+        return _draft(new)
+    return None
+
+
+TRANSFORMS: dict[str, Callable[[Draft, random.Random], Draft | None]] = {
+    "reword": reword,
+    "reorder": reorder,
+    "distract": distract,
+    "scale": scale,
+    "perturb": perturb,
+}
+
+
+def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | None] | None:
+    """A contradictory variant (kind='unsolvable') or one with two consistent answers
+    (kind='ambiguous': the second draft holds the other world)."""
+    spec: TruthTellerSpec = d.spec
+    w = _worlds(spec)
+    if kind == "unsolvable":
+        edits = _leaf_edits(spec)
+        rng.shuffle(edits)
+        for edit in edits[:60]:
+            new = spec.model_copy(update=_apply(spec, edit))
+            if w.solutions(new) == 0:
+                return Draft(new, {**d.metrics, "labelled": kind}), None
+        # Else one more statement that no remaining world allows (chains need this).
+        from . import truth_teller
+
+        sols = w.solutions(spec)
+        n = len(spec.people)
+        for _ in range(40):
+            speaker = rng.randrange(n)
+            node = truth_teller._claim(rng, 1, n, speaker, spec.roles)
+            claim = truth_teller._model(node) if hasattr(truth_teller, "_model") else node
+            st = Statement(speaker=speaker, claim=claim)
+            if w.allowed(st) & sols == 0:
+                new = spec.model_copy(update={"statements": [*spec.statements, st]})
+                return Draft(
+                    new, {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
+                ), None
+        return None
+    order = list(range(len(spec.statements)))
+    rng.shuffle(order)
+    for drop in order:
+        new = spec.model_copy(
+            update={"statements": [s for i, s in enumerate(spec.statements) if i != drop]}
+        )
+        sols = w.solutions(new)
+        mine = (
+            tuple(spec.truth) if spec.question.kind == "all" else spec.truth[spec.question.person]
+        )
+        for i in range(w.full.bit_length()):
+            if sols >> i & 1:
+                world = w.decode(i)
+                theirs = (
+                    tuple(world) if spec.question.kind == "all" else world[spec.question.person]
+                )
+                if theirs != mine and all(evaluate(f, world) for f in new.facts):
+                    metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
+                    return Draft(new, metrics), Draft(
+                        new.model_copy(update={"truth": world}), metrics
+                    )
+    return None
