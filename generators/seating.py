@@ -1239,7 +1239,8 @@ def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps
         else:
             who, val = spec.people[q.a], str(answer.value)
         link = render_string(r.cats[cat.name]["is"], s=who, v=val)
-        lines.append(f"They sit in the same place, so {link}.")
+        where = "position" if r.order else "place"
+        lines.append(f"Both are in the same {where}, so {link}.")
     lines.append(f"Answer: {answer.text(words)}")
     return "\n".join(lines)
 
