@@ -481,6 +481,7 @@ def _expression_options(
     if len(wrong) < 3:
         return None
     opts = [Expr(people=people, ops=o) for o in [right, *wrong]]
+    rng.shuffle(opts)  # the answer space lists the options in this order
     return tuple(opts)
 
 
@@ -1141,7 +1142,7 @@ def _route_lines(
             lines.append(
                 f"{nq} is {_poss(no)} {said} and {nq} is a {'man' if sex[q] == 'M' else 'woman'} ({why[q]}), so {nq} is {_poss(no)} {t}."
             )
-        else:
+        elif cur is None:
             lines.append(f"{nq} is {_poss(no)} {t}.")
         r = t if cur is None else compose(t, cur)
         if cur is not None and r is not None:
