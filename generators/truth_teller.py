@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from templates import data, render, render_string, slot_renderer
+from templates import data, join_names, render, render_string, slot_renderer
 from verifiers.answers import Answer
 from verifiers.solver import truth_teller as SOLVER  # noqa: F401, N812  (the family contract)
 from verifiers.specs.truth_teller import (
@@ -380,81 +380,86 @@ LINE_STYLES = ('{p} says: "{c}."', '{p}: "{c}."', '{p} claims, "{c}."')
 CHAIN_PERSONA = "truth_tellers"
 
 
-SLOTS = ("p", "a", "b", "group")  # free text a phrase prints as is (names, sub-claims)
-_RENDERERS: dict[tuple, Any] = {}
+class _Phrases:
+    """The phrase banks rendered with one persona's words ``w``.
 
-
-def _phrase(key: str, rng: random.Random, **ctx: Any) -> str:
-    """Render one phrase of bank ``key``, chosen by ``rng``.
-
-    A phrase is rendered through :func:`templates.slot_renderer`, kept per phrase and fixed
-    context (role, count, persona words), so repeated phrases cost a string join.
+    Each phrase is compiled once per (phrase, role, count, words) by
+    :func:`templates.slot_renderer`; names and sub-claims are its slots, so rendering a
+    repeated phrase is one ``str.format``.
     """
-    options = data("truth_teller/phrases.yaml")[key]
-    source = options[rng.randrange(len(options))]
-    slots = tuple(x for x in SLOTS if x in ctx)
-    fixed = tuple(
-        (x, tuple(v.items()) if isinstance(v, dict) else v)
-        for x, v in ctx.items()
-        if x not in SLOTS
-    )
-    cache_key = (source, slots, fixed)
-    fill = _RENDERERS.get(cache_key)
-    if fill is None:
-        if len(_RENDERERS) > 20_000:
-            _RENDERERS.clear()
-        fill = _RENDERERS[cache_key] = slot_renderer(
-            source, slots, **{x: v for x, v in ctx.items() if x not in SLOTS}
-        )
-    return fill(**{x: ctx[x] for x in slots})
+
+    _fills: dict[tuple, Any] = {}
+
+    def __init__(self, w: dict):
+        self.w = w
+        self.wkey = tuple(w.items())
+        self.bank = data("truth_teller/phrases.yaml")
+
+    def __call__(
+        self, key: str, rng: random.Random, words: bool = False, role=None, k=None, **slots: str
+    ) -> str:
+        """Phrase of bank ``key`` chosen by ``rng``; ``words``: the phrase gets ``w``."""
+        options = self.bank[key]
+        source = options[rng.randrange(len(options))]
+        names = tuple(slots)
+        cache_key = (source, names, self.wkey if words else None, role, k)
+        fill = self._fills.get(cache_key)
+        if fill is None:
+            fixed: dict[str, Any] = {"w": self.w} if words else {}
+            if role is not None:
+                fixed["role"] = role
+            if k is not None:
+                fixed["k"] = k
+            if len(self._fills) > 20_000:
+                self._fills.clear()
+            fill = self._fills[cache_key] = slot_renderer(source, names, **fixed)
+        return fill(**slots)
+
+
+def _bracket(x: Expr) -> bool:
+    """A compound child is bracketed, so nested claims read unambiguously."""
+    return x.kind in ("and", "or", "implies", "iff") or (x.kind == "not" and x.arg.kind != "is")
 
 
 def _claim_text(
-    e: Expr, speaker: int, names: list[str], w: dict, rng: random.Random, chain: bool
+    e: Expr, speaker: int, names: list[str], ph: _Phrases, rng: random.Random, chain: bool
 ) -> str:
     def who(p: int) -> str:
         return "I" if p == speaker else names[p]
 
     def sub(x: Expr) -> str:
-        """A compound child is bracketed, so nested claims read unambiguously."""
-        t = _claim_text(x, speaker, names, w, rng, chain)
-        return (
-            f"({t})"
-            if x.kind in ("and", "or", "implies", "iff") or (x.kind == "not" and x.arg.kind != "is")
-            else t
-        )
+        t = _claim_text(x, speaker, names, ph, rng, chain)
+        return f"({t})" if _bracket(x) else t
 
     k = e.kind
     if k == "is":
         if chain:
-            return _phrase(
+            return ph(
                 "chain_truthful" if e.role == "knight" else "chain_lies", rng, p=names[e.person]
             )
         key = "is_self" if e.person == speaker else "is"
-        return _phrase(key, rng, p=who(e.person), role=e.role, w=w)
+        return ph(key, rng, True, e.role, p=who(e.person))
     if k == "not":
         if e.arg.kind == "is":
             key = "not_is_self" if e.arg.person == speaker else "not_is"
-            return _phrase(key, rng, p=who(e.arg.person), role=e.arg.role, w=w)
-        return _phrase("not", rng, a=sub(e.arg))
+            return ph(key, rng, True, e.arg.role, p=who(e.arg.person))
+        return ph("not", rng, a=sub(e.arg))
     if k in ("and", "or"):
-        return _phrase(k, rng, a=sub(e.args[0]), b=sub(e.args[1]))
+        return ph(k, rng, a=sub(e.args[0]), b=sub(e.args[1]))
     if k in ("implies", "iff"):
-        return _phrase(k, rng, a=sub(e.a), b=sub(e.b))
+        return ph(k, rng, a=sub(e.a), b=sub(e.b))
     if k == "count":
         everyone = len(e.people) == len(names)
         suffix = "" if e.op == "exactly" else "_" + e.op
         if everyone and speaker >= 0:
-            return _phrase("count_all" + suffix, rng, k=e.k, role=e.role, w=w)
-        from templates import join_names
-
+            return ph("count_all" + suffix, rng, True, e.role, e.k)
         group = join_names([names[p] for p in e.people])
-        return _phrase("count" + suffix, rng, k=e.k, role=e.role, w=w, group=group)
+        return ph("count" + suffix, rng, True, e.role, e.k, group=group)
     if k == "same":
         a, b = who(e.a), who(e.b)
         if a == "I":
             a, b = b, a
-        return _phrase("same" if e.same else "different", rng, a=a, b=b, w=w)
+        return ph("same" if e.same else "different", rng, True, a=a, b=b)
     raise ValueError(k)
 
 
@@ -490,23 +495,22 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     spec: TruthTellerSpec = d.spec  # type: ignore[assignment]
     rng = ctx.rng
     n = len(spec.people)
-    pinned = list(ctx.pin.get("names") or [])[:n]
-    fresh = [x for x in ctx.names if x not in pinned]
-    names = pinned + rng.sample(fresh, n - len(pinned))
+    names = rng.sample(ctx.names, n)
     spec = spec.model_copy(update={"people": names})
-    persona = _persona(spec.variant, rng, ctx)
+    persona = _persona(spec.variant, rng, ctx.options)
     w = {k: v for k, v in persona.items() if k not in ("id", "intro")}
+    ph = _Phrases(w)
     chain = spec.variant == "liar_chain"
     normals = "normal" in spec.roles
     style = rng.randrange(len(LINE_STYLES))
     lines = []
     for s in spec.statements:
-        c = _claim_text(s.claim, s.speaker, names, w, rng, chain)
+        c = _claim_text(s.claim, s.speaker, names, ph, rng, chain)
         if chain:
             lines.append(f"{names[s.speaker]} says {c}.")
         else:
             lines.append(LINE_STYLES[style].format(p=names[s.speaker], c=_cap(c)))
-    facts = [_cap(_claim_text(f, -1, names, w, rng, chain)) + "." for f in spec.facts]
+    facts = [_cap(_claim_text(f, -1, names, ph, rng, chain)) + "." for f in spec.facts]
     if chain:
         intro = "Each of the following people either always tells the truth or always lies."
     else:
@@ -530,16 +534,13 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     aliases = {w[r]: r for r in spec.roles}
     answer, distractors = _answers(spec, aliases, rng, ctx.n_choices)
     words = {r: w[r] for r in spec.roles}
-    if d.metrics.get("labelled"):
-        solution = ""  # deliberately unsolvable / ambiguous: the pipeline writes the Z3 note
+    if isinstance(d, TTDraft) and d.traced is d.spec and d.steps and d.derived:
+        steps, dom = d.steps, d.derived
     else:
-        if isinstance(d, TTDraft) and d.traced is d.spec and d.steps and d.derived:
-            steps, dom = d.steps, d.derived
-        else:
-            ded = Deducer(spec)
-            dom = ded.solve(_targets(spec), log=True)
-            steps = ded.steps
-        solution = _solution(spec, names, w, answer, words, steps, dom)
+        ded = Deducer(spec)
+        dom = ded.solve(_targets(spec), log=True)
+        steps = ded.steps
+    solution = _solution(spec, names, w, answer, words, steps, dom)
     template_id = f"truth_teller/{persona['id']}/{'chain' if chain else f'line{style}'}"
     return Final(
         spec,
@@ -549,7 +550,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
         solution,
         template_id,
         words,
-        {"template": persona["id"]},
+        {"persona": persona["id"]},
     )
 
 
@@ -642,6 +643,3 @@ def _solution(
         raise AssertionError("solution trace does not reach the proven answer")
     lines.append(f"Answer: {answer.text(words)}")
     return "\n".join(lines)
-
-
-from .tt_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)

@@ -61,21 +61,20 @@ def slot_renderer(source: str, slots: tuple[str, ...], **ctx: Any) -> Callable[.
     """``f(**values)`` equal to ``render_string(source, **ctx, **values)`` for the ``slots``.
 
     When the template only prints the slots (``{{ a }}``: no filter, test or condition on
-    them), it is rendered once with a marker in each slot and ``f`` substitutes the values
-    into that text, which is ~50x cheaper than a render. Otherwise ``f`` renders in full.
-    Cache ``f`` per (source, ctx) where a template is used many times.
+    them), it is rendered once with a marker in each slot and ``f`` is ``str.format`` on
+    that text (values print as ``str(value)``), ~50x cheaper than a render. Otherwise
+    ``f`` renders in full. Cache ``f`` per (source, ctx) where a template is used often.
     """
     if not slots or _prints_only(source, slots):
         marks = {name: f"\x00{i}\x00" for i, name in enumerate(slots)}
         text = render_string(source, **ctx, **marks)
         parts = re.split("\x00([0-9]+)\x00", text)
         if all("\x00" not in part for part in parts[::2]):
-            pieces = [(i % 2, slots[int(x)] if i % 2 else x) for i, x in enumerate(parts)]
-
-            def fill(**values: Any) -> str:
-                return "".join(str(values[x]) if is_slot else x for is_slot, x in pieces)
-
-            return fill
+            fmt = "".join(
+                "{" + slots[int(x)] + "}" if i % 2 else x.replace("{", "{{").replace("}", "}}")
+                for i, x in enumerate(parts)
+            )
+            return fmt.format
     template = compile_string(source)
     return lambda **values: template.render(**ctx, **values)
 
