@@ -495,9 +495,11 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     spec: TruthTellerSpec = d.spec  # type: ignore[assignment]
     rng = ctx.rng
     n = len(spec.people)
-    names = rng.sample(ctx.names, n)
+    pinned = list(ctx.pin.get("names") or [])[:n]
+    fresh = [x for x in ctx.names if x not in pinned]
+    names = pinned + rng.sample(fresh, n - len(pinned))
     spec = spec.model_copy(update={"people": names})
-    persona = _persona(spec.variant, rng, ctx.options)
+    persona = _persona(spec.variant, rng, ctx)
     w = {k: v for k, v in persona.items() if k not in ("id", "intro")}
     ph = _Phrases(w)
     chain = spec.variant == "liar_chain"
@@ -534,13 +536,16 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     aliases = {w[r]: r for r in spec.roles}
     answer, distractors = _answers(spec, aliases, rng, ctx.n_choices)
     words = {r: w[r] for r in spec.roles}
-    if isinstance(d, TTDraft) and d.traced is d.spec and d.steps and d.derived:
-        steps, dom = d.steps, d.derived
+    if d.metrics.get("labelled"):
+        solution = ""  # deliberately unsolvable / ambiguous: the pipeline writes the Z3 note
     else:
-        ded = Deducer(spec)
-        dom = ded.solve(_targets(spec), log=True)
-        steps = ded.steps
-    solution = _solution(spec, names, w, answer, words, steps, dom)
+        if isinstance(d, TTDraft) and d.traced is d.spec and d.steps and d.derived:
+            steps, dom = d.steps, d.derived
+        else:
+            ded = Deducer(spec)
+            dom = ded.solve(_targets(spec), log=True)
+            steps = ded.steps
+        solution = _solution(spec, names, w, answer, words, steps, dom)
     template_id = f"truth_teller/{persona['id']}/{'chain' if chain else f'line{style}'}"
     return Final(
         spec,
@@ -550,7 +555,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
         solution,
         template_id,
         words,
-        {"persona": persona["id"]},
+        {"template": persona["id"]},
     )
 
 
@@ -643,3 +648,6 @@ def _solution(
         raise AssertionError("solution trace does not reach the proven answer")
     lines.append(f"Answer: {answer.text(words)}")
     return "\n".join(lines)
+
+
+from .tt_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)
