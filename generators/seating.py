@@ -1265,3 +1265,6 @@ def _dom_text(spec: SeatingSpec, r: Renderer, e: int, d: int) -> str | None:
     if spec.mixed and e < spec.n and len(facings) == 1:
         t += f", facing {r.dir_word(bool(next(iter(facings))))}"
     return _cap(t)
+
+
+from .seating_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)
