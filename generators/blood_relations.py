@@ -1136,23 +1136,35 @@ def _route_lines(
         nq, no = names[q], names[o]
         said = stated.get((q, o))
         if said is None:  # used the other way round
-            said_o = stated[(o, q)]
-            lines.append(f"{no} is {_poss(nq)} {said_o}, so {nq} is {_poss(no)} {_show(t)}.")
-        elif said != t:
             lines.append(
-                f"{nq} is {_poss(no)} {said} and {nq} is a {'man' if sex[q] == 'M' else 'woman'} ({why[q]}), so {nq} is {_poss(no)} {t}."
+                f"{no} is {_poss(nq)} {stated[(o, q)]}, so {nq} is {_poss(no)} {_show(t)}."
             )
-        elif cur is None:
-            lines.append(f"{nq} is {_poss(no)} {t}.")
-        r = t if cur is None else compose(t, cur)
-        if cur is not None and r is not None:
+        elif said != t:
+            sx = "man" if sex[q] == "M" else "woman"
             lines.append(
-                f"{nq} is {_poss(no)} {_show(t)} and {no} is {_poss(ny)} {_show(cur)}, so {nq} is {_poss(ny)} {_show(r)}."
+                f"{nq} is {_poss(no)} {said} and {nq} is a {sx} ({why[q]}), so {nq} is {_poss(no)} {t}."
+            )
+        r = t if cur is None else compose(t, cur)
+        if r is None:
+            return lines, None
+        # the conclusion about the person asked about reads "X is the <term> of Y" (a claim
+        # that the process reward checks); other statements are possessive
+        concl = _claim(nq, r, ny)
+        if cur is None:
+            lines.append(f"{concl}.")
+        else:
+            lines.append(
+                f"{nq} is {_poss(no)} {_show(t)} and {no} is {_poss(ny)} {_show(cur)}, so {concl}."
             )
         cur = r
-        if cur is None:
-            return lines, None
     return lines, cur
+
+
+def _claim(x: str, term: str, y: str) -> str:
+    """'X is the uncle of Y' for an answer word, else the possessive 'X is Y's paternal uncle'."""
+    if term in TERMS and TERMS[term].sex and not TERMS[term].side or term == "cousin":
+        return f"{x} is the {term} of {y}"
+    return f"{x} is {_poss(y)} {_show(term)}"
 
 
 def _solution(spec: BloodRelationsSpec, answer: Answer) -> str:
@@ -1163,27 +1175,26 @@ def _solution(spec: BloodRelationsSpec, answer: Answer) -> str:
     if spec.variant == "coded" and spec.expression is not None:
         for f in spec.expression_rels():
             op = next(s for s, t in spec.codes.items() if t == f.term)
-            lines.append(
-                f"{names[f.a.person]} {op} {names[f.b.person]} means {names[f.a.person]} is the {f.term} of {names[f.b.person]}."
-            )
+            na, nb = names[f.a.person], names[f.b.person]
+            lines.append(f"{na} {op} {nb} means {na} is {_poss(nb)} {f.term}.")
     if q.kind == "expression":
         right = _right_option(spec)
+        na, nb = names[q.a.person], names[q.b.person]
         for i, o in enumerate(q.options):
             r = _option_rel(spec, o)
             decoded = ", ".join(
-                f"{names[a]} is the {spec.codes[op]} of {names[b]}"
+                f"{names[a]} is {_poss(names[b])} {spec.codes[op]}"
                 for a, op, b in zip(o.people, o.ops, o.people[1:], strict=False)
             )
-            what = (
-                f"{names[q.a.person]} is {_poss(names[q.b.person])} {_show(r)}"
-                if r
-                else "the relation is not fixed"
-            )
-            lines.append(f"{expr_text(spec, o)}: {decoded}; so {what}.")
-            if i == right and _answer_term(r or "", False) != q.term and r != q.term:
-                raise AssertionError("solution trace does not reach the proven answer")
+            if i == right:
+                if _answer_term(r or "", False) != q.term and r != q.term:
+                    raise AssertionError("solution trace does not reach the proven answer")
+                lines.append(f"{expr_text(spec, o)}: {decoded}; so {_claim(na, q.term, nb)}.")
+            else:
+                what = f"{na} would be {_poss(nb)} {_show(r)}" if r else "the relation is not fixed"
+                lines.append(f"If {expr_text(spec, o)}: {decoded}; then {what}, not the {q.term}.")
         lines.append(
-            f"Only {expr_text(spec, q.options[right])} means {names[q.a.person]} is the {q.term} of {names[q.b.person]}."
+            f"Only {expr_text(spec, q.options[right])} means {na} is the {q.term} of {nb}."
         )
     elif q.kind == "count":
         a = q.a.person
@@ -1194,7 +1205,7 @@ def _solution(spec: BloodRelationsSpec, answer: Answer) -> str:
         k = next(f.k for f in spec.facts if isinstance(f, Count))
         lines.append(f"{names[a]} has exactly {k} children: {', '.join(names[c] for c in kids)}.")
         for c in kids:
-            lines.append(f"{names[c]} is {_poss(names[a])} {rel[c]}.")
+            lines.append(f"{_claim(names[c], rel[c], names[a])}.")
         want = q.term
         n = sum(rel[c] == want for c in kids)
         if len(kids) != k or str(n) != answer.value:
@@ -1314,6 +1325,10 @@ def _photo_solution(
         lines.append(f"So {dp_t} is {_poss(s)} {_show(info['z_is'])}.")
     if info["p_is"] and len(pp) > 1:
         lines.append(f"{_cap(P)} is the {_show(info['p_is'])} of {dp_t}.")
-    lines.append(f"So {P} is {_poss(s)} {ans}.")
+    back = w.relations(0, 1)
+    if back:
+        lines.append(f"So {_claim(s, back[0], P)}, and {P} is {_poss(s)} {ans}.")
+    else:
+        lines.append(f"So {P} is {_poss(s)} {ans}.")
     lines.append(f"Answer: {answer.text()}")
     return "\n".join(lines)

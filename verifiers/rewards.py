@@ -43,6 +43,7 @@ from typing import Any
 
 from .answers import Answer, parse
 from .extract import extract, format_score, letter
+from .specs.blood_relations import process_facts as _blood_relations_facts
 from .vocab import SYNONYMS
 
 MAX_COMPLETION_CHARS = 32_768
@@ -75,6 +76,7 @@ def _truth_teller_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[
 
 
 register_facts("truth_teller", _truth_teller_facts)
+register_facts("blood_relations", _blood_relations_facts)
 
 
 def _generic_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]:

@@ -242,3 +242,24 @@ def resolve(d: Desc, world: World) -> int:
     if s < 0 or world.sex[s] != ("M" if d.step == "husband" else "F"):
         return -1
     return s
+
+
+def process_facts(spec: dict, gold) -> tuple[dict[str, str], list[str]]:
+    """Per-person facts for the process reward: each named person's relation (an answer
+    word) to the person asked about (to the other one for that person herself)."""
+    from ..relations import ANSWER_TERMS
+
+    sp = BloodRelationsSpec.model_validate(spec)
+    w = sp.world.world()
+    q = sp.question
+    anchor = resolve(q.b if q.b is not None else q.a, w)
+    other = resolve(q.a, w)
+    facts: dict[str, str] = {}
+    for i, name in enumerate(sp.people):
+        to = other if i == anchor else anchor
+        if to < 0 or to == i:
+            continue
+        rels = w.relations(i, to)
+        if rels:
+            facts[name] = rels[0]
+    return facts, list(ANSWER_TERMS)
