@@ -31,7 +31,6 @@ from verifiers.specs.truth_teller import (
     Statement,
     TruthTellerSpec,
     depth,
-    evaluate,
 )
 
 from .family import Draft, Final, RenderContext
@@ -116,8 +115,8 @@ def _n_for_level(variant: str, level: int, rng: random.Random) -> int:
 class _Node:
     """A light AST node used during the search, with the pydantic node's attribute names.
 
-    :func:`verifiers.specs.truth_teller.evaluate`, :func:`depth` and :meth:`Worlds.table`
-    read it as they read the pydantic node; a kept statement is converted once by
+    :func:`_holds` (as :func:`verifiers.specs.truth_teller.evaluate`), :func:`depth` and
+    :meth:`Worlds.table` read it as they read the pydantic node; a kept statement is converted once by
     :func:`_model`. Most sampled claims are rejected, so they never pay for validation.
     """
 
@@ -127,6 +126,72 @@ class _Node:
         self.kind = kind
         for key, value in fields.items():
             setattr(self, key, value)
+
+
+class _Is(_Node):
+    __slots__ = ()
+
+    def __init__(self, person: int, role: str):
+        self.kind, self.person, self.role = "is", person, role
+
+
+class _Count(_Node):
+    __slots__ = ()
+
+    def __init__(self, op: str, k: int, role: str, people: tuple[int, ...]):
+        self.kind, self.op, self.k, self.role, self.people = "count", op, k, role, people
+
+
+class _Same(_Node):
+    __slots__ = ()
+
+    def __init__(self, a: int, b: int, same: bool):
+        self.kind, self.a, self.b, self.same = "same", a, b, same
+
+
+class _Pair(_Node):
+    """``and`` / ``or`` of two claims."""
+
+    __slots__ = ()
+
+    def __init__(self, kind: str, a: _Node, b: _Node):
+        self.kind, self.args = kind, (a, b)
+
+
+class _Arrow(_Node):
+    """``implies`` / ``iff``."""
+
+    __slots__ = ()
+
+    def __init__(self, kind: str, a: _Node, b: _Node):
+        self.kind, self.a, self.b = kind, a, b
+
+
+def _holds(e: _Node, truth: list[str]) -> bool:
+    """:func:`evaluate` for light nodes (counts over everyone by ``list.count``)."""
+    k = e.kind
+    if k == "is":
+        return truth[e.person] == e.role
+    if k == "count":
+        people = e.people
+        if len(people) == len(truth) and people == tuple(range(len(truth))):
+            c = truth.count(e.role)
+        else:
+            c = sum(truth[p] == e.role for p in people)
+        return c == e.k if e.op == "exactly" else (c >= e.k if e.op == "at_least" else c <= e.k)
+    if k == "same":
+        return (truth[e.a] == truth[e.b]) == e.same
+    if k == "and":
+        return all(_holds(a, truth) for a in e.args)
+    if k == "or":
+        return any(_holds(a, truth) for a in e.args)
+    if k == "not":
+        return not _holds(e.arg, truth)
+    if k == "implies":
+        return (not _holds(e.a, truth)) or _holds(e.b, truth)
+    if k == "iff":
+        return _holds(e.a, truth) == _holds(e.b, truth)
+    raise ValueError(f"unknown expression kind {k!r}")
 
 
 def _model(e: _Node) -> Expr:
@@ -156,19 +221,24 @@ def _others(n: int, speaker: int) -> tuple[int, ...]:
     return tuple(p for p in range(n) if p != speaker)
 
 
+@lru_cache(maxsize=64)
+def _everyone(n: int) -> tuple[int, ...]:
+    return tuple(range(n))
+
+
 def _atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> _Node:
     others = _others(n, speaker)
     kind = rng.random()
     if kind < 0.62:
         p = rng.choice(others) if others and rng.random() < 0.9 else speaker
-        return _Node("is", person=p, role=rng.choice(roles))
+        return _Is(p, rng.choice(roles))
     if kind < 0.82:
         role = rng.choice(roles)
         k = rng.randint(0, n) if role != "normal" else rng.randint(0, max(1, n // 2))
         op = rng.choice(("exactly", "exactly", "at_least", "at_most"))
-        return _Node("count", op=op, k=k, role=role, people=tuple(range(n)))
+        return _Count(op, k, role, _everyone(n))
     a, b = rng.sample(range(n), 2)
-    return _Node("same", a=a, b=b, same=rng.random() < 0.5)
+    return _Same(a, b, rng.random() < 0.5)
 
 
 def _claim(rng: random.Random, d: int, n: int, speaker: int, roles: list[str]) -> _Node:
@@ -180,10 +250,10 @@ def _claim(rng: random.Random, d: int, n: int, speaker: int, roles: list[str]) -
     if rng.random() < 0.5:
         a, b = b, a
     if kind in ("and", "or"):
-        return _Node(kind, args=(a, b))
+        return _Pair(kind, a, b)
     if kind in ("implies", "iff"):
-        return _Node(kind, a=a, b=b)
-    return _Node("not", arg=_Node("and", args=(a, b)))
+        return _Arrow(kind, a, b)
+    return _Node("not", arg=_Pair("and", a, b))
 
 
 def _consistent_light(
@@ -193,7 +263,7 @@ def _consistent_light(
     want = {"knight": True, "knave": False}.get(truth[speaker])
     for _ in range(12):
         c = _claim(rng, d, n, speaker, roles)
-        if want is None or evaluate(c, truth) == want:  # type: ignore[arg-type]
+        if want is None or _holds(c, truth) == want:
             return c
     return None
 
@@ -650,4 +720,15 @@ def _solution(
     return "\n".join(lines)
 
 
-from .tt_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)
+# The data-quality contract, and the cross-family variant seating_claims
+# (generators.tt_seating_claims): its own draft, levels, rendering and transforms, reached
+# by dispatch on the variant.
+from . import tt_seating_claims as _sc  # noqa: E402
+from .tt_augment import TRANSFORMS, mislabel  # noqa: E402
+
+VARIANTS = (*VARIANTS, _sc.VARIANT)
+VARIANT_DOCS[_sc.VARIANT] = _sc.DOC
+LEVELS_DOC += "\n\n`seating_claims` (people / case splits): " + _sc.LEVELS_ROW
+draft, level_of, finalize, TRANSFORMS, mislabel = _sc.dispatch(  # noqa: F811
+    draft, level_of, finalize, TRANSFORMS, mislabel
+)

@@ -50,6 +50,10 @@ def _expr(e: Expr, normals: bool) -> str:
 
 def encode(spec: TruthTellerSpec) -> Encoding:
     """SMT-LIB declarations and assertions for ``spec``."""
+    if spec.variant == "seating_claims":  # truth-tellers making seating claims
+        from . import seating_claims
+
+        return seating_claims.encode(spec)
     n = len(spec.people)
     normals = "normal" in spec.roles
     decls = [f"(declare-const k{i} Bool)" for i in range(n)]
@@ -73,6 +77,10 @@ def encode(spec: TruthTellerSpec) -> Encoding:
 
 def answer_literal(spec: TruthTellerSpec, answer: Answer) -> str:
     """A term that holds exactly when a model agrees with ``answer`` on the question."""
+    if spec.variant == "seating_claims":
+        from . import seating_claims
+
+        return seating_claims.answer_literal(spec, answer)
     normals = "normal" in spec.roles
     idx = {name: i for i, name in enumerate(spec.people)}
     if answer.type == "assignment":

@@ -18,6 +18,11 @@ def load_spec(family: str, text: str):
     if family == "truth_teller":
         from .truth_teller import TruthTellerSpec
 
+        if '"seating_claims"' in text and json.loads(text).get("variant") == "seating_claims":
+            from .seating_claims import SeatingClaimsSpec
+
+            return SeatingClaimsSpec.model_validate_json(text)
+
         return TruthTellerSpec.model_validate_json(text)
     if family == "seating":
         from .seating import SeatingSpec
