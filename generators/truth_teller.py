@@ -720,4 +720,15 @@ def _solution(
     return "\n".join(lines)
 
 
-from .tt_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)
+# The data-quality contract, and the cross-family variant seating_claims
+# (generators.tt_seating_claims): its own draft, levels, rendering and transforms, reached
+# by dispatch on the variant.
+from . import tt_seating_claims as _sc  # noqa: E402
+from .tt_augment import TRANSFORMS, mislabel  # noqa: E402
+
+VARIANTS = (*VARIANTS, _sc.VARIANT)
+VARIANT_DOCS[_sc.VARIANT] = _sc.DOC
+LEVELS_DOC += "\n\n`seating_claims` (people / case splits): " + _sc.LEVELS_ROW
+draft, level_of, finalize, TRANSFORMS, mislabel = _sc.dispatch(  # noqa: F811
+    draft, level_of, finalize, TRANSFORMS, mislabel
+)
