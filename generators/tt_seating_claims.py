@@ -278,13 +278,21 @@ def draft_of(spec: SeatingClaimsSpec) -> Draft:
 # --- rendering -------------------------------------------------------------------------------
 
 
+# Jinja2 has no a/an filter; a macro keeps the phrase bank plain Jinja2 strings.
+_AN_FILTER = "{% macro an_(x) %}{{ 'an' if x[:1] in 'aeiouAEIOU' else 'a' }} {{ x }}{% endmacro %}"
+
+
+def _an(word: str) -> str:
+    return ("an " if word[:1] in "aeiouAEIOU" else "a ") + word
+
+
 class _Words:
     def __init__(self, names: list[str], w: dict, rng: random.Random):
         self.names, self.w, self.rng = names, w, rng
         self.bank = data("truth_teller/seating_claims.yaml")
 
     def ph(self, key: str, **kw: Any) -> str:
-        return render_string(self.bank[key], w=self.w, **kw)
+        return render_string(_AN_FILTER + self.bank[key], w=self.w, **kw)
 
     def claim(self, e: SExpr, speaker: int) -> str:
         k = e.kind
@@ -390,7 +398,7 @@ def _solution(spec: SeatingClaimsSpec, words: _Words, answer: Answer, rw: dict) 
     """Elimination of every wrong role assignment, then the chair; checked against the answer."""
     names, n = spec.people, spec.n
     lines = [
-        f"Each of the {n} people is a {rw['knight']} or a {rw['knave']}, so there are {2**n} "
+        f"Each of the {n} people is {_an(rw['knight'])} or {_an(rw['knave'])}, so there are {2**n} "
         "ways to assign roles. A role assignment is possible only if one seating makes every "
         f"{rw['knight']}'s claim true and every {rw['knave']}'s claim false."
     ]
@@ -398,7 +406,7 @@ def _solution(spec: SeatingClaimsSpec, words: _Words, answer: Answer, rw: dict) 
     def req(j: int, bits: tuple) -> str:
         s = spec.statements[j]
         how = "true" if bits[s.speaker] else "false"
-        return f"{names[s.speaker]}'s claim would be {how}"
+        return f"statement {j + 1} ({names[s.speaker]}'s) would be {how}"
 
     for bits, ks in eliminations(spec):
         who = ", ".join(f"{names[i]} {rw['knight' if b else 'knave']}" for i, b in enumerate(bits))
@@ -409,14 +417,13 @@ def _solution(spec: SeatingClaimsSpec, words: _Words, answer: Answer, rw: dict) 
     if rest:
         raise AssertionError("solution trace does not reach the proven answer")
     roles = ["knight" if b else "knave" for b in roles_bits]
-    who = ", ".join(f"{names[i]} is a {rw[r]}" for i, r in enumerate(roles))
+    who = ", ".join(f"{names[i]} is {_an(rw[r])}" for i, r in enumerate(roles))
     lines.append(f"Only one assignment is left: {who}.")
     facts = []
-    for s in spec.statements:
+    for j, s in enumerate(spec.statements):
         t = words.claim(s.claim, s.speaker)
-        facts.append(
-            f"{names[s.speaker]}'s claim ({t}) is {'true' if roles[s.speaker] == 'knight' else 'false'}"
-        )
+        truth = "true" if roles[s.speaker] == "knight" else "false"
+        facts.append(f"statement {j + 1} ({names[s.speaker]}: {t}) is {truth}")
     q = names[spec.question.person]
     lines.append(
         "With these roles: "

@@ -28,7 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def robustness(count: int = 160, **families) -> dict:
     cfg = load_config("robustness").model_dump(mode="json")
-    cfg["families"] = {"truth_teller": {**cfg["families"]["truth_teller"], "count": count}}
+    tt = cfg["families"]["truth_teller"]
+    # The classic variants (seating_claims has its own spec model: test_quality_seating.py).
+    variants = {v: w for v, w in tt["variants"].items() if v != "seating_claims"}
+    cfg["families"] = {"truth_teller": {**tt, "variants": variants, "count": count}}
     cfg["shard_size"] = 40
     return cfg
 
