@@ -958,8 +958,10 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     spec: BloodRelationsSpec = d.spec  # type: ignore[assignment]
     rng = ctx.rng
     style = _style(ctx)
+    # a labelled (unsolvable / ambiguous) item gets the pipeline's labelled solution
+    labelled = bool(d.metrics.get("labelled"))
     if spec.variant == "photo":
-        return _finalize_photo(spec, ctx, style)
+        return _finalize_photo(spec, ctx, style, labelled)
     names = _names(ctx, len(spec.people))
     spec = spec.model_copy(update={"people": names})
     q = spec.question
@@ -1015,7 +1017,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     answer, distractors, offered = _answers(spec, w, rng, ctx.n_choices)
     if offered:
         spec = spec.model_copy(update={"question": q.model_copy(update={"offered": offered})})
-    solution = _solution(spec, answer)
+    solution = "" if labelled else _solution(spec, answer)
     template_id = f"blood_relations/{spec.variant}/{'heldout' if style < 0 else f's{style}'}"
     return Final(
         spec, answer, distractors, question, solution, template_id, {}, {"template": style}
@@ -1238,7 +1240,9 @@ def _desc_text(d, me: bool, sex_base: str) -> str:
     return head + " " + "'s ".join(steps)
 
 
-def _finalize_photo(spec: BloodRelationsSpec, ctx: RenderContext, style: int) -> Final:
+def _finalize_photo(
+    spec: BloodRelationsSpec, ctx: RenderContext, style: int, labelled: bool = False
+) -> Final:
     rng = ctx.rng
     bank = _bank()
     w = spec.world.world()
@@ -1269,7 +1273,7 @@ def _finalize_photo(spec: BloodRelationsSpec, ctx: RenderContext, style: int) ->
     spec = spec.model_copy(
         update={"question": spec.question.model_copy(update={"offered": offered})}
     )
-    solution = _photo_solution(spec, fact, s_name, pw, sw, answer)
+    solution = "" if labelled else _photo_solution(spec, fact, s_name, pw, sw, answer)
     template_id = f"blood_relations/photo/{'heldout' if style < 0 else f's{style}'}"
     return Final(
         spec, answer, distractors, question, solution, template_id, {}, {"template": style}
@@ -1332,3 +1336,6 @@ def _photo_solution(
         lines.append(f"So {P} is {_poss(s)} {ans}.")
     lines.append(f"Answer: {answer.text()}")
     return "\n".join(lines)
+
+
+from .br_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)
