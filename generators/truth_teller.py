@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from templates import data, join_names, render, render_string, slot_renderer
+from templates import data, indefinite, join_names, render, render_string, slot_renderer
 from verifiers.answers import Answer
 from verifiers.solver import truth_teller as SOLVER  # noqa: F401, N812  (the family contract)
 from verifiers.specs.truth_teller import (
@@ -588,7 +588,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     else:
         intro = " ".join(render_string(persona["intro"], n=n, names=names, normals=normals).split())
     q = spec.question
-    roles_text = " or ".join(f"a {w[r]}" for r in spec.roles)
+    roles_text = " or ".join(indefinite(w[r]) for r in spec.roles)
     if q.kind == "all":
         question_line = f"Who is {roles_text}? Determine the role of each of {', '.join(names)}."
     elif q.kind == "one":
@@ -684,23 +684,23 @@ def _solution(
     for st in steps:
         pad = "  " * st.depth
         if st.kind == "assume":
-            lines.append(f"{pad}Suppose {names[st.person]} is a {w[st.role]}.")
+            lines.append(f"{pad}Suppose {names[st.person]} is {indefinite(w[st.role])}.")
         elif st.kind == "contradiction":
             lines.append(
                 f"{pad}  Then {_source(spec, names, st.source, w)} cannot hold: contradiction."
             )
         elif st.kind == "conclude":
-            lines.append(f"{pad}So {names[st.person]} is not a {w[st.role]}.")
+            lines.append(f"{pad}So {names[st.person]} is not {indefinite(w[st.role])}.")
         elif st.note == "not":
             excluded = [r for r in spec.roles if r not in st.role.split("|")]
             lines.append(
-                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is not a "
-                + " or ".join(w[r] for r in excluded)
+                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is not "
+                + " or ".join(indefinite(w[r]) for r in excluded)
                 + "."
             )
         else:
             lines.append(
-                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is a {w[st.role]}."
+                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is {indefinite(w[st.role])}."
             )
     derived = {names[p]: next(iter(dom[p])) for p in _targets(spec) if len(dom[p]) == 1}
     q = spec.question

@@ -27,6 +27,7 @@ def environment() -> SandboxedEnvironment:
         keep_trailing_newline=False,
     )
     env.filters["join_names"] = join_names
+    env.filters["a"] = indefinite
     return env
 
 
@@ -91,3 +92,10 @@ def join_names(items: list[str], conj: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def indefinite(word: str) -> str:
+    """'a knight', 'an honest witness', 'an unreliable witness'."""
+    low = word.lower()
+    vowel = low[:1] in "aeiou" or low.startswith(("honest", "hour", "heir"))
+    return ("an " if vowel else "a ") + word
