@@ -425,7 +425,8 @@ def _draft(spec: BloodRelationsSpec) -> Draft | None:
         spec = BloodRelationsSpec.model_validate(spec.model_dump())
     except ValueError:
         return None
-    if answer_of(spec) is None:
+    words = [f.term for f in spec.all_facts() if isinstance(f, Rel)] + list(spec.codes.values())
+    if any(t in INTERNAL for t in words) or answer_of(spec) is None:
         return None
     m = metrics_of(spec)
     return None if m is None else Draft(spec, m)
@@ -978,7 +979,7 @@ def _unsolvable(spec: BloodRelationsSpec, rng: random.Random) -> BloodRelationsS
     return spec.model_copy(update={"facts": facts})
 
 
-def _neutralised(spec: BloodRelationsSpec, who: set[int]) -> BloodRelationsSpec:
+def _neutralised(spec: BloodRelationsSpec, who: set[int]) -> BloodRelationsSpec | None:
     """Every statement of the sex of ``who`` removed: their gendered relation words made
     neutral (a coded operator gets a new neutral code), their sex facts dropped."""
     facts = []
@@ -986,6 +987,8 @@ def _neutralised(spec: BloodRelationsSpec, who: set[int]) -> BloodRelationsSpec:
         if isinstance(f, SexFact) and _base(f.a) in who and f.a.kind == "ref":
             continue
         if isinstance(f, Rel) and f.a.kind == "ref" and f.a.person in who and TERMS[f.term].sex:
+            if TERMS[f.term].base in INTERNAL:
+                return None  # no everyday neutral word ("pibling")
             f = f.model_copy(update={"term": TERMS[f.term].base})
         facts.append(f)
     new = spec.model_copy(update={"facts": facts})
@@ -996,6 +999,8 @@ def _neutralised(spec: BloodRelationsSpec, who: set[int]) -> BloodRelationsSpec:
     for i, (a, op) in enumerate(zip(spec.expression.people, spec.expression.ops, strict=False)):
         t = TERMS[codes[op]]
         if a in who and t.sex:
+            if t.base in INTERNAL:
+                return None
             sym = next((s for s, v in codes.items() if v == t.base), None)
             if sym is None:
                 free = [s for s in br.CODE_SYMBOLS if s not in codes]
@@ -1019,6 +1024,8 @@ def _ambiguous(
         world = flip_couple(spec.world, p)
         who = {p, spec.world.spouse[p]} - {-1}
         new = _neutralised(spec, who)
+        if new is None:
+            continue
         alt = new.model_copy(update={"world": world})
         a1, a2 = world_answer(new, new.world), world_answer(alt, world)
         if a1 is None or a2 is None or a1 == a2:
