@@ -63,8 +63,7 @@ def bench(rows: list[dict], size: int, total: int) -> dict:
     combined_reward(None, batches[0][0][:1], **{k: v[:1] for k, v in batches[0][1].items()})
     n, t0 = 0, time.perf_counter()
     for comps, cols in batches:
-        rewards._ctx.cache_clear()  # as in GRPO: each batch brings new puzzles
-        rewards._parse.cache_clear()
+        rewards.clear_caches()  # as in GRPO: each batch brings new puzzles
         combined_reward(None, comps, **cols)
         n += len(comps)
     dt = time.perf_counter() - t0

@@ -17,11 +17,12 @@ question admits, so the prompt tells every item of such a build the same thing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .vocab import SYNONYMS
+from .vocab import SYNONYMS, VERSION
 
 AnswerType = Literal["label", "assignment", "sequence"]
 UNSOLVABLE = "no consistent solution"
@@ -78,9 +79,14 @@ class Answer(BaseModel):
         return str(self.value)
 
 
+def _fold(text: str) -> str:
+    """Case-folded, with typographic variants folded to ASCII (ASCII text: ``str.lower``)."""
+    return text.lower() if text.isascii() else text.casefold().translate(_FOLD)
+
+
 def norm(text: str) -> str:
     """Lower-case, trim punctuation at the edges, collapse spaces and drop a leading article."""
-    t = _WS.sub(" ", text.casefold().translate(_FOLD)).strip(_EDGE)
+    t = " ".join(_fold(text).split()).strip(_EDGE)  # split(): the whitespace of regex \s
     for art in _ARTICLES:
         if t.startswith(art):
             t = t[len(art) :]
@@ -93,24 +99,91 @@ def canonical_value(text: str, answer: Answer) -> str | None:
     t = norm(text)
     if not t:
         return None
-    space = {norm(s): s for s in answer.space}
+    space, aliases = _value_tables(tuple(answer.space), tuple(answer.aliases.items()))
     if t in space:
         return space[t]
-    aliases = {norm(k): v for k, v in answer.aliases.items()}
     for table in (aliases, SYNONYMS):
         if t in table:
             return table[t]
     return None
 
 
+@lru_cache(maxsize=1024)
+def _value_tables(
+    space: tuple[str, ...], aliases: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(normalised space word -> value, normalised alias -> value); callers must not mutate."""
+    return {norm(s): s for s in space}, {norm(k): v for k, v in aliases}
+
+
 def _vocabulary(answer: Answer) -> list[tuple[str, str]]:
     """Surface words that name a value, longest first, so 'truth-teller' beats 'teller'."""
-    words: dict[str, str] = {norm(s): s for s in answer.space}
-    values = set(answer.space)
-    for k, v in list(answer.aliases.items()) + list(SYNONYMS.items()):
+    return _vocabulary_of(tuple(answer.space), tuple(answer.aliases.items()), VERSION[0])
+
+
+@lru_cache(maxsize=1024)
+def _vocabulary_of(
+    space: tuple[str, ...], aliases: tuple[tuple[str, str], ...], version: int
+) -> list[tuple[str, str]]:
+    # Puzzles of one family and persona share a space and aliases, so this is built once per
+    # (space, aliases) and vocabulary version, not on every parse. Callers must not mutate it.
+    words: dict[str, str] = {norm(s): s for s in space}
+    values = set(space)
+    for k, v in list(aliases) + list(SYNONYMS.items()):
         if not values or v in values:
             words.setdefault(norm(k), v)
     return sorted(words.items(), key=lambda kv: -len(kv[0]))
+
+
+@lru_cache(maxsize=4)
+def _outcome_phrases(version: int) -> tuple[list[tuple[str, str]], re.Pattern]:
+    """(phrase, outcome) pairs and a pattern that finds any phrase as a substring (a cheap
+    necessary test before the whole-word search)."""
+    pairs = [(k, o) for k, o in SYNONYMS.items() if o in OUTCOMES]
+    alt = "|".join(re.escape(k) for k, _ in sorted(pairs, key=lambda kv: -len(kv[0])) if k)
+    return pairs, re.compile(alt or r"(?!)")
+
+
+@lru_cache(maxsize=1024)
+def _fast_vocabulary(
+    space: tuple[str, ...] | None, aliases: tuple[tuple[str, str], ...], version: int
+) -> tuple[dict[str, str], frozenset[str]] | None:
+    """(value word -> value, the alphanumeric runs inside value words), or None when a value
+    word holds ',' or ':'. ``space`` None: no values (sequences)."""
+    vocab_map = {} if space is None else dict(_vocabulary_of(space, aliases, version))
+    runs: set[str] = set()
+    for w in vocab_map:
+        if "," in w or ":" in w:
+            return None
+        runs.update("".join(c if c.isalnum() else " " for c in w).split())
+    return vocab_map, frozenset(runs)
+
+
+@lru_cache(maxsize=1024)
+def _fast_tables(
+    names: tuple[str, ...],
+    space: tuple[str, ...] | None,
+    aliases: tuple[tuple[str, str], ...],
+    version: int,
+) -> tuple[dict[str, str], dict[str, str]] | None:
+    """Lookup tables for the fast path of :func:`parse`, or None where it would not be exact.
+
+    The fast path reads answers in the canonical forms "Ann: knight, Bo: knave" and
+    "Ann, Bo, Cy" by splitting. It gives what the whole-word search gives when every name is
+    a single alphabetic word that is no value word and no word inside one, and no value
+    word holds a ',' or ':' (so none can straddle a separator).
+    """
+    vocab = _fast_vocabulary(space, aliases, version)
+    if vocab is None:
+        return None
+    vocab_map, runs = vocab
+    name_map = {k: n for k, n in _name_words(names)}
+    for k in name_map:
+        if not k.isalpha() or k in vocab_map or k in runs:
+            return None
+    if len(name_map) != len(names):
+        return None
+    return name_map, vocab_map
 
 
 def _find_words(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
@@ -129,7 +202,7 @@ def _find_words(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int,
             start = i + 1
             before = text[i - 1] if i else " "
             after = text[j] if j < len(text) else " "
-            if (before.isalnum() or after.isalnum()) or any(taken[i:j]):
+            if before.isalnum() or after.isalnum() or taken.find(1, i, j) >= 0:
                 continue
             taken[i:j] = b"\x01" * (j - i)
             hits.append((i, j, canon))
@@ -145,7 +218,9 @@ def _outcome(low: str) -> str | None:
         return v
     if len(t) > 80 or t.count(" ") > 8:
         return None
-    phrases = [(k, o) for k, o in SYNONYMS.items() if o in OUTCOMES]
+    phrases, any_phrase = _outcome_phrases(VERSION[0])
+    if any_phrase.search(t) is None:
+        return None
     found = {o for _, _, o in _find_words(t, phrases)}
     return found.pop() if len(found) == 1 else None
 
@@ -162,22 +237,23 @@ def parse(text: str, answer: Answer) -> Answer | None:
     - an answer that is, as a whole, a special outcome ("cannot be determined", "no consistent
       solution" or a synonym) parses as that outcome, whatever the question's type.
     """
-    low = _WS.sub(" ", text.casefold().translate(_FOLD))
+    low = " ".join(_fold(text).split())  # whitespace runs as one space (edges trimmed)
     outcome = _outcome(low)
     if outcome is not None:
         return answer.model_copy(update={"outcome": outcome, "aliases": {}})
     if answer.type == "label":
         whole = canonical_value(low, answer)
         if whole is not None:
-            return Answer(type="label", value=whole, space=answer.space)
+            return Answer.model_construct(type="label", value=whole, space=list(answer.space))
         found = {c for _, _, c in _find_words(low, _vocabulary(answer))}
         if len(found) == 1:
-            return Answer(type="label", value=found.pop(), space=answer.space)
+            return Answer.model_construct(type="label", value=found.pop(), space=list(answer.space))
         return None
-    gold_names = list(answer.value) if answer.type == "assignment" else list(answer.value)  # type: ignore[arg-type]
-    name_words = [(norm(n), n) for n in gold_names]
-    name_words.sort(key=lambda kv: -len(kv[0]))
-    names = _find_words(low, name_words)
+    gold_names = list(answer.value)  # type: ignore[arg-type]
+    fast = _fast_parse(low, answer, tuple(gold_names))
+    if fast is not None:
+        return fast
+    names = _find_words(low, _name_words(tuple(gold_names)))
     if answer.type == "sequence":
         order: list[str] = []
         for _, _, n in names:
@@ -185,7 +261,7 @@ def parse(text: str, answer: Answer) -> Answer | None:
                 order.append(n)
         if len(order) != len(gold_names):
             return None
-        return Answer(type="sequence", value=order, space=answer.space)
+        return Answer.model_construct(type="sequence", value=order, space=list(answer.space))
     values = _find_words(low, _vocabulary(answer))
     result: dict[str, str] = {}
     vi = 0
@@ -198,7 +274,46 @@ def parse(text: str, answer: Answer) -> Answer | None:
     if not result:
         return None
     ordered = {n: result[n] for n in gold_names if n in result}
-    return Answer(type="assignment", value=ordered, space=answer.space)
+    return Answer.model_construct(type="assignment", value=ordered, space=list(answer.space))
+
+
+def _fast_parse(low: str, answer: Answer, names: tuple[str, ...]) -> Answer | None:
+    """The canonical forms, read by splitting; None means "use the general search"."""
+    if answer.type == "assignment":
+        key = (tuple(answer.space), tuple(answer.aliases.items()))
+    else:
+        key = (None, ())
+    tables = _fast_tables(names, *key, VERSION[0])
+    if tables is None:
+        return None
+    name_map, vocab_map = tables
+    parts = low.strip(_EDGE).split(", ")
+    if answer.type == "sequence":
+        order = [name_map.get(p) for p in parts]
+        if None in order or len(set(order)) != len(order) or len(order) != len(names):
+            return None
+        return Answer.model_construct(type="sequence", value=order, space=list(answer.space))
+    result: dict[str, str] = {}
+    for part in parts:
+        k, sep, w = part.partition(": ")
+        name, value = name_map.get(k), vocab_map.get(w)
+        if not sep or name is None or value is None:
+            return None
+        result.setdefault(name, value)
+    ordered = {n: result[n] for n in names if n in result}
+    return Answer.model_construct(type="assignment", value=ordered, space=list(answer.space))
+
+
+@lru_cache(maxsize=4096)
+def _name_words(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(normalised name, name), longest first; callers must not mutate."""
+    return sorted(((norm(n), n) for n in names), key=lambda kv: -len(kv[0]))
+
+
+def clear_caches() -> None:
+    """Forget the per-puzzle caches (names); vocabularies, shared by a family, are kept."""
+    _name_words.cache_clear()
+    _fast_tables.cache_clear()
 
 
 def cell_accuracy(pred: Answer | None, gold: Answer) -> float:

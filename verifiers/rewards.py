@@ -41,8 +41,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from . import answers
 from .answers import Answer, parse
-from .extract import extract, format_score, letter
+from .extract import analyse, letter
 from .specs.blood_relations import process_facts as _blood_relations_facts
 from .vocab import SYNONYMS
 
@@ -61,6 +62,14 @@ _CLAIM = re.compile(
 MAX_SCAN_CHARS = 4096  # the process reward reads claims in the first 4 KB of the reasoning
 # Lines inside a case split: indented, or opening a hypothesis.
 _HYPOTHETICAL = re.compile(r"(?im)^(?:[ \t]|suppose|assume|if |then |case ).*\n?")
+# The same lines, found from their leading newline: a pattern that starts with a literal lets
+# the regex engine skip ahead with a fast scan instead of trying every position (2-3x faster).
+_HYPOTHETICAL_NL = re.compile(r"(?i)\n(?:[ \t]|suppose|assume|if |then |case )[^\n]*")
+# _CLAIM split at its literal " is ": the name before it is read from the preceding text, so
+# the scan never starts a match attempt at every capital letter.
+_IS_CLAIM = re.compile(r" is (not |)(?:a |an |the |one of the )?([A-Za-z][a-z-]{0,30})")
+_NAME = re.compile(r"[A-Z][\w'-]{0,40}")
+_NAME_TAIL = re.compile(r"[A-Z][\w'-]{0,40}\Z")
 
 FactsFn = Callable[[dict, Answer], tuple[dict[str, str], list[str]]]
 _FACTS: dict[str, FactsFn] = {}
@@ -94,11 +103,30 @@ class _Ctx:
     facts: dict[str, str]
     m: int  # size of the fact value space
     words: dict[str, str]  # normalised surface word -> canonical value (claims)
+    names: frozenset[str] = frozenset()  # fact names that _CLAIM can match whole
+
+
+@lru_cache(maxsize=8192)
+def _gold(answer_json: str) -> Answer:
+    return Answer.model_validate_json(answer_json)
+
+
+@lru_cache(maxsize=1024)
+def _claim_words(space: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Surface forms as written -> canonical value, for the claims of one value space."""
+    words: dict[str, str] = {}
+    vals = set(space)
+    pairs = [(v, v) for v in space] + list(aliases) + list(SYNONYMS.items())
+    for surf, canon in pairs:
+        if canon in vals:
+            for form in (surf, surf.lower(), surf[:1].upper() + surf[1:]):
+                words.setdefault(form, canon)
+    return words
 
 
 @lru_cache(maxsize=8192)
 def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
-    gold = Answer.model_validate_json(answer_json)
+    gold = _gold(answer_json)
     if gold.type == "sequence":
         k = len(gold.value)
     else:
@@ -113,12 +141,7 @@ def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
             facts, space = {}, []
     words: dict[str, str] = {}  # surface form as written -> canonical value
     if facts:
-        vals = set(space)
-        pairs = [(v, v) for v in space] + list(gold.aliases.items()) + list(SYNONYMS.items())
-        for surf, canon in pairs:
-            if canon in vals:
-                for form in (surf, surf.lower(), surf[:1].upper() + surf[1:]):
-                    words.setdefault(form, canon)
+        words = _claim_words(tuple(space), tuple(gold.aliases.items()))
     return _Ctx(
         gold=gold,
         gold_key=gold.key(),
@@ -126,7 +149,19 @@ def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
         facts=facts,
         m=len(space),
         words=words,
+        names=frozenset(n for n in facts if _NAME.fullmatch(n)),
     )
+
+
+def clear_caches() -> None:
+    """Forget every per-puzzle cache (benchmarks use it to measure fresh puzzles).
+
+    Caches keyed by a value space and its aliases, which all puzzles of a family and persona
+    share, are kept.
+    """
+    for cache in (_ctx, _gold, _parse, _score_cached):
+        cache.cache_clear()
+    answers.clear_caches()
 
 
 def _text(completion: Any) -> str:
@@ -163,7 +198,7 @@ def mcq_letter(answer: str | None, k: int) -> str | None:
 @lru_cache(maxsize=65536)
 def _parse(ans: str, answer_json: str) -> Answer | None:
     """Parse an extracted answer against the gold's type (answers repeat a lot within a group)."""
-    return parse(ans, _ctx(answer_json, "", "").gold)
+    return parse(ans, _gold(answer_json))
 
 
 def _accuracy(ctx: _Ctx, pred: Answer | None) -> float:
@@ -197,16 +232,57 @@ def reasoning_block(text: str) -> str:
     return text[i + len(_REASON_OPEN) : j] if j >= 0 else ""
 
 
+def _top_level(body: str) -> str:
+    """The reasoning without quoted text and without the lines of case splits."""
+    if '"' in body or "“" in body:
+        body = _QUOTED.sub(" ", body)
+    # A space after each newline makes the word before " is " the text after the last space.
+    return _HYPOTHETICAL_NL.sub("", "\n" + body).replace("\n", "\n ")
+
+
+def _claim_name(before: str, names: frozenset[str]) -> str | None:
+    """What _CLAIM's name group captures right before " is ", given the text before it that
+    no earlier match consumed; None where _CLAIM has no match there."""
+    if not before or before[-1].isspace():
+        return None
+    tok = before.rsplit(None, 1)[-1]
+    if tok in names:  # a whole token that is a name: the common case, no regex
+        return tok
+    if tok.islower():  # no capital to start a name
+        return None
+    m = _NAME_TAIL.search(tok[-41:])
+    return m.group() if m else None
+
+
 def _claims(ctx: _Ctx, text: str) -> set[tuple[str, str, str]]:
+    """Distinct (name, "not " or "", value word) claims: ``_CLAIM.findall`` on the top-level
+    lines, restricted to fact names, computed by a split at the literal " is "."""
     if not ctx.facts:
         return set()
     body = reasoning_block(text)[:MAX_SCAN_CHARS]
     if not body:
         return set()
-    if '"' in body or "“" in body:
-        body = _QUOTED.sub(" ", body)
-    facts = ctx.facts
-    found = {c for c in _CLAIM.findall(_HYPOTHETICAL.sub("", body)) if c[0] in facts}
+    parts = _IS_CLAIM.split(_top_level(body))
+    names = ctx.names
+    # Fast path: the last word before every " is " is a whole name (a plain trace).
+    toks = [b.rpartition(" ")[2] for b in parts[:-1:3]]
+    if names.issuperset(toks):
+        found = set(zip(toks, parts[1::3], parts[2::3], strict=True))
+        if len(found) > MAX_CLAIMS:
+            found = set(sorted(found)[:MAX_CLAIMS])
+        return found
+    found = set()
+    facts, carry = ctx.facts, ""
+    for i in range(0, len(parts) - 1, 3):
+        name = _claim_name(carry + parts[i] if carry else parts[i], names)
+        if name is None:
+            # _CLAIM would not have matched here, so its value word is not consumed: a name
+            # may start in it ("... is Ann is a knave").
+            carry = parts[i + 2]
+            continue
+        carry = ""
+        if name in facts:
+            found.add((name, parts[i + 1], parts[i + 2]))
     if len(found) > MAX_CLAIMS:
         found = set(sorted(found)[:MAX_CLAIMS])
     return found
@@ -249,8 +325,7 @@ def _score(
         wrong = -1.0 / (k - 1) if k > 1 else 0.0
     if not text or len(text) > MAX_COMPLETION_CHARS:
         return 0.0, 0.0, (wrong if mcq else _accuracy(ctx, None))
-    fmt = format_score(text)
-    ans = extract(text)
+    fmt, ans = analyse(text)
     if mcq:
         got = mcq_letter(ans, k)
         acc = 1.0 if got is not None and got == label else wrong
@@ -368,6 +443,7 @@ __all__ = [
     "accuracy_reward",
     "accuracy_score",
     "claims",
+    "clear_caches",
     "combined",
     "combined_reward",
     "format_reward",

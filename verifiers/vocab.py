@@ -88,10 +88,15 @@ SYNONYMS: dict[str, str] = {
 }
 
 
+# Bumped by every register(), so caches built from SYNONYMS (verifiers.answers) know to rebuild.
+VERSION = [0]
+
+
 def register(synonyms: dict[str, str]) -> None:
     """Add a family's synonyms (surface form -> canonical value)."""
     for k, v in synonyms.items():
         SYNONYMS[k.lower()] = v
+    VERSION[0] += 1
 
 
 def _register_families() -> None:
