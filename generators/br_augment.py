@@ -152,10 +152,14 @@ def _tidy(spec: BloodRelationsSpec) -> BloodRelationsSpec:
     used = _mentioned(spec)
     if spec.variant == "photo" or all(i in used for i in range(n)):
         return spec
-    keep = [i for i in range(n) if i in used]
-    drop = [i for i in range(n) if i not in used]
-    order = keep + drop + list(range(n, len(spec.world.sex)))
-    return _renumber(spec, order, len(keep))
+    # each unmentioned person swaps places with the last named one, so that everybody
+    # else keeps their index (and, through the pipeline's pinned names, their name)
+    order = list(range(len(spec.world.sex)))
+    last = n
+    for k in sorted((i for i in range(n) if i not in used), reverse=True):
+        last -= 1
+        order[k], order[last] = order[last], order[k]
+    return _renumber(spec, order, last)
 
 
 def flip_couple(world: HiddenWorld, p: int) -> HiddenWorld:
