@@ -85,8 +85,29 @@ _CONFIG = None
 def _config():
     global _CONFIG
     if _CONFIG is None:
+        _keep_heap()
         _CONFIG = z3.Z3_mk_config()
     return _CONFIG
+
+
+def _keep_heap() -> None:
+    """Let glibc keep freed memory for the next Z3 context instead of returning it.
+
+    A fresh context allocates two ~8.5 MB tables. Once an import has moved glibc's dynamic
+    mmap threshold, they are mapped and unmapped (or trimmed) on every proof, and touching
+    fresh pages cost ~5 ms a context (four thousand page faults) against ~0.9 ms when the
+    memory is reused. Raising the mmap and trim thresholds keeps them on the heap. Only
+    allocation changes, not what Z3 computes; a no-op where glibc's ``mallopt`` is missing.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 * 2**20)  # glibc's largest allowed value on 64-bit
+    mallopt(m_trim_threshold, 128 * 2**20)
 
 
 def _header(enc: Encoding, rlimit: int, reset: bool = True) -> str:
