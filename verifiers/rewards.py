@@ -44,6 +44,7 @@ from typing import Any
 from . import answers
 from .answers import Answer, parse
 from .extract import analyse, letter
+from .seating_process import process_checker as _seating_checker
 from .specs.blood_relations import process_facts as _blood_relations_facts
 from .vocab import SYNONYMS
 
@@ -73,11 +74,22 @@ _NAME_TAIL = re.compile(r"[A-Z][\w'-]{0,40}\Z")
 
 FactsFn = Callable[[dict, Answer], tuple[dict[str, str], list[str]]]
 _FACTS: dict[str, FactsFn] = {}
+_CHECKERS: dict[str, Callable[[dict, Answer], Any]] = {}
 
 
 def register_facts(family: str, fn: FactsFn) -> None:
     """Register the proven-world facts of a family for the process reward."""
     _FACTS[family] = fn
+
+
+def register_claims(family: str, fn: Callable[[dict, Answer], Any]) -> None:
+    """Register a claim checker for families whose claims are not "X is <value>" facts.
+
+    ``fn(spec, gold)`` returns an object whose ``claims(top_level_text)`` gives the distinct
+    claims of the reasoning's top-level lines, each with a chance-corrected ``score`` (see
+    :mod:`verifiers.seating_process`).
+    """
+    _CHECKERS[family] = fn
 
 
 def _truth_teller_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]:
@@ -86,6 +98,7 @@ def _truth_teller_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[
 
 register_facts("truth_teller", _truth_teller_facts)
 register_facts("blood_relations", _blood_relations_facts)
+register_claims("seating", _seating_checker)
 
 
 def _generic_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]:
@@ -104,6 +117,7 @@ class _Ctx:
     m: int  # size of the fact value space
     words: dict[str, str]  # normalised surface word -> canonical value (claims)
     names: frozenset[str] = frozenset()  # fact names that _CLAIM can match whole
+    checker: Any = None  # a registered claim checker (register_claims), instead of facts
 
 
 @lru_cache(maxsize=8192)
@@ -133,12 +147,16 @@ def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
         k = len(gold.space)
     facts: dict[str, str] = {}
     space: list[str] = []
+    checker = None
     if spec:
         try:
             spec_d = json.loads(spec)
-            facts, space = _FACTS.get(family, _generic_facts)(spec_d, gold)
+            if family in _CHECKERS:
+                checker = _CHECKERS[family](spec_d, gold)
+            else:
+                facts, space = _FACTS.get(family, _generic_facts)(spec_d, gold)
         except (ValueError, KeyError, TypeError):
-            facts, space = {}, []
+            facts, space, checker = {}, [], None
     words: dict[str, str] = {}  # surface form as written -> canonical value
     if facts:
         words = _claim_words(tuple(space), tuple(gold.aliases.items()))
@@ -150,6 +168,7 @@ def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
         m=len(space),
         words=words,
         names=frozenset(n for n in facts if _NAME.fullmatch(n)),
+        checker=checker,
     )
 
 
@@ -298,7 +317,21 @@ def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[st
     )
 
 
+def checked_claims(text: str, answer_json: str, spec: str, family: str) -> list:
+    """The claims a registered checker (:func:`register_claims`) finds and checks in the
+    reasoning block; [] for families without one."""
+    ctx = _ctx(answer_json, spec or "", family or "")
+    if ctx.checker is None or len(text) > MAX_COMPLETION_CHARS:
+        return []
+    body = reasoning_block(text)[:MAX_SCAN_CHARS]
+    return ctx.checker.claims(_top_level(body))[:MAX_CLAIMS] if body else []
+
+
 def _process(ctx: _Ctx, text: str) -> float:
+    if ctx.checker is not None:
+        body = reasoning_block(text)[:MAX_SCAN_CHARS]
+        found_checked = ctx.checker.claims(_top_level(body))[:MAX_CLAIMS] if body else []
+        return sum(c.score for c in found_checked) / len(found_checked) if found_checked else 0.0
     found = _claims(ctx, text)
     if not found:
         return 0.0
@@ -442,6 +475,7 @@ __all__ = [
     "REWARDS",
     "accuracy_reward",
     "accuracy_score",
+    "checked_claims",
     "claims",
     "clear_caches",
     "combined",
@@ -451,6 +485,7 @@ __all__ = [
     "mcq_letter",
     "process_reward",
     "process_score",
+    "register_claims",
     "register_facts",
     "score_components",
 ]
