@@ -108,11 +108,11 @@ def _context(cfg: SuiteConfig, family: str, rng: random.Random, split: str, **kw
     )
 
 
-def _prove_unique(mod, fin, cfg: SuiteConfig) -> session.Proof:
+def _prove_unique(mod, fin, cfg: SuiteConfig, enc: session.Encoding | None = None) -> session.Proof:
     """Z3: the answer is the only one; every plain distractor is refuted (outcome options are
-    refuted by uniqueness itself)."""
+    refuted by uniqueness itself). ``enc``: the encoding of ``fin.spec``, if already made."""
     lits = [mod.SOLVER.answer_literal(fin.spec, x) for x in fin.distractors if not x.outcome]
-    enc = mod.SOLVER.encode(fin.spec)
+    enc = enc or mod.SOLVER.encode(fin.spec)
     return session.prove(
         enc, mod.SOLVER.answer_literal(fin.spec, fin.answer), lits, cfg.solver.rlimit
     )
@@ -181,7 +181,7 @@ def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
         enc = mod.SOLVER.encode(fin.spec)
         if kind == "unique":
             _with_outcomes(fin, kind, outcomes)
-            proof = _prove_unique(mod, fin, cfg)
+            proof = _prove_unique(mod, fin, cfg, enc)
             if proof.status == "unknown":
                 return Outcome(index, None, "solver_budget", attempt, notes=notes)
             if not proof.ok:

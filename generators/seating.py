@@ -15,8 +15,6 @@ import math
 import random
 from typing import Any
 
-import numpy as np
-
 from templates import data, join_names, render, render_string
 from verifiers.answers import Answer
 from verifiers.solver import seating as SOLVER
@@ -52,6 +50,7 @@ from .seating_logic import (
     holds_world,
     implies,
     table_size,
+    to_int,
 )
 
 FAMILY = "seating"
@@ -431,11 +430,7 @@ def _gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
     """
     if not n_cats and table_size(fr) <= TABLE_MAX:
         tab = Table(fr)
-        mask = _full_mask(tab, c)
-        for g in goal:
-            if (mask & ~_full_mask(tab, g)).any():
-                return False
-        return True
+        return not _full_mask(tab, c) & _bad_mask(tab, goal)
     if len(goal) == 1 and set(entities(c)) >= set(entities(goal[0])) and implies(c, goal[0], fr):
         return True
     if fr.n > 5 or len(goal) > 1:
@@ -450,23 +445,19 @@ def _gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
 
 
 def _search_table(world, goal, kinds, rng, fr) -> list[Clue] | None:
-    """Add clues until the goal holds in every world of the table, then drop redundant ones."""
+    """Add clues until the goal holds in every world of the table, then drop redundant ones.
+
+    Sets of worlds are int bitmasks over the table's rows (bit r: world r).
+    """
     tab = Table(fr)
     truth = tab.row_of(world.seats, world.facing)
-    rows = np.arange(tab.size)
+    bad = _bad_mask(tab, goal)  # the worlds where the goal fails
+    alive = (1 << tab.size) - 1
     clues: list[Clue] = []
+    masks: list[int] = []
     seen: set[Clue] = set()
-
-    good = np.ones(tab.size, dtype=bool)
-    for g in goal:
-        good &= _full_mask(tab, g)
-    bad = ~good
-
-    def goal_ok(r):
-        return not bad[r].any()
-
     tries = 0
-    while not goal_ok(rows):
+    while alive & bad:
         tries += 1
         if tries > 40 * fr.n + 60:
             return None
@@ -474,25 +465,27 @@ def _search_table(world, goal, kinds, rng, fr) -> list[Clue] | None:
         if c is None or c in seen:
             continue
         seen.add(c)
-        if _gives_away(c, goal, fr, 0):
+        mask = _full_mask(tab, c)
+        if not mask & bad:  # it gives the answer away on its own
             continue
-        mask = tab.eval(c, rows)
-        if mask.all():
+        if alive & mask == alive:
             continue
-        rows = rows[mask]
+        alive &= mask
         clues.append(c)
-    assert truth in set(rows.tolist())
-    # Drop redundant clues: evaluate every clue on the rows that break at most ... all clues.
-    masks = [_full_mask(tab, c) for c in clues]
+        masks.append(mask)
+    assert alive >> truth & 1
+    # Drop redundant clues: one whose removal lets no goal-breaking world back in.
     keep = list(range(len(clues)))
     order = keep[:]
     rng.shuffle(order)
     for i in order:
         rest = [j for j in keep if j != i]
-        acc = None
-        for j in rest:
-            acc = masks[j] if acc is None else acc & masks[j]
-        if acc is not None and not (acc & bad).any():
+        if not rest:
+            continue
+        acc = masks[rest[0]]
+        for j in rest[1:]:
+            acc &= masks[j]
+        if not acc & bad:
             keep = rest
     return [clues[j] for j in keep]
 
@@ -500,15 +493,24 @@ def _search_table(world, goal, kinds, rng, fr) -> list[Clue] | None:
 _MASKS: dict = {}
 
 
-def _full_mask(tab: Table, c: Clue) -> np.ndarray:
+def _full_mask(tab: Table, c: Clue) -> int:
+    """The worlds of ``tab`` where ``c`` holds, as an int bitmask (cached)."""
     key = (tab.fr, c)
     m = _MASKS.get(key)
     if m is None:
         if len(_MASKS) > 20000:
             _MASKS.clear()
-        m = tab.eval(c)
+        m = to_int(tab.eval(c))
         _MASKS[key] = m
     return m
+
+
+def _bad_mask(tab: Table, goal: list[Clue]) -> int:
+    """The worlds of ``tab`` where some clue of ``goal`` fails."""
+    good = (1 << tab.size) - 1
+    for g in goal:
+        good &= _full_mask(tab, g)
+    return good ^ ((1 << tab.size) - 1)
 
 
 def _search_prop(world, goal, kinds, rng, fr) -> list[Clue] | None:

@@ -210,11 +210,16 @@ class Table:
         return np.broadcast_to(holds(c, lambda e: P[:, e], face, fr), (len(P),))
 
     def row_of(self, seats: list[int], facing: list[bool]) -> int:
-        """The index of the world (seats, facing)."""
-        hit = (self.P == np.array(seats, dtype=np.int8)).all(1)
-        if self.F is not None:
-            hit &= (self.F == np.array(facing)).all(1)
-        return int(np.flatnonzero(hit)[0])
+        """The index of the world (seats, facing): the lexicographic rank of the seats (the
+        order of ``itertools.permutations``) times the facing vectors, plus the facing's index."""
+        fixed = 1 if self.fr.layout == "circle" else 0  # person 0 at seat 0
+        rest = list(seats[fixed:])
+        rank = 0
+        for i, s in enumerate(rest):
+            rank = rank * (len(rest) - i) + sum(t < s for t in rest[i + 1 :])
+        if self.F is None:
+            return rank
+        return rank * 2**self.fr.n + sum(1 << i for i, f in enumerate(facing) if f)
 
 
 def to_int(mask: np.ndarray) -> int:

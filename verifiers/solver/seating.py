@@ -9,6 +9,9 @@ place that encodes them for Z3 (see ``_left_step``). On a round table person 0 i
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from ..answers import Answer
 from ..specs.seating import Clue, Gap, Is, Next, Opposite, SeatingSpec, Side
 from . import session
@@ -121,8 +124,26 @@ def _binary(spec: SeatingSpec, a: int, b: int, ok) -> str:
     return _and(parts)
 
 
+class _Frame(NamedTuple):
+    """The parts of a spec that a clue's term depends on (a hashable cache key)."""
+
+    n: int
+    layout: str
+    mixed: bool
+    facing: tuple[bool, ...]  # the common facing, first only
+
+
+def _frame(spec: SeatingSpec) -> _Frame:
+    return _Frame(spec.n, spec.layout, spec.mixed, tuple(spec.facing[:1]))
+
+
 def clue_term(spec: SeatingSpec, c: Clue) -> str:
     """The SMT-LIB term of one clue."""
+    return _clue_term(_frame(spec), c)
+
+
+@lru_cache(maxsize=65536)
+def _clue_term(spec: _Frame, c: Clue) -> str:
     n = spec.n
     k = c.kind
     if k == "at":
