@@ -150,6 +150,17 @@ def test_process_checks_claims_against_the_spec(rows):
     assert abs(score_components(r, _tagged(every, r["answer"]))["process"]) < 1e-9
 
 
+def test_special_outcome_is_right_only_where_it_is_the_gold(rows):
+    for r in rows:
+        gold = Answer.model_validate_json(r["answer_json"])
+        for claim in ("cannot be determined", "no consistent solution"):
+            acc = score_components(r, _tagged("x", claim))["accuracy"]
+            if gold.outcome == claim:
+                assert acc == 1.0, r["id"]
+            else:  # wholly wrong: below zero, never the gold's own value
+                assert acc < 0, (r["id"], claim, acc)
+
+
 HACKS = {
     "empty answer": lambda r: "<reasoning>\nthinking\n</reasoning>\n<answer></answer>",
     "all MCQ letters": lambda r: _tagged("x", "A B C D"),
@@ -165,6 +176,10 @@ HACKS = {
     "several answer tags": lambda r: _tagged(
         "x", "knight</answer><answer>knave</answer><answer>yes"
     ),
+    # A special outcome is right only where the gold is that outcome (it once took the gold's
+    # own value for assignment and sequence questions and scored 1.0).
+    "claim it cannot be determined": lambda r: _tagged("x", "cannot be determined"),
+    "claim there is no solution": lambda r: _tagged("x", "no consistent solution"),
 }
 
 

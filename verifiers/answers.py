@@ -237,22 +237,38 @@ def parse(text: str, answer: Answer) -> Answer | None:
     - an answer that is, as a whole, a special outcome ("cannot be determined", "no consistent
       solution" or a synonym) parses as that outcome, whatever the question's type.
     """
+    got = parse_value(text, answer)
+    if got is None:
+        return None
+    outcome, value = got
+    if outcome:
+        return answer.model_copy(update={"outcome": outcome, "aliases": {}})
+    return Answer.model_construct(type=answer.type, value=value, space=list(answer.space))
+
+
+ParsedValue = tuple[str, "str | dict[str, str] | list[str] | None"]
+
+
+def parse_value(text: str, answer: Answer) -> ParsedValue | None:
+    """:func:`parse` without building an :class:`Answer`: ``(outcome, None)`` for a special
+    outcome, ``("", value)`` otherwise (a label, an entity -> value dict or an order), or None.
+    """
     low = " ".join(_fold(text).split())  # whitespace runs as one space (edges trimmed)
     outcome = _outcome(low)
     if outcome is not None:
-        return answer.model_copy(update={"outcome": outcome, "aliases": {}})
+        return outcome, None
     if answer.type == "label":
         whole = canonical_value(low, answer)
         if whole is not None:
-            return Answer.model_construct(type="label", value=whole, space=list(answer.space))
+            return "", whole
         found = {c for _, _, c in _find_words(low, _vocabulary(answer))}
         if len(found) == 1:
-            return Answer.model_construct(type="label", value=found.pop(), space=list(answer.space))
+            return "", found.pop()
         return None
     gold_names = list(answer.value)  # type: ignore[arg-type]
     fast = _fast_parse(low, answer, tuple(gold_names))
     if fast is not None:
-        return fast
+        return "", fast
     names = _find_words(low, _name_words(tuple(gold_names)))
     if answer.type == "sequence":
         order: list[str] = []
@@ -261,7 +277,7 @@ def parse(text: str, answer: Answer) -> Answer | None:
                 order.append(n)
         if len(order) != len(gold_names):
             return None
-        return Answer.model_construct(type="sequence", value=order, space=list(answer.space))
+        return "", order
     values = _find_words(low, _vocabulary(answer))
     result: dict[str, str] = {}
     vi = 0
@@ -273,11 +289,12 @@ def parse(text: str, answer: Answer) -> Answer | None:
             result[name] = values[vi][2]
     if not result:
         return None
-    ordered = {n: result[n] for n in gold_names if n in result}
-    return Answer.model_construct(type="assignment", value=ordered, space=list(answer.space))
+    return "", {n: result[n] for n in gold_names if n in result}
 
 
-def _fast_parse(low: str, answer: Answer, names: tuple[str, ...]) -> Answer | None:
+def _fast_parse(
+    low: str, answer: Answer, names: tuple[str, ...]
+) -> dict[str, str] | list[str] | None:
     """The canonical forms, read by splitting; None means "use the general search"."""
     if answer.type == "assignment":
         key = (tuple(answer.space), tuple(answer.aliases.items()))
@@ -292,7 +309,7 @@ def _fast_parse(low: str, answer: Answer, names: tuple[str, ...]) -> Answer | No
         order = [name_map.get(p) for p in parts]
         if None in order or len(set(order)) != len(order) or len(order) != len(names):
             return None
-        return Answer.model_construct(type="sequence", value=order, space=list(answer.space))
+        return order  # type: ignore[return-value]
     result: dict[str, str] = {}
     for part in parts:
         k, sep, w = part.partition(": ")
@@ -300,8 +317,7 @@ def _fast_parse(low: str, answer: Answer, names: tuple[str, ...]) -> Answer | No
         if not sep or name is None or value is None:
             return None
         result.setdefault(name, value)
-    ordered = {n: result[n] for n in names if n in result}
-    return Answer.model_construct(type="assignment", value=ordered, space=list(answer.space))
+    return {n: result[n] for n in names if n in result}
 
 
 @lru_cache(maxsize=4096)

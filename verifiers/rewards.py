@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import answers
-from .answers import Answer, parse
+from .answers import Answer, ParsedValue, parse_value
 from .extract import analyse, letter
 from .seating_process import process_checker as _seating_checker
 from .specs.blood_relations import process_facts as _blood_relations_facts
@@ -215,23 +215,32 @@ def mcq_letter(answer: str | None, k: int) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _parse(ans: str, answer_json: str) -> Answer | None:
+def _parse(ans: str, answer_json: str) -> ParsedValue | None:
     """Parse an extracted answer against the gold's type (answers repeat a lot within a group)."""
-    return parse(ans, _gold(answer_json))
+    return parse_value(ans, _gold(answer_json))
 
 
-def _accuracy(ctx: _Ctx, pred: Answer | None) -> float:
+def _accuracy(ctx: _Ctx, pred: ParsedValue | None) -> float:
+    """Chance-corrected accuracy of a parsed answer (see :func:`verifiers.answers.parse_value`).
+
+    A special outcome ("cannot be determined") is right only when the gold is that outcome;
+    otherwise it scores as a wholly wrong answer of the question's type.
+    """
     gold = ctx.gold
+    wrong = -1.0 / (ctx.k - 1) if ctx.k > 1 else 0.0
+    outcome, value = pred if pred is not None else ("", None)
+    if gold.outcome or outcome:
+        if outcome and f"!{outcome}" == ctx.gold_key:
+            return 1.0
+        value = None  # the other outcome, or a value where an outcome was proven: wrong
     if gold.type == "label":
-        wrong = -1.0 / (ctx.k - 1) if ctx.k > 1 else 0.0
-        return 1.0 if pred is not None and pred.key() == ctx.gold_key else wrong
+        return 1.0 if value is not None and value == gold.value else wrong
     if gold.type == "assignment":
         g: dict[str, str] = gold.value  # type: ignore[assignment]
-        p: dict[str, str] = pred.value if pred is not None else {}  # type: ignore[assignment]
-        wrong = -1.0 / (ctx.k - 1) if ctx.k > 1 else 0.0
+        p: dict[str, str] = value or {}  # type: ignore[assignment]
         return sum(1.0 if p.get(e) == v else wrong for e, v in g.items()) / max(len(g), 1)
     gs: list[str] = gold.value  # type: ignore[assignment]
-    ps: list[str] = pred.value if pred is not None else []  # type: ignore[assignment]
+    ps: list[str] = value or []  # type: ignore[assignment]
     n = len(gs)
     wrong = -1.0 / (n - 1) if n > 1 else 0.0
     return sum(1.0 if i < len(ps) and ps[i] == g else wrong for i, g in enumerate(gs)) / max(n, 1)
