@@ -168,3 +168,28 @@ def test_bad_config_is_one_line(tmp_path):
         load_run_config(bad)
     with pytest.raises(ConfigError, match="no such config"):
         load_run_config("nope")
+
+
+def test_max_chars_drops_only_overlong_rows(tiny_dataset, rows):
+    from trainers.config import DataSection
+    from trainers.data import load_rows
+
+    sizes = sorted(len(r["question"]) + len(r["solution"]) for r in rows)
+    cap = sizes[len(sizes) // 2]
+    kept = list(load_rows(DataSection(path=str(tiny_dataset), max_chars=cap)))
+    assert len(kept) == sum(s <= cap for s in sizes) < len(rows)
+    assert all(len(r["question"]) + len(r["solution"]) <= cap for r in kept)
+
+
+def test_demo_configs_load_as_trl_args():
+    """The committed GPU demo configs are valid TRL configs (packing for SFT, NaN guard for GRPO)."""
+    from trl import GRPOConfig, SFTConfig
+
+    from trainers.config import trl_args
+
+    cpu = ["train.use_cpu=true", "train.bf16=false"]
+    sft = trl_args(SFTConfig, load_run_config("sft_demo", cpu))
+    assert sft.packing and sft.packing_strategy == "wrapped"
+    grpo = trl_args(GRPOConfig, load_run_config("grpo_demo", cpu))
+    assert grpo.generation_kwargs == {"remove_invalid_values": True}
+    assert not grpo.gradient_checkpointing

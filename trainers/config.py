@@ -34,6 +34,8 @@ class DataSection(_Section):
     streaming: bool = False  # stream shards instead of loading them (large data)
     limit: int | None = None  # first N rows (smoke runs)
     mcq: bool = False  # ask MCQ instead of open answers (GRPO)
+    # drop rows whose question + solution is longer than this (a few traces run to 1M characters)
+    max_chars: int | None = Field(None, ge=1)
 
 
 class CurriculumSection(_Section):

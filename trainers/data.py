@@ -22,6 +22,9 @@ def load_rows(data: DataSection):
             f"data.path={data.path!r} config={data.config!r} split={data.split!r}: cannot load ({e}); "
             "build a folder with `python -m generators build --out DIR` or give a Hub id"
         ) from None
+    if data.max_chars is not None:
+        cap = data.max_chars
+        ds = ds.filter(lambda r: len(r["question"]) + len(r["solution"]) <= cap)
     if data.limit is not None:
         ds = ds.take(data.limit) if data.streaming else ds.select(range(min(data.limit, len(ds))))
     return ds
