@@ -292,10 +292,24 @@ def _pack(rows: np.ndarray) -> tuple[int, ...]:
 def _relation(c: Clue, fr: Frame) -> tuple:
     """A clue as propagators over (seat, facing) values: ((entities, support), ...).
 
-    Unary support: the allowed mask. Binary: (sup_ab, sup_ba), the masks of values of the
-    other entity that support each value. Ternary: a bool array. An immediate "between"
-    splits into exact binary parts (two neighbour relations and different seats).
+    Unary support: the allowed mask. Binary: (sup_ab, sup_ba, memo), the masks of values of
+    the other entity that support each value, and a cache of revisions (a pure function
+    (da, db) -> (na, nb)). Ternary: a bool array. An immediate "between" splits into exact
+    binary parts (two neighbour relations and different seats).
+
+    The supports depend on the entities only through their places in the clue, so they are
+    built once per clue shape (entities renamed 0, 1, 2) and shared.
     """
+    ents = entities(c)
+    if len(set(ents)) < len(ents):
+        return _shape_relation(c, fr)
+    shape = c.model_copy(update=dict(zip("abc", range(len(ents)), strict=False)))
+    return tuple((tuple(ents[x] for x in es), rel) for es, rel in _shape_relation(shape, fr))
+
+
+@lru_cache(maxsize=4096)
+def _shape_relation(c: Clue, fr: Frame) -> tuple:
+    """:func:`_relation` of a clue as it is (entities not renamed)."""
     ents = entities(c)
     if c.kind == "between" and c.immediate:
         a, b, cc = ents
@@ -305,7 +319,7 @@ def _relation(c: Clue, fr: Frame) -> tuple:
                 tab = _table(Next(a=x, b=y), fr)
             else:
                 tab = _table(Is(a=x, b=y, neg=True), fr)
-            parts.append(((x, y), (_pack(tab), _pack(tab.T))))
+            parts.append(((x, y), (_pack(tab), _pack(tab.T), {})))
         return tuple(parts)
     if c.kind == "between" and fr.layout == "line":
         return ((ents, "span"),)  # "somewhere between" in a row: exact support by bounds
@@ -313,8 +327,96 @@ def _relation(c: Clue, fr: Frame) -> tuple:
     if len(ents) == 1:
         return ((ents, to_int(table)),)
     if len(ents) == 2:
-        return ((ents, (_pack(table), _pack(table.T))),)
+        return ((ents, (_pack(table), _pack(table.T), {})),)
     return ((ents, np.ascontiguousarray(table)),)
+
+
+_MEMO_MAX = 1 << 16  # entries per cache before it is cleared (results never depend on it)
+
+
+def _revise2(sup_ab: tuple[int, ...], sup_ba: tuple[int, ...], da: int, db: int) -> tuple[int, int]:
+    """Arc consistency of one binary relation: (na, nb); nb is 0 when a domain empties."""
+    na = 0
+    for u in _bits(da):
+        if sup_ab[u] & db:
+            na |= 1 << u
+    if not na:
+        return 0, 0
+    nb = 0
+    for u in _bits(db):
+        if sup_ba[u] & na:
+            nb |= 1 << u
+    return na, nb
+
+
+_SPAN: dict[tuple[int, int, int], tuple[int, int, int] | None] = {}
+
+
+def _span_keep(da: int, db: int, dc: int) -> tuple[int, int, int] | None:
+    """``a`` strictly between ``b`` and ``c`` in a row: the supported domains, None if one empties."""
+    sa = {u >> 1 for u in _bits(da)}
+    sb = {u >> 1 for u in _bits(db)}
+    sc = {u >> 1 for u in _bits(dc)}
+    minb, maxb, minc, maxc = min(sb), max(sb), min(sc), max(sc)
+    ka = {x for x in sa if minb < x < maxc or minc < x < maxb}
+    if not ka:
+        return None
+    kb = {s for s in sb if any(s < x < maxc or minc < x < s for x in ka)}
+    kc = {s for s in sc if any(minb < x < s or s < x < maxb for x in ka)}
+    out = []
+    for d, keep in ((da, ka), (db, kb), (dc, kc)):
+        nd = d & sum(3 << (2 * s) for s in keep)
+        if not nd:
+            return None
+        out.append(nd)
+    return out[0], out[1], out[2]
+
+
+_ALLDIFF: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
+
+
+def _alldiff_calc(
+    d: list[int], v: int, even: int
+) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """One person per seat over the domains ``d`` of a group: (new domains, positions changed
+    in the order they changed, repeats included), or None on a contradiction."""
+    changed: list[int] = []
+    full = (1 << v) - 1
+    idx = range(len(d))
+    progress = True
+    while progress:
+        progress = False
+        once = twice = 0
+        for e in idx:
+            sm = (d[e] | (d[e] >> 1)) & even
+            if sm & (sm - 1) == 0:  # placed: nobody else may sit there
+                block = full ^ (sm | (sm << 1))
+                for o in idx:
+                    if o != e and d[o] & ~block:
+                        d[o] &= block
+                        if not d[o]:
+                            return None
+                        changed.append(o)
+                        progress = True
+            twice |= once & sm
+            once |= sm
+        if progress:
+            continue
+        if once != even:
+            return None  # a seat nobody can take
+        single = once & ~twice
+        while single:
+            bit = single & -single
+            single ^= bit
+            pair = bit | (bit << 1)
+            for e in idx:
+                if d[e] & pair:
+                    if d[e] & ~pair:
+                        d[e] &= pair
+                        changed.append(e)
+                        progress = True
+                    break
+    return tuple(d), tuple(changed)
 
 
 def _vec(d: int, v: int) -> np.ndarray:
@@ -402,18 +504,16 @@ class Deducer:
             return [e]
         if len(es) == 2:
             a, b = es
-            sup_ab, sup_ba = rel
             da, db = dom[a], dom[b]
-            na = 0
-            for u in _bits(da):
-                if sup_ab[u] & db:
-                    na |= 1 << u
-            if not na:
-                raise Conflict(i)
-            nb = 0
-            for u in _bits(db):
-                if sup_ba[u] & na:
-                    nb |= 1 << u
+            memo = rel[2]
+            key = da << 32 | db
+            r = memo.get(key)
+            if r is None:
+                r = _revise2(rel[0], rel[1], da, db)
+                if len(memo) > _MEMO_MAX:
+                    memo.clear()
+                memo[key] = r
+            na, nb = r
             if not nb:
                 raise Conflict(i)
             changed = []
@@ -442,64 +542,36 @@ class Deducer:
 
     def _span(self, i: int, es: tuple[int, ...], dom: list[int]) -> list[int]:
         """``a`` strictly between ``b`` and ``c`` in a row: keep the supported places."""
-        a, b, c = es
-        sa = {u >> 1 for u in _bits(dom[a])}
-        sb = {u >> 1 for u in _bits(dom[b])}
-        sc = {u >> 1 for u in _bits(dom[c])}
-        minb, maxb, minc, maxc = min(sb), max(sb), min(sc), max(sc)
-        ka = {x for x in sa if minb < x < maxc or minc < x < maxb}
-        if not ka:
+        key = (dom[es[0]], dom[es[1]], dom[es[2]])
+        r = _SPAN.get(key, 0)
+        if r == 0:
+            r = _span_keep(*key)
+            if len(_SPAN) > _MEMO_MAX:
+                _SPAN.clear()
+            _SPAN[key] = r
+        if r is None:
             raise Conflict(i)
-        kb = {s for s in sb if any(s < x < maxc or minc < x < s for x in ka)}
-        kc = {s for s in sc if any(minb < x < s or s < x < maxb for x in ka)}
         changed = []
-        for e, keep in ((a, ka), (b, kb), (c, kc)):
-            nd = dom[e] & sum(3 << (2 * s) for s in keep)
-            if not nd:
-                raise Conflict(i)
+        for e, nd in zip(es, r, strict=True):
             if nd != dom[e]:
                 dom[e] = nd
                 changed.append(e)
         return changed
 
     def _alldiff(self, group: list[int], dom: list[int]) -> list[int]:
-        changed = []
-        full = (1 << self.v) - 1
-        progress = True
-        while progress:
-            progress = False
-            once = twice = 0
-            for e in group:
-                d = dom[e]
-                sm = (d | (d >> 1)) & self.even
-                if sm & (sm - 1) == 0:  # placed: nobody else may sit there
-                    block = full ^ (sm | (sm << 1))
-                    for o in group:
-                        if o != e and dom[o] & ~block:
-                            dom[o] &= block
-                            if not dom[o]:
-                                raise Conflict(-1)
-                            changed.append(o)
-                            progress = True
-                twice |= once & sm
-                once |= sm
-            if progress:
-                continue
-            if once != self.even:
-                raise Conflict(-1)  # a seat nobody can take
-            single = once & ~twice
-            while single:
-                bit = single & -single
-                single ^= bit
-                pair = bit | (bit << 1)
-                for e in group:
-                    if dom[e] & pair:
-                        if dom[e] & ~pair:
-                            dom[e] &= pair
-                            changed.append(e)
-                            progress = True
-                        break
-        return changed
+        key = tuple([dom[e] for e in group])
+        r = _ALLDIFF.get(key, 0)
+        if r == 0:
+            r = _alldiff_calc(list(key), self.v, self.even)
+            if len(_ALLDIFF) > _MEMO_MAX:
+                _ALLDIFF.clear()
+            _ALLDIFF[key] = r
+        if r is None:
+            raise Conflict(-1)
+        new, changed = r
+        for j in changed:
+            dom[group[j]] = new[j]
+        return [group[j] for j in changed]
 
     def propagate(
         self, dom: list[int], depth: int, log: bool, todo: list[int] | None = None
