@@ -34,7 +34,7 @@ from verifiers.specs.truth_teller import (
 )
 
 from .family import Draft, Final, RenderContext
-from .tt_logic import Deducer, Step, Worlds
+from .tt_logic import Deducer, Step, TooLong, Worlds
 
 FAMILY = "truth_teller"
 VARIANTS = ("knights_knaves", "liar_chain", "knights_knaves_normals")
@@ -419,10 +419,21 @@ class TTDraft(Draft):
     traced: TruthTellerSpec | None = None
 
 
-def _draft_of(spec: TruthTellerSpec) -> TTDraft:
-    """Run the propagation solver once: its splits give the metrics, its steps the trace."""
-    ded = Deducer(spec)
-    dom = ded.solve(_targets(spec), log=True)
+# A solution trace longer than this is no derivation a person could follow (refutation by
+# cases can blow up exponentially): such drafts are rejected and the item tries again.
+MAX_TRACE_STEPS = 400
+
+
+def _draft_of(spec: TruthTellerSpec) -> TTDraft | None:
+    """Run the propagation solver once: its splits give the metrics, its steps the trace.
+
+    None when the derivation needs more than ``MAX_TRACE_STEPS`` steps.
+    """
+    ded = Deducer(spec, max_steps=MAX_TRACE_STEPS)
+    try:
+        dom = ded.solve(_targets(spec), log=True)
+    except TooLong:
+        return None
     return TTDraft(spec, _metrics(spec, ded), ded.steps, dom, spec)
 
 

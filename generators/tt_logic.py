@@ -157,6 +157,10 @@ def _names(d: int) -> list[str]:
     return [ROLE_OF[b] for b in _bits(d)]
 
 
+class TooLong(Exception):
+    """The derivation outgrew its step budget: no person could follow it."""
+
+
 class Conflict(Exception):
     """A domain became empty or a required truth value cannot hold."""
 
@@ -405,8 +409,9 @@ class Deducer:
     clause on every pass.
     """
 
-    def __init__(self, spec: TruthTellerSpec):
+    def __init__(self, spec: TruthTellerSpec, max_steps: int = 0):
         self.spec = spec
+        self.max_steps = max_steps  # 0: unbounded; else raise TooLong past this many steps
         self.splits = 0
         self.max_nesting = 0
         self.steps: list[Step] = []
@@ -491,6 +496,8 @@ class Deducer:
 
     def _refute(self, dom: list[int], depth: int, log: bool, dirty: int) -> bool:
         """True when every completion of ``dom`` leads to a contradiction."""
+        if self.max_steps and (len(self.steps) > self.max_steps or self.splits > self.max_steps):
+            raise TooLong(f"more than {self.max_steps} steps")
         try:
             self.propagate(dom, depth, log, dirty)
         except Conflict:
