@@ -262,3 +262,20 @@ def test_mcq_letters_are_balanced():
             letters[rec.answer_label] += 1
     assert set(letters) == set("ABCD")
     assert max(letters.values()) - min(letters.values()) <= 0.1 * sum(letters.values())
+
+
+def test_solution_traces_stay_within_the_step_budget():
+    """Refutation by cases can blow up; drafts past MAX_TRACE_STEPS are rejected, not emitted."""
+    from generators.tt_logic import TooLong
+
+    puzzles = generate("truth_teller", seed=11, variants={"knights_knaves_normals": 1.0}, levels={4: 1.0})
+    hard = None
+    for i in range(40):
+        rec = puzzles[i]
+        assert rec.solution.count("\n") <= truth_teller.MAX_TRACE_STEPS + 1
+        spec = TruthTellerSpec.model_validate_json(rec.spec)
+        if json.loads(rec.difficulty)["case_splits"] >= 2:
+            hard = spec
+    assert hard is not None
+    with pytest.raises(TooLong):
+        Deducer(hard, max_steps=1).solve(list(range(len(hard.people))) if hard.question.kind == "all" else [hard.question.person])
