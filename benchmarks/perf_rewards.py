@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 from pathlib import Path
@@ -86,7 +87,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=50_000, help="completions per size (1 KB)")
     args = ap.parse_args()
     rows = _rows(args.data)
+    load_before = os.getloadavg()
     results = [bench(rows, s, args.n * 1024 // s) for s in TARGETS]
+    load_after = os.getloadavg()
     print(f"{'size':>6} {'mean chars':>10} {'completions/s':>14} {'target':>8}  ok")
     for r in results:
         print(
@@ -95,8 +98,17 @@ def main() -> None:
         )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"python": platform.python_version(), "machine": platform.machine(), "processes": 1}
+    meta = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "processes": 1,
+        "cpus": os.cpu_count(),
+        # a shared machine: the 1/5/15-minute load averages around the run
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in load_after],
+    }
     out.write_text(json.dumps({"meta": meta, "results": results}, indent=1) + "\n")
+    print(f"load average {load_before[0]:.2f} -> {load_after[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"wrote {out}")
 
 

@@ -323,7 +323,12 @@ def _fast_parse(
 @lru_cache(maxsize=4096)
 def _name_words(names: tuple[str, ...]) -> list[tuple[str, str]]:
     """(normalised name, name), longest first; callers must not mutate."""
-    return sorted(((norm(n), n) for n in names), key=lambda kv: -len(kv[0]))
+    return sorted(((_norm_name(n), n) for n in names), key=lambda kv: -len(kv[0]))
+
+
+def _norm_name(name: str) -> str:
+    """:func:`norm` of a name; a plain ASCII word (most names) is just lower-cased."""
+    return name.lower() if name.isascii() and name.isalpha() else norm(name)
 
 
 def clear_caches() -> None:

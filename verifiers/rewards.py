@@ -43,7 +43,7 @@ from typing import Any
 
 from . import answers
 from .answers import Answer, ParsedValue, parse_value
-from .extract import analyse, letter
+from .extract import _analyse, letter
 from .seating_process import process_checker as _seating_checker
 from .specs.blood_relations import process_facts as _blood_relations_facts
 from .vocab import SYNONYMS
@@ -167,9 +167,17 @@ def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
         facts=facts,
         m=len(space),
         words=words,
-        names=frozenset(n for n in facts if _NAME.fullmatch(n)),
+        names=frozenset(n for n in facts if _plain_name(n)),
         checker=checker,
     )
+
+
+def _plain_name(name: str) -> bool:
+    """Whether _CLAIM's name group can capture ``name`` whole (_NAME.fullmatch, fast path
+    for a capitalised ASCII word)."""
+    if name.isascii() and name.isalpha() and len(name) <= 41:
+        return "A" <= name[0] <= "Z"
+    return _NAME.fullmatch(name) is not None
 
 
 def clear_caches() -> None:
@@ -265,7 +273,8 @@ def _top_level(body: str) -> str:
     if '"' in body or "“" in body:
         body = _QUOTED.sub(" ", body)
     # A space after each newline makes the word before " is " the text after the last space.
-    return _HYPOTHETICAL_NL.sub("", "\n" + body).replace("\n", "\n ")
+    body = body if body.startswith("\n") else "\n" + body
+    return _HYPOTHETICAL_NL.sub("", body).replace("\n", "\n ")
 
 
 def _claim_name(before: str, names: frozenset[str]) -> str | None:
@@ -282,13 +291,16 @@ def _claim_name(before: str, names: frozenset[str]) -> str | None:
     return m.group() if m else None
 
 
-def _claims(ctx: _Ctx, text: str) -> set[tuple[str, str, str]]:
-    """Distinct (name, "not " or "", value word) claims: ``_CLAIM.findall`` on the top-level
-    lines, restricted to fact names, computed by a split at the literal " is "."""
-    if not ctx.facts:
-        return set()
-    body = reasoning_block(text)[:MAX_SCAN_CHARS]
-    if not body:
+def _body(text: str) -> str:
+    """The part of the reasoning block that the process reward reads."""
+    return reasoning_block(text)[:MAX_SCAN_CHARS]
+
+
+def _claims(ctx: _Ctx, body: str) -> set[tuple[str, str, str]]:
+    """Distinct (name, "not " or "", value word) claims in ``body`` (see :func:`_body`):
+    ``_CLAIM.findall`` on the top-level lines, restricted to fact names, computed by a split
+    at the literal " is "."""
+    if not ctx.facts or not body:
         return set()
     parts = _IS_CLAIM.split(_top_level(body))
     names = ctx.names
@@ -322,7 +334,11 @@ def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[st
     if len(text) > MAX_COMPLETION_CHARS:
         return []
     return sorted(
-        {(name, bool(neg), ctx.words[w]) for name, neg, w in _claims(ctx, text) if w in ctx.words}
+        {
+            (name, bool(neg), ctx.words[w])
+            for name, neg, w in _claims(ctx, _body(text))
+            if w in ctx.words
+        }
     )
 
 
@@ -332,16 +348,16 @@ def checked_claims(text: str, answer_json: str, spec: str, family: str) -> list:
     ctx = _ctx(answer_json, spec or "", family or "")
     if ctx.checker is None or len(text) > MAX_COMPLETION_CHARS:
         return []
-    body = reasoning_block(text)[:MAX_SCAN_CHARS]
+    body = _body(text)
     return ctx.checker.claims(_top_level(body))[:MAX_CLAIMS] if body else []
 
 
-def _process(ctx: _Ctx, text: str) -> float:
+def _process(ctx: _Ctx, body: str) -> float:
+    """The process reward of a reasoning body (see :func:`_body`)."""
     if ctx.checker is not None:
-        body = reasoning_block(text)[:MAX_SCAN_CHARS]
         found_checked = ctx.checker.claims(_top_level(body))[:MAX_CLAIMS] if body else []
         return sum(c.score for c in found_checked) / len(found_checked) if found_checked else 0.0
-    found = _claims(ctx, text)
+    found = _claims(ctx, body)
     if not found:
         return 0.0
     m = max(ctx.m, 2)
@@ -367,7 +383,7 @@ def _score(
         wrong = -1.0 / (k - 1) if k > 1 else 0.0
     if not text or len(text) > MAX_COMPLETION_CHARS:
         return 0.0, 0.0, (wrong if mcq else _accuracy(ctx, None))
-    fmt, ans = analyse(text)
+    fmt, ans, r0, r1 = _analyse(text)
     if mcq:
         got = mcq_letter(ans, k)
         acc = 1.0 if got is not None and got == label else wrong
@@ -378,7 +394,9 @@ def _score(
         parsed = pred is not None
     if fmt == 1.0 and not parsed:
         fmt = 0.75
-    return fmt, _process(ctx, text), acc
+    # _analyse found the reasoning block already when the completion has the usual shape
+    body = text[r0 : min(r1, r0 + MAX_SCAN_CHARS)] if r0 >= 0 else _body(text)
+    return fmt, _process(ctx, body), acc
 
 
 @lru_cache(maxsize=4096)
