@@ -580,6 +580,8 @@ class Deducer:
 
         ``todo`` limits the first round to these propagators (all of them when None).
         """
+        if not log:
+            return self._propagate_quiet(dom, todo)
         n = self.fr.n
         cons = self.cons
         queue = list(range(len(cons))) if todo is None else sorted(todo)
@@ -622,6 +624,59 @@ class Deducer:
                             queue.append(w)
                 if changed and log:
                     self._log_changes(depth, -1, group, before, dom)
+            dirty = set()
+
+    def _propagate_quiet(self, dom: list[int], todo: list[int] | None) -> None:
+        """:meth:`propagate` without a log: the same queue order, binary revisions inlined."""
+        n = self.fr.n
+        cons = self.cons
+        watch = self.watch
+        queue = list(range(len(cons))) if todo is None else sorted(todo)
+        queued = set(queue)
+        dirty = set(range(len(self.groups)))
+        allowed = self._allowed
+        while queue or dirty:
+            while queue:
+                k = queue.pop()
+                queued.discard(k)
+                i, es, rel = cons[k]
+                if len(es) == 2:
+                    a, b = es
+                    da, db = dom[a], dom[b]
+                    memo = rel[2]
+                    key = da << 32 | db
+                    r = memo.get(key)
+                    if r is None:
+                        r = _revise2(rel[0], rel[1], da, db)
+                        if len(memo) > _MEMO_MAX:
+                            memo.clear()
+                        memo[key] = r
+                    na, nb = r
+                    if not nb:
+                        raise Conflict(i)
+                    if na != da:
+                        dom[a] = na
+                        changed = (a, b) if nb != db else (a,)
+                    elif nb != db:
+                        changed = (b,)
+                    else:
+                        continue
+                    if nb != db:
+                        dom[b] = nb
+                else:
+                    changed = self._revise(k, dom)
+                for e in changed:
+                    for w in watch[e]:
+                        if w not in queued and (allowed is None or w in allowed):
+                            queued.add(w)
+                            queue.append(w)
+                    dirty.add(e // n)
+            for g in sorted(dirty):
+                for e in self._alldiff(self.groups[g], dom):
+                    for w in watch[e]:
+                        if w not in queued and (allowed is None or w in allowed):
+                            queued.add(w)
+                            queue.append(w)
             dirty = set()
 
     def _log_changes(self, depth: int, src: int, es, before: list[int], dom: list[int]) -> None:

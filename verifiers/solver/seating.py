@@ -190,10 +190,17 @@ def _clue_term(spec: _Frame, c: Clue) -> str:
 
 def encode(spec: SeatingSpec) -> Encoding:
     """SMT-LIB declarations and assertions for ``spec``."""
-    n = spec.n
+    decls, frame, names = _frame_smt(spec.n, len(spec.attributes), spec.mixed, spec.layout)
+    clues = "".join(f"(assert {clue_term(spec, c)})" for c in spec.clues)
+    return Encoding(decls, frame + clues, names)
+
+
+@lru_cache(maxsize=256)
+def _frame_smt(n: int, n_cats: int, mixed: bool, layout: str) -> tuple[str, str, tuple[str, ...]]:
+    """Declarations, the one-seat-each assertions and the variable names of a frame."""
     decls, asserts, names = [], [], []
     ones = " ".join("1" for _ in range(n))
-    for g in range(1 + len(spec.attributes)):
+    for g in range(1 + n_cats):
         group = range(g * n, (g + 1) * n)
         for e in group:
             vs = [x(e, s) for s in range(n)]
@@ -202,14 +209,13 @@ def encode(spec: SeatingSpec) -> Encoding:
             asserts.append(f"(assert ((_ pbeq 1 {ones}) {' '.join(vs)}))")
         for s in range(n):
             asserts.append(f"(assert ((_ pbeq 1 {ones}) {' '.join(x(e, s) for e in group)}))")
-    if spec.mixed:
+    if mixed:
         fs = [f"f{i}" for i in range(n)]
         names += fs
         decls += [f"(declare-const {f} Bool)" for f in fs]
-    if spec.layout == "circle":
+    if layout == "circle":
         asserts.append(f"(assert {x(0, 0)})")  # unique up to rotation: fix person 0
-    asserts += [f"(assert {clue_term(spec, c)})" for c in spec.clues]
-    return Encoding("".join(decls), "".join(asserts), tuple(names))
+    return "".join(decls), "".join(asserts), tuple(names)
 
 
 def pair_label(spec: SeatingSpec, a: int, b: int) -> str:
