@@ -627,7 +627,14 @@ class Deducer:
             dirty = set()
 
     def _propagate_quiet(self, dom: list[int], todo: list[int] | None) -> None:
-        """:meth:`propagate` without a log: the same queue order, binary revisions inlined."""
+        """:meth:`propagate` without a log, binary revisions inlined.
+
+        A propagator is not queued again for its own changes (each one reaches its own
+        fixpoint in one call). That changes the order of the revisions but not the result:
+        every propagator only narrows and is monotone, so the fixpoint (and whether some
+        domain empties) is the same in any order. The logged path keeps the exact order
+        that the written derivation follows.
+        """
         n = self.fr.n
         cons = self.cons
         watch = self.watch
@@ -666,8 +673,8 @@ class Deducer:
                 else:
                     changed = self._revise(k, dom)
                 for e in changed:
-                    for w in watch[e]:
-                        if w not in queued and (allowed is None or w in allowed):
+                    for w in watch[e]:  # k itself is at its fixpoint already (idempotent)
+                        if w != k and w not in queued and (allowed is None or w in allowed):
                             queued.add(w)
                             queue.append(w)
                     dirty.add(e // n)
