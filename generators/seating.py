@@ -749,12 +749,17 @@ class Renderer:
         self.cats = {c["name"]: c for c in data("seating/attributes.yaml")}
         self.n = spec.n
         self.fr = Frame(spec.n, spec.layout, spec.mixed, spec.facing[0])
+        self._refs: dict[int, str] = {}
 
     def ref(self, e: int) -> str:
         if e < self.n:
             return self.spec.people[e]
-        cat = self.spec.attributes[e // self.n - 1]
-        return render_string(self.cats[cat.name]["ref"], v=cat.values[e % self.n])
+        t = self._refs.get(e)
+        if t is None:
+            cat = self.spec.attributes[e // self.n - 1]
+            t = render_string(self.cats[cat.name]["ref"], v=cat.values[e % self.n])
+            self._refs[e] = t
+        return t
 
     def dir_word(self, toward: bool) -> str:
         if self.spec.layout == "circle":
@@ -1206,8 +1211,10 @@ def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps
     for st in steps:
         pad = "  " * st.depth
         if st.kind == "derive":
+            if (st.entity, st.dom) in done:
+                continue
             txt = _dom_text(spec, r, st.entity, st.dom)
-            if txt is None or (st.entity, st.dom) in done:
+            if txt is None:
                 continue
             done.add((st.entity, st.dom))
             src = f"clue {st.source + 1}" if st.source >= 0 else one
@@ -1258,10 +1265,10 @@ def _part_text(spec: SeatingSpec, r: Renderer, e: int, part: int) -> str:
 
 def _dom_text(spec: SeatingSpec, r: Renderer, e: int, d: int) -> str | None:
     seats = sorted({u // 2 for u in range(2 * spec.n) if d >> u & 1})
-    facings = {u % 2 for u in range(2 * spec.n) if d >> u & 1}
-    who = r.ref(e)
     if len(seats) > 3:
         return None
+    facings = {u % 2 for u in range(2 * spec.n) if d >> u & 1}
+    who = r.ref(e)
     where = [r.place(s) for s in seats]
     t = f"{who} is in " + " or ".join(where)
     if spec.mixed and e < spec.n and len(facings) == 1:
