@@ -150,3 +150,24 @@ def time_budget_callback(seconds: float | None):
                 control.should_save = True
 
     return StopAfter()
+
+
+def lora_config(cfg: RunConfig):
+    """A peft LoraConfig from ``cfg.peft`` (None when LoRA is off)."""
+    if not cfg.peft:
+        return None
+    from peft import LoraConfig
+
+    return LoraConfig(**{"task_type": "CAUSAL_LM", **cfg.peft})
+
+
+def train_and_save(trainer, cfg: RunConfig, summary_name: str) -> list[dict]:
+    """Train (resuming when configured), save the model and write the log history as JSON."""
+    import json
+    from pathlib import Path
+
+    trainer.train(resume_from_checkpoint=cfg.resume_from_checkpoint or None)
+    trainer.save_model(cfg.output_dir)
+    hist = trainer.state.log_history
+    (Path(cfg.output_dir) / summary_name).write_text(json.dumps(hist, indent=1, default=str))
+    return hist

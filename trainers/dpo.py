@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from .config import RunConfig, time_budget_callback, trl_args
+from .config import RunConfig, lora_config, time_budget_callback, train_and_save, trl_args
 
 
 def load_pairs(path: str):
@@ -29,11 +28,7 @@ def build_trainer(cfg: RunConfig):
     if cfg.data.limit:
         dataset = dataset.select(range(min(cfg.data.limit, len(dataset))))
     args = trl_args(DPOConfig, cfg, logging_steps=1)
-    peft_config = None
-    if cfg.peft:
-        from peft import LoraConfig
-
-        peft_config = LoraConfig(**{"task_type": "CAUSAL_LM", **cfg.peft})
+    peft_config = lora_config(cfg)
     return DPOTrainer(
         model=cfg.model,
         args=args,
@@ -44,9 +39,4 @@ def build_trainer(cfg: RunConfig):
 
 
 def run(cfg: RunConfig) -> dict[str, Any]:
-    trainer = build_trainer(cfg)
-    trainer.train(resume_from_checkpoint=cfg.resume_from_checkpoint or None)
-    trainer.save_model(cfg.output_dir)
-    hist = trainer.state.log_history
-    (Path(cfg.output_dir) / "dpo_summary.json").write_text(json.dumps(hist, indent=1, default=str))
-    return {"log_history": hist}
+    return {"log_history": train_and_save(build_trainer(cfg), cfg, "dpo_summary.json")}

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .config import RunConfig, time_budget_callback, trl_args
+from .config import RunConfig, lora_config, time_budget_callback, trl_args
 from .curriculum import Curriculum, offline_stream, online_stream
 from .data import load_rows, prompt_of
 
@@ -196,11 +196,7 @@ def build_trainer(cfg: RunConfig):
                 if ck.exists():
                     (ck / "curriculum.json").write_text(json.dumps(cur.state_dict()))
 
-    peft_config = None
-    if cfg.peft:
-        from peft import LoraConfig
-
-        peft_config = LoraConfig(**{"task_type": "CAUSAL_LM", **cfg.peft})
+    peft_config = lora_config(cfg)
     base, scheduled = _trainer_classes()
     kw: dict[str, Any] = dict(
         model=cfg.model,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from .config import RunConfig, time_budget_callback, trl_args
+from .config import RunConfig, lora_config, time_budget_callback, train_and_save, trl_args
 from .data import load_rows, sft_example
 
 
@@ -17,11 +15,7 @@ def build_trainer(cfg: RunConfig):
     cols = rows.column_names
     dataset = rows.map(sft_example, remove_columns=cols) if cols else rows.map(sft_example)
     args = trl_args(SFTConfig, cfg, logging_steps=1)
-    peft_config = None
-    if cfg.peft:
-        from peft import LoraConfig
-
-        peft_config = LoraConfig(**{"task_type": "CAUSAL_LM", **cfg.peft})
+    peft_config = lora_config(cfg)
     return SFTTrainer(
         model=cfg.model,
         args=args,
@@ -33,9 +27,6 @@ def build_trainer(cfg: RunConfig):
 
 def run(cfg: RunConfig) -> dict[str, Any]:
     trainer = build_trainer(cfg)
-    trainer.train(resume_from_checkpoint=cfg.resume_from_checkpoint or None)
-    trainer.save_model(cfg.output_dir)
+    hist = train_and_save(trainer, cfg, "sft_summary.json")
     trainer.processing_class.save_pretrained(cfg.output_dir)
-    hist = trainer.state.log_history
-    (Path(cfg.output_dir) / "sft_summary.json").write_text(json.dumps(hist, indent=1, default=str))
     return {"log_history": hist}
