@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+from functools import lru_cache
 from typing import Any
 
 from templates import data, join_names, render, render_string
@@ -251,6 +252,14 @@ def _at(world: World, s: int, rng: random.Random) -> int:
     return es[0] if len(es) == 1 or rng.random() < 0.45 else rng.choice(es[1:])
 
 
+@lru_cache(maxsize=1024)
+def _neighbours(fr: Frame, sa: int) -> tuple[int, ...]:
+    """The seats next to seat ``sa``, in order."""
+    return tuple(
+        s for s in range(fr.n) if holds_world(Next(a=0, b=1), [s, sa], [True, True], [], fr)
+    )
+
+
 def _propose(world: World, kind: str, rng: random.Random) -> Clue | None:
     """A random clue of ``kind`` that is true in ``world`` (None if none was found)."""
     fr, n = world.fr, world.fr.n
@@ -291,15 +300,13 @@ def _propose(world: World, kind: str, rng: random.Random) -> Clue | None:
         return Order(a=a, b=b) if sa < sb else Order(a=b, b=a)
     if kind in ("next", "not_next"):
         if kind == "next":
-            cands = [
-                s for s in range(n) if holds_world(Next(a=0, b=1), [s, sa], [True, True], [], fr)
-            ]
+            cands = _neighbours(fr, sa)
             return normal(Next(a=a, b=_at(world, rng.choice(cands), rng))) if cands else None
         b = _ent(world, rng)
         c = normal(Next(a=a, b=b, neg=True))
         return c if world.seat(b) != sa and world.holds(c) else None
     if kind == "between1":
-        cands = [s for s in range(n) if holds_world(Next(a=0, b=1), [s, sa], [True, True], [], fr)]
+        cands = _neighbours(fr, sa)
         if len(cands) < 2:
             return None
         s1, s2 = rng.sample(cands, 2)
