@@ -38,6 +38,7 @@ from verifiers.specs.truth_teller import Is
 
 from .family import Draft, Final, RenderContext
 from .seating_logic import Frame, holds
+from .tt_augment import reorder  # the same statement shuffle as the classic variants
 
 VARIANT = "seating_claims"
 DOC = (
@@ -456,18 +457,6 @@ def _unique(spec: SeatingClaimsSpec) -> SeatingClaimsSpec | None:
     if len(answers(spec, sol)) != 1:
         return None
     return _with_world(spec, int(np.flatnonzero(sol)[0]))
-
-
-def reorder(d: Draft, rng: random.Random) -> Draft | None:
-    """Shuffle the statements (the canonical hash is unchanged)."""
-    st = list(d.spec.statements)
-    if len(st) < 2:
-        return None
-    for _ in range(5):
-        rng.shuffle(st)
-        if st != list(d.spec.statements):
-            return Draft(d.spec.model_copy(update={"statements": st}), d.metrics)
-    return None
 
 
 def _leaves(e: SExpr, path: tuple = ()) -> list[tuple[tuple, SExpr]]:
