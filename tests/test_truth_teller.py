@@ -268,7 +268,9 @@ def test_solution_traces_stay_within_the_step_budget():
     """Refutation by cases can blow up; drafts past MAX_TRACE_STEPS are rejected, not emitted."""
     from generators.tt_logic import TooLong
 
-    puzzles = generate("truth_teller", seed=11, variants={"knights_knaves_normals": 1.0}, levels={4: 1.0})
+    puzzles = generate(
+        "truth_teller", seed=11, variants={"knights_knaves_normals": 1.0}, levels={4: 1.0}
+    )
     hard = None
     for i in range(40):
         rec = puzzles[i]
@@ -278,4 +280,6 @@ def test_solution_traces_stay_within_the_step_budget():
             hard = spec
     assert hard is not None
     with pytest.raises(TooLong):
-        Deducer(hard, max_steps=1).solve(list(range(len(hard.people))) if hard.question.kind == "all" else [hard.question.person])
+        Deducer(hard, max_steps=1).solve(
+            list(range(len(hard.people))) if hard.question.kind == "all" else [hard.question.person]
+        )
