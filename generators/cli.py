@@ -90,6 +90,8 @@ def cmd_build(a: argparse.Namespace) -> int:
         cfg = cfg.model_copy(update={"seed": a.seed})
     if a.workers is not None and a.workers < 1:
         raise UsageError("--workers must be at least 1")
+    if a.out == DEFAULT_OUT:
+        Path(DEFAULT_OUT).parent.mkdir(parents=True, exist_ok=True)  # the default works anywhere
     if a.push_to_hub:  # fail before a long build, not after it
         from .push import check_repo_id, resolve_token
 

@@ -260,3 +260,22 @@ def test_console_script_matches_module(tmp_path):
         pytest.skip("console script not installed in this environment")
     r = subprocess.run([str(exe), "sample", "-n", "1"], capture_output=True, text=True)
     assert r.returncode == 0 and "=== truth_teller/" in r.stdout
+
+
+def test_default_output_path_works_in_an_empty_folder(tmp_path):
+    """The README's first command: no --out, in a folder with no dist/ yet."""
+    cfg = write_config(tmp_path, SMALL)
+    work = tmp_path / "fresh"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run(
+        [sys.executable, "-m", "generators", "build", "--config", str(cfg), "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (work / "dist" / "logic_suite" / "README.md").exists()
+    assert len(load_dataset(str(work / "dist" / "logic_suite"), split="train")) > 0
