@@ -93,6 +93,34 @@ def front_matter(license: str, pretty_name: str, families: list[str], n_rows: in
     }
 
 
+def dataset_info(root: Path, families: list[str]) -> list[dict[str, Any]]:
+    """Hub ``dataset_info`` per config: features and split sizes from the parquet footers.
+
+    Besides documenting the data, this keys ``datasets``' cache to the build: without it the
+    cache of a local folder depends only on the folder name and the ``configs`` patterns, so
+    loading a rebuilt folder could return the previous build's rows.
+    """
+    import pyarrow.parquet as pq
+    from datasets import DatasetInfo, Features, SplitInfo
+    from datasets.splits import SplitDict
+
+    from generators.shards import SCHEMA
+
+    features = Features.from_arrow_schema(SCHEMA)
+    out = []
+    for config in ["all", *[f for f in FAMILIES if f in families]]:
+        splits, total = SplitDict(), 0
+        for split in SPLITS:
+            files = sorted(root.glob(f"data/{'*' if config == 'all' else config}/{split}-*.parquet"))
+            rows = sum(pq.read_metadata(f).num_rows for f in files)
+            size = sum(f.stat().st_size for f in files)
+            total += size
+            splits.add(SplitInfo(name=split, num_bytes=size, num_examples=rows))
+        info = DatasetInfo(features=features, splits=splits, download_size=total, dataset_size=total)
+        out.append({"config_name": config, **info._to_yaml_dict()})
+    return out
+
+
 def _fmt(v: float | None) -> str:
     if v is None:
         return "—"
@@ -233,6 +261,7 @@ def card_text(
 
     card_cfg = parse_config(facts.info["config"], f"{root}/build_info.json").card
     fm = front_matter(card_cfg.license, card_cfg.pretty_name, facts.families, facts.n_rows)
+    fm["dataset_info"] = dataset_info(root, facts.families)
     hist = HISTOGRAM if (root / HISTOGRAM).is_file() else None
     body = _env().get_template("dataset_card.md.j2").render(**_context(facts, hist, repo_id, tag))
     head = yaml.safe_dump(fm, sort_keys=False, allow_unicode=True)

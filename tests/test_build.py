@@ -279,3 +279,31 @@ def test_default_output_path_works_in_an_empty_folder(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (work / "dist" / "logic_suite" / "README.md").exists()
     assert len(load_dataset(str(work / "dist" / "logic_suite"), split="train")) > 0
+
+
+def test_load_dataset_sees_a_rebuilt_folder_not_a_cached_one(tmp_path):
+    """`datasets` keys a local folder's cache on its name and configs; the card's dataset_info
+    (split sizes) must make two different builds load as themselves."""
+    import pyarrow.parquet as pq
+
+    counts = []
+    for k, count in enumerate((40, 70)):
+        cfg = write_config(
+            tmp_path,
+            {
+                **SMALL,
+                "families": {"truth_teller": {**SMALL["families"]["truth_teller"], "count": count}},
+            },
+            f"c{k}.yaml",
+        )
+        out = tmp_path / f"b{k}" / "logic_suite"
+        out.parent.mkdir()
+        assert (
+            cli("build", "--config", str(cfg), "--out", str(out), "--no-progress").returncode == 0
+        )
+        expected = sum(
+            pq.read_metadata(f).num_rows for f in data_files(out) if f.name.startswith("train-")
+        )
+        assert len(load_dataset(str(out), split="train")) == expected
+        counts.append(expected)
+    assert counts[0] != counts[1]
