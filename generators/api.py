@@ -71,6 +71,8 @@ def generate(
     updates: dict[str, Any] = {}
     if seed is not None:
         updates["seed"] = seed
+    if "levels" in family_overrides:
+        family_overrides.setdefault("variant_levels", {})  # an explicit level mix applies to all
     if family_overrides:
         fc = FamilyConfig.model_validate({**cfg.families[family].model_dump(), **family_overrides})
         updates["families"] = {**cfg.families, family: fc}

@@ -267,11 +267,7 @@ def composition(
     cfg: SuiteConfig, family: str, rows: list[dict]
 ) -> dict[tuple[str, int], tuple[float, float]]:
     """(variant, level) -> (target share, actual share) over a family's original rows."""
-    fc = cfg.families[family]
-    wv, wl = sum(fc.variants.values()), sum(fc.levels.values())
-    target = {
-        (v, lv): (a / wv) * (b / wl) for v, a in fc.variants.items() for lv, b in fc.levels.items()
-    }
+    target = cfg.families[family].mix()
     originals = [r for r in rows if not r["parent_id"]]
     counts = Counter((r["variant"], r["level"]) for r in originals)
     n = max(len(originals), 1)

@@ -72,7 +72,33 @@ class FamilyConfig(BaseModel):
     count: int = Field(ge=0, le=100_000_000, description="items (indices) to generate")
     variants: dict[str, float]
     levels: dict[int, float] = {1: 0.25, 2: 0.25, 3: 0.25, 4: 0.25}
+    variant_levels: dict[str, dict[int, float]] = {}  # per-variant level mix overriding `levels`
     options: dict[str, Any] = {}
+
+    def mix(self) -> dict[tuple[str, int], float]:
+        """Target share of each (variant, level) cell: variant weight x that variant's level mix."""
+        wv = sum(self.variants.values())
+        out = {}
+        for v, a in self.variants.items():
+            levels = self.variant_levels.get(v, self.levels)
+            wl = sum(levels.values())
+            for lv, b in levels.items():
+                if a > 0 and b > 0:
+                    out[(v, lv)] = (a / wv) * (b / wl)
+        return out
+
+    @model_validator(mode="after")
+    def _variant_levels(self) -> FamilyConfig:
+        for v, levels in self.variant_levels.items():
+            if (
+                any(k not in (1, 2, 3, 4) for k in levels)
+                or any(w < 0 for w in levels.values())
+                or sum(levels.values()) <= 0
+            ):
+                raise ValueError(
+                    f"variant_levels.{v}: levels must be 1-4 with weights >= 0 and a positive sum"
+                )
+        return self
 
     @field_validator("levels")
     @classmethod
@@ -153,7 +179,7 @@ class SuiteConfig(BaseModel):
             if fam not in FAMILIES:
                 raise ValueError(f"unknown family {fam!r}; use {', '.join(FAMILIES)}")
             known = family_module(fam).VARIANTS
-            for v in fc.variants:
+            for v in [*fc.variants, *fc.variant_levels]:
                 if v not in known:
                     raise ValueError(
                         f"families.{fam}.variants: unknown variant {v!r}; use {', '.join(known)}"

@@ -56,10 +56,7 @@ def plan(cfg: SuiteConfig, family: str, index: int) -> tuple[str, int]:
     The golden-ratio sequence visits every cell of the variant x level grid in proportion
     to its weight, so any contiguous range of items hits the mix closely.
     """
-    fc = cfg.families[family]
-    cells = {(v, lv): wv * wl for v, wv in fc.variants.items() for lv, wl in fc.levels.items()}
-    cells = {k: w for k, w in cells.items() if w > 0}
-    return _pick(cells, (index * GOLDEN + 0.5 * GOLDEN) % 1.0)
+    return _pick(cfg.families[family].mix(), (index * GOLDEN + 0.5 * GOLDEN) % 1.0)
 
 
 def split_of(canonical_hash: str, cfg: SuiteConfig) -> str:

@@ -235,3 +235,23 @@ def test_curriculum_export_orders_train_easy_to_hard(robust_build, tmp_path):
     assert levels == sorted(levels) and len(rows) == sum(
         1 for x in rows_of(out) if x["split"] == "train"
     )
+
+
+def test_variant_levels_override_the_level_mix():
+    from collections import Counter
+
+    from generators.config import ConfigError
+    from generators.pipeline import plan
+
+    cfg = robustness()
+    cfg["families"]["truth_teller"]["variant_levels"] = {"liar_chain": {4: 1.0}}
+    parsed = parse_config(cfg)
+    cells = Counter(plan(parsed, "truth_teller", i) for i in range(2000))
+    assert not any(v == "liar_chain" and lv != 4 for v, lv in cells)
+    mix = parsed.families["truth_teller"].mix()
+    assert abs(sum(mix.values()) - 1) < 1e-9
+    for cell, share in mix.items():
+        assert abs(cells[cell] / 2000 - share) < 0.01
+    cfg["families"]["truth_teller"]["variant_levels"] = {"sudoku": {1: 1.0}}
+    with pytest.raises(ConfigError, match="unknown variant 'sudoku'"):
+        parse_config(cfg)

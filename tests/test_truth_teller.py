@@ -129,7 +129,11 @@ def test_every_emitted_puzzle_is_proven(variant, level):
         update={
             "families": {
                 "truth_teller": CFG.families["truth_teller"].model_copy(
-                    update={"variants": {variant: 1.0}, "levels": {level: 1.0}}
+                    update={
+                        "variants": {variant: 1.0},
+                        "levels": {level: 1.0},
+                        "variant_levels": {},
+                    }
                 )
             }
         }
