@@ -7,7 +7,6 @@ environment from the folder's own files (``build_info.json`` and the shards).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -281,15 +280,10 @@ def write_card(
     if redraw or not (root / HISTOGRAM).is_file():
         if write_histogram(facts, root) is None and (root / HISTOGRAM).exists():
             (root / HISTOGRAM).unlink()  # a stale one from an earlier build
-    text = card_text(root, repo_id, tag, facts)
+    from generators.shards import write_text_atomic
+
     path = root / CARD
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_text_atomic(card_text(root, repo_id, tag, facts), path)
     return path
 
 
