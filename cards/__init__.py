@@ -110,12 +110,16 @@ def dataset_info(root: Path, families: list[str]) -> list[dict[str, Any]]:
     for config in ["all", *[f for f in FAMILIES if f in families]]:
         splits, total = SplitDict(), 0
         for split in SPLITS:
-            files = sorted(root.glob(f"data/{'*' if config == 'all' else config}/{split}-*.parquet"))
+            files = sorted(
+                root.glob(f"data/{'*' if config == 'all' else config}/{split}-*.parquet")
+            )
             rows = sum(pq.read_metadata(f).num_rows for f in files)
             size = sum(f.stat().st_size for f in files)
             total += size
             splits.add(SplitInfo(name=split, num_bytes=size, num_examples=rows))
-        info = DatasetInfo(features=features, splits=splits, download_size=total, dataset_size=total)
+        info = DatasetInfo(
+            features=features, splits=splits, download_size=total, dataset_size=total
+        )
         out.append({"config_name": config, **info._to_yaml_dict()})
     return out
 
