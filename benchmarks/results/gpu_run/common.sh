@@ -1,0 +1,24 @@
+# Shared by run_sft.sh and run_grpo.sh: carried wheels, environment, and the lm-eval call.
+# REPO is the checkout that holds .gpu_carry/ (data, wheels) and .gpu_work/ (checkpoints); the
+# code runs from the current folder (on the device: a snapshot of HEAD in .gpu_carry/src, so
+# that uncommitted edits in the working tree do not travel into the run).
+export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1
+OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+REPO=${REPO:-$PWD}; D=$REPO/.gpu_carry/data; W=$REPO/.gpu_work
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site $REPO/.gpu_carry/wheels/*.whl 2>&1 | tail -2
+export PYTHONPATH=/tmp/site:$PWD PATH=/tmp/site/bin:$PATH LOGIC_SUITE_DATA=$D
+clean() { tr '\r' '\n' | grep -v 'it/s\]$\|s/it\]$\|examples/s\]$\|^\s*$'; }
+t0=$(date +%s); el() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+# lm-eval on the test split: the logic_suite group (every family x level 1-4), chat template,
+# greedy, 768 new tokens, the first 64 test rows of each family x level task.
+evaluate() {
+  python3 -m lm_eval --model hf --model_args pretrained=$W/$1,dtype=bfloat16 \
+    --device cuda --batch_size 128 --tasks logic_suite \
+    --include_path "$(python3 -m benchmarks tasks-path)" --apply_chat_template \
+    --gen_kwargs max_gen_toks=768 --limit 64 --log_samples \
+    --output_path $W/lm_eval_$1 2>&1 | clean > $OUT/lm_eval_$1.log
+  tail -45 $OUT/lm_eval_$1.log
+  cp "$(ls $W/lm_eval_$1/*/results_*.json)" $OUT/lm_eval_$1.json
+  tar czf $OUT/lm_eval_$1_samples.tgz -C $W lm_eval_$1
+  el lm_eval $1 done
+}
