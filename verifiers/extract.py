@@ -39,7 +39,6 @@ _WRAPPERS = ("\\text{", "\\textbf{", "\\mathrm{", "\\mathbf{", "\\texttt{")
 _EDGE = " \t\r\n.,;:!?\"'`*_()[]{}$"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BRACE = re.compile(r"[{}]")  # single-character class: no backtracking
-_WS = re.compile(r"\s+")
 
 
 def _low(text: str) -> str:
@@ -52,8 +51,9 @@ def _low(text: str) -> str:
 
 
 def _key(answer: str) -> str:
-    """Normalised form for comparing candidates."""
-    return _WS.sub(" ", answer.casefold()).strip(_EDGE)
+    """Normalised form for comparing candidates: whitespace runs as one space (``str.split``
+    splits at the same characters as regex ``\\s``, several times faster than a ``re.sub``)."""
+    return " ".join(answer.casefold().split()).strip(_EDGE)
 
 
 def _strip_think(text: str, low: str) -> tuple[str, str]:

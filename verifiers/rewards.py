@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -50,6 +50,7 @@ from .vocab import SYNONYMS
 
 MAX_COMPLETION_CHARS = 32_768
 MAX_CLAIMS = 64
+MAX_VERDICTS = 256  # answers remembered per puzzle (a GRPO group repeats a few answers)
 DEFAULT_WEIGHTS: dict[str, float] = {"format": 0.2, "process": 0.3, "accuracy": 0.5}
 _REASON_OPEN, _REASON_CLOSE = "<reasoning>", "</reasoning>"
 _QUOTED = re.compile(r'"[^"\n]{0,400}"|“[^”\n]{0,400}”')
@@ -118,6 +119,8 @@ class _Ctx:
     words: dict[str, str]  # normalised surface word -> canonical value (claims)
     names: frozenset[str] = frozenset()  # fact names that _CLAIM can match whole
     checker: Any = None  # a registered claim checker (register_claims), instead of facts
+    # extracted answer -> (parses, accuracy), filled as completions are scored
+    verdicts: dict[str, tuple[bool, float]] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=8192)
@@ -186,7 +189,7 @@ def clear_caches() -> None:
     Caches keyed by a value space and its aliases, which all puzzles of a family and persona
     share, are kept.
     """
-    for cache in (_ctx, _gold, _parse, _score_cached):
+    for cache in (_ctx, _gold, _score_cached):
         cache.cache_clear()
     answers.clear_caches()
 
@@ -222,10 +225,17 @@ def mcq_letter(answer: str | None, k: int) -> str | None:
     return letter(answer, k)
 
 
-@lru_cache(maxsize=65536)
-def _parse(ans: str, answer_json: str) -> ParsedValue | None:
-    """Parse an extracted answer against the gold's type (answers repeat a lot within a group)."""
-    return parse_value(ans, _gold(answer_json))
+def _verdict(ctx: _Ctx, ans: str | None) -> tuple[bool, float]:
+    """(whether the extracted answer parses, its accuracy), remembered per puzzle: the answers
+    of a group repeat a lot."""
+    key = ans or ""
+    got = ctx.verdicts.get(key)
+    if got is None:
+        pred = parse_value(key, ctx.gold) if key else None
+        got = (pred is not None, _accuracy(ctx, pred))
+        if len(ctx.verdicts) < MAX_VERDICTS:
+            ctx.verdicts[key] = got
+    return got
 
 
 def _accuracy(ctx: _Ctx, pred: ParsedValue | None) -> float:
@@ -389,9 +399,7 @@ def _score(
         acc = 1.0 if got is not None and got == label else wrong
         parsed = got is not None
     else:
-        pred = _parse(ans, answer_json) if ans else None
-        acc = _accuracy(ctx, pred)
-        parsed = pred is not None
+        parsed, acc = _verdict(ctx, ans)
     if fmt == 1.0 and not parsed:
         fmt = 0.75
     # _analyse found the reasoning block already when the completion has the usual shape
