@@ -4,9 +4,11 @@ Method: sample a hidden world (seats, facings, attribute owners), pose a questio
 propose true clues and keep each one that narrows the possible worlds, until the answer
 is forced; then drop clues that are redundant, in a random order. The search is exact on
 a table of every world when that table is small (:class:`generators.seating_logic.Table`)
-and otherwise uses the propagation solver (puzzles with attributes or many people are
-then solvable by propagation alone). A clue that forces the answer on its own is never
-used. Z3 proves the final puzzle in the pipeline.
+and otherwise uses the propagation solver. A clue that forces the answer on its own is
+never used. A level-4 puzzle must need a case split: the propagation search drops the
+clues that a short case analysis does without (below level 4, those that propagation does
+without, so such puzzles are solvable by propagation alone), and a level-4 clue set that
+propagation alone still solves is redrawn. Z3 proves the final puzzle in the pipeline.
 """
 
 from __future__ import annotations
@@ -87,7 +89,10 @@ N_RANGE = {
 }
 ATTR_LEVEL = (1, 3, 4, 4)  # attribute categories 0, 1, 2, 3 -> at least this level
 SPLIT_LEVELS = (1, 3, 8)  # case splits allowed at levels 1, 2, 3
+L4_NEEDS_SPLIT = True  # a level-4 proof needs a case split (the generator redraws otherwise)
 TABLE_MAX = 400_000  # worlds: above this, search by propagation
+PROVE_NODES = 40  # case-analysis nodes when the propagation search drops a clue
+DROP_ORDERS = 3  # orders of dropping clues tried for a level-4 puzzle that needs a case split
 ATTR_VARIANTS = ("linear", "circular", "parallel_rows", "ordering")
 
 
@@ -108,7 +113,9 @@ def _levels_doc() -> str:
         f"attribute categories (1 category: at least L{ATTR_LEVEL[1]}, 2–3: L{ATTR_LEVEL[2]}) "
         "and the level by `case_splits`, the case splits the propagation solver needs to "
         f"force the answer (≤{SPLIT_LEVELS[0]} / ≤{SPLIT_LEVELS[1]} / ≤{SPLIT_LEVELS[2]} / "
-        f">{SPLIT_LEVELS[2]}). Parallel rows count even sizes only.\n\n" + "\n".join(rows)
+        f">{SPLIT_LEVELS[2]}). A level-4 puzzle also needs at least one case split: the "
+        "generator redraws one that propagation alone solves, so that the largest sizes are "
+        "also the most interlocked. Parallel rows count even sizes only.\n\n" + "\n".join(rows)
     )
 
 
@@ -451,7 +458,7 @@ def _gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
     return d.status(goal, dom) is True
 
 
-def _search_table(world, goal, kinds, rng, fr) -> list[Clue] | None:
+def _search_table(world, goal, kinds, rng, fr, need_split=False) -> list[Clue] | None:
     """Add clues until the goal holds in every world of the table, then drop redundant ones.
 
     Sets of worlds are int bitmasks over the table's rows (bit r: world r).
@@ -481,20 +488,16 @@ def _search_table(world, goal, kinds, rng, fr) -> list[Clue] | None:
         clues.append(c)
         masks.append(mask)
     assert alive >> truth & 1
-    # Drop redundant clues: one whose removal lets no goal-breaking world back in.
-    keep = list(range(len(clues)))
-    order = keep[:]
-    rng.shuffle(order)
-    for i in order:
-        rest = [j for j in keep if j != i]
+
+    def enough(rest: list[int]) -> bool:  # no goal-breaking world comes back in
         if not rest:
-            continue
+            return False
         acc = masks[rest[0]]
         for j in rest[1:]:
             acc &= masks[j]
-        if not acc & bad:
-            keep = rest
-    return [clues[j] for j in keep]
+        return not acc & bad
+
+    return _drop_redundant(clues, enough, goal, fr, 0, rng, need_split)
 
 
 _MASKS: dict = {}
@@ -520,8 +523,10 @@ def _bad_mask(tab: Table, goal: list[Clue]) -> int:
     return good ^ ((1 << tab.size) - 1)
 
 
-def _search_prop(world, goal, kinds, rng, fr) -> list[Clue] | None:
-    """Add clues until propagation alone forces the goal, then drop redundant ones."""
+def _search_prop(world, goal, kinds, rng, fr, need_split=False) -> list[Clue] | None:
+    """Add clues until propagation alone forces the goal, then drop redundant ones: those
+    that propagation does without, or with ``need_split`` a short case analysis
+    (PROVE_NODES nodes)."""
     n_cats = len(world.owners)
     s = Search(Deducer(fr, n_cats, []))
     s.dom = list(s.ded.init)
@@ -543,14 +548,41 @@ def _search_prop(world, goal, kinds, rng, fr) -> list[Clue] | None:
             return None
     clues = list(s.ded.clues)
     ded = s.ded
-    keep = list(range(len(clues)))
-    order = keep[:]
-    rng.shuffle(order)
-    for i in order:
-        rest = [j for j in keep if j != i]
+
+    def enough(rest: list[int]) -> bool:  # propagation, else a short case analysis, proves it
         if ded.forced(goal, rest):
-            keep = rest
-    return [clues[j] for j in keep]
+            return True
+        if not need_split:
+            return False
+        try:
+            sub = Deducer(fr, n_cats, [clues[j] for j in rest])
+            return sub.prove(goal, log=False, budget=PROVE_NODES)
+        except Budget:
+            return False
+
+    return _drop_redundant(clues, enough, goal, fr, n_cats, rng, need_split)
+
+
+def _drop_redundant(
+    clues: list[Clue], enough, goal: list[Clue], fr: Frame, n_cats: int, rng, need_split: bool
+) -> list[Clue] | None:
+    """Drop clues, in a random order, while ``enough(indices)`` still holds.
+
+    With ``need_split`` the kept clues must not force the goal by propagation alone (so that
+    the proof needs a case split): up to DROP_ORDERS orders are tried, else None.
+    """
+    for _ in range(DROP_ORDERS if need_split else 1):
+        keep = list(range(len(clues)))
+        order = keep[:]
+        rng.shuffle(order)
+        for i in order:
+            rest = [j for j in keep if j != i]
+            if enough(rest):
+                keep = rest
+        out = [clues[j] for j in keep]
+        if not need_split or not Deducer(fr, n_cats, out).forced(goal):
+            return out
+    return None
 
 
 # --- draft ------------------------------------------------------------------------------
@@ -606,7 +638,9 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     q, goal = qg
     kinds = _kinds(world, variant)
     use_table = not n_attr and table_size(fr) <= TABLE_MAX
-    clues = (_search_table if use_table else _search_prop)(world, goal, kinds, rng, fr)
+    need_split = L4_NEEDS_SPLIT and level == 4 and not forced
+    search = _search_table if use_table else _search_prop
+    clues = search(world, goal, kinds, rng, fr, need_split)
     if clues is None:
         return None
     rng.shuffle(clues)
@@ -634,7 +668,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         proved = ded.prove(goal, budget=300 if use_table else 60)
     except Budget:
         return None
-    if not proved:
+    if not proved or (need_split and not ded.splits):
         return None
     metrics = _metrics(spec, ded, use_table)
     if forced:
