@@ -177,7 +177,7 @@ def _fast_tables(
     if vocab is None:
         return None
     vocab_map, runs = vocab
-    name_map = {k: n for k, n in _name_words(names)}
+    name_map = {_norm_name(n): n for n in names}
     for k in name_map:
         if not k.isalpha() or k in vocab_map or k in runs:
             return None

@@ -287,7 +287,9 @@ def _analyse(completion: str) -> tuple[float, str | None, int, int]:
                 last = low.rfind(_TAG_CLOSE) + len(_TAG_CLOSE)
                 filled = bool(tag) or (b - s > MAX_ANSWER_CHARS and bool(completion[s:b].strip()))
                 fmt = 0.75 + (0.25 if filled and not completion[last:].strip() else 0.0)
-                ans = tag if tag and _key(tag) else None
+                # (a first character that is neither whitespace nor edge punctuation already
+                # makes the key non-empty)
+                ans = tag if tag and (tag[0] not in _EDGE or _key(tag)) else None
                 return fmt, ans, r0 + len(_REASON_OPEN), r1
     text, low = _strip_think(completion, low)
     spans = _tag_spans(low)
