@@ -8,7 +8,8 @@ and otherwise uses the propagation solver. A clue that forces the answer on its 
 never used. A level-4 puzzle must need a case split: the propagation search drops the
 clues that a short case analysis does without (below level 4, those that propagation does
 without, so such puzzles are solvable by propagation alone), and a level-4 clue set that
-propagation alone still solves is redrawn. Z3 proves the final puzzle in the pipeline.
+propagation alone still solves is redrawn; level 4 also proposes pinning clues (a place, an
+end, a facing) half as often. Z3 proves the final puzzle in the pipeline.
 """
 
 from __future__ import annotations
@@ -224,6 +225,8 @@ KIND_WEIGHTS = {
 MIXED_WEIGHTS = {"facing": 1.2, "same_facing": 1.2}
 ATTR_WEIGHTS = {"is": 2.5, "not_is": 1.2}
 ABSOLUTE = ("at", "facing")
+PINNING = ("at_end", "at_seat", "middle", "not_at", "row", "facing")  # proposals of ABSOLUTE
+L4_PINNING_WEIGHT = 0.5  # level 4 prefers relative clues: pinning proposals weigh less
 
 
 def _kinds(world: World, variant: str) -> dict[str, float]:
@@ -555,8 +558,7 @@ def _search_prop(world, goal, kinds, rng, fr, need_split=False) -> list[Clue] | 
         if not need_split:
             return False
         try:
-            sub = Deducer(fr, n_cats, [clues[j] for j in rest])
-            return sub.prove(goal, log=False, budget=PROVE_NODES)
+            return ded.prove(goal, log=False, budget=PROVE_NODES, clue_ids=rest)
         except Budget:
             return False
 
@@ -639,6 +641,8 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     kinds = _kinds(world, variant)
     use_table = not n_attr and table_size(fr) <= TABLE_MAX
     need_split = L4_NEEDS_SPLIT and level == 4 and not forced
+    if need_split:
+        kinds = {k: w * (L4_PINNING_WEIGHT if k in PINNING else 1) for k, w in kinds.items()}
     search = _search_table if use_table else _search_prop
     clues = search(world, goal, kinds, rng, fr, need_split)
     if clues is None:

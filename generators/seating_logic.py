@@ -447,7 +447,8 @@ class Deducer:
         self.splits = 0
         self.max_depth = 0
         self.nodes = 0
-        self._allowed: set[int] | None = None
+        self._allowed: set[int] | None = None  # propagators in use (all when None)
+        self._todo: list[int] | None = None  # the same, as the first queue of each node
 
     def _initial(self, anchor: bool) -> list[int]:
         fr, n = self.fr, self.fr.n
@@ -727,20 +728,34 @@ class Deducer:
         return out
 
     def prove(
-        self, goal: list[Clue], dom: list[int] | None = None, log: bool = True, budget: int = 400
+        self,
+        goal: list[Clue],
+        dom: list[int] | None = None,
+        log: bool = True,
+        budget: int = 400,
+        clue_ids: list[int] | None = None,
     ) -> bool:
-        """Whether ``goal`` holds in every solution, by propagation and case splits."""
+        """Whether ``goal`` holds in every solution, by propagation and case splits, using
+        only clues ``clue_ids`` (all when None)."""
         self.nodes = 0
         self._budget = budget
         dom = list(self.init if dom is None else dom)
-        return self._prove(goal, dom, 0, log)
+        if clue_ids is None:
+            return self._prove(goal, dom, 0, log)
+        keep = set(clue_ids)
+        self._todo = [k for k, con in enumerate(self.cons) if con[0] in keep]
+        self._allowed = set(self._todo)
+        try:
+            return self._prove(goal, dom, 0, log)
+        finally:
+            self._todo = self._allowed = None
 
     def _prove(self, goal: list[Clue], dom: list[int], depth: int, log: bool) -> bool:
         self.nodes += 1
         if self.nodes > self._budget:
             raise Budget()
         try:
-            self.propagate(dom, depth, log)
+            self.propagate(dom, depth, log, self._todo)
         except Conflict:
             return True
         if self.status(goal, dom) is True:
