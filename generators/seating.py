@@ -71,7 +71,8 @@ VARIANT_DOCS = {
 }
 
 # Level thresholds. The level is the largest of: the level by size (people), the level by
-# attributes, and the level by case splits of the propagation solver.
+# attributes, and the level by case splits of the propagation solver. The generator also
+# makes every level-4 puzzle need a case split (L4_NEEDS_SPLIT).
 N_LEVELS = {  # upper bound of n for levels 1, 2, 3 (level 4 above)
     "linear": (4, 6, 8),
     "ordering": (4, 6, 8),
