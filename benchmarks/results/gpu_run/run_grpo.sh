@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Device call 2 of 2 (same warm machine): GRPO from the SFT checkpoint that call 1 left in
+# Device call 2 of 2 (issued right after call 1 returns, so the same warm machine): GRPO from the SFT checkpoint that call 1 left in
 # .gpu_work/sft, then lm-eval on the GRPO checkpoint with the same settings as call 1.
 set -uo pipefail
 source benchmarks/results/gpu_run/common.sh
