@@ -94,9 +94,26 @@ def norm(text: str) -> str:
     return t.strip(_EDGE)
 
 
+def _norm_folded(low: str) -> str:
+    """:func:`norm` of text that is folded and whitespace-collapsed already (ASCII: folding and
+    collapsing again change nothing, so only the edges and the article are left to do)."""
+    if not low.isascii():
+        return norm(low)
+    t = low.strip(_EDGE)
+    for art in _ARTICLES:
+        if t.startswith(art):
+            t = t[len(art) :]
+            break
+    return t.strip(_EDGE)
+
+
 def canonical_value(text: str, answer: Answer) -> str | None:
     """Map one surface value to a canonical value in the answer's space, or None."""
-    t = norm(text)
+    return _canonical(norm(text), answer)
+
+
+def _canonical(t: str, answer: Answer) -> str | None:
+    """:func:`canonical_value` of text already normalised with :func:`norm`."""
     if not t:
         return None
     space, aliases = _value_tables(tuple(answer.space), tuple(answer.aliases.items()))
@@ -210,9 +227,9 @@ def _find_words(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int,
     return hits
 
 
-def _outcome(low: str) -> str | None:
-    """The special outcome a whole answer names ("cannot be determined", ...), or None."""
-    t = norm(low)
+def _outcome(t: str) -> str | None:
+    """The special outcome a whole answer names ("cannot be determined", ...), or None;
+    ``t``: the answer normalised with :func:`norm`."""
     v = SYNONYMS.get(t)
     if v in OUTCOMES:
         return v
@@ -254,11 +271,12 @@ def parse_value(text: str, answer: Answer) -> ParsedValue | None:
     outcome, ``("", value)`` otherwise (a label, an entity -> value dict or an order), or None.
     """
     low = " ".join(_fold(text).split())  # whitespace runs as one space (edges trimmed)
-    outcome = _outcome(low)
+    t = _norm_folded(low)
+    outcome = _outcome(t)
     if outcome is not None:
         return outcome, None
     if answer.type == "label":
-        whole = canonical_value(low, answer)
+        whole = _canonical(t, answer)
         if whole is not None:
             return "", whole
         found = {c for _, _, c in _find_words(low, _vocabulary(answer))}
