@@ -207,7 +207,7 @@ def test_levels_are_monotone_on_metrics_that_do_not_define_them(tmp_path):
     fams = cfg["families"]
     cfg["families"] = {
         "truth_teller": {**fams["truth_teller"], "count": 600},
-        "seating": {**fams["seating"], "count": 240},
+        "seating": {**fams["seating"], "count": 160},
     }
     cfg["shard_size"] = 600
     build(parse_config(cfg), tmp_path / "m", workers=1, progress=False)
