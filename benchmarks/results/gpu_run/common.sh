@@ -20,6 +20,5 @@ evaluate() {
     --output_path $W/lm_eval_$1 2>&1 | clean > $OUT/lm_eval_$1.log
   tail -45 $OUT/lm_eval_$1.log
   cp "$(ls $W/lm_eval_$1/*/results_*.json)" $OUT/lm_eval_$1.json
-  tar czf $OUT/lm_eval_$1_samples.tgz -C $W lm_eval_$1
   el lm_eval $1 done
 }

@@ -8,9 +8,12 @@ rm -rf $W; mkdir -p $W
 python3 -c "import torch,transformers,trl,lm_eval;print('torch',torch.__version__,'transformers',transformers.__version__,'trl',trl.__version__,'lm_eval',lm_eval.__version__,torch.cuda.get_device_name())"
 python3 -m trainers init-model --data $D --size demo --out $W/init 2>&1 | clean | tail -1; el init done
 python3 -m trainers sft --config sft_demo --model $W/init --data $D --out $W/sft 2>&1 | clean > $OUT/sft.log; tail -2 $OUT/sft.log
-cp $W/sft/sft_summary.json $OUT/; el sft done
+el sft done
 evaluate sft > $W/eval_sft.out 2>&1 & EVAL=$!
 python3 -m trainers grpo --config grpo_demo --model $W/sft --data $D --out $W/grpo 2>&1 | clean > $OUT/grpo.log; tail -2 $OUT/grpo.log
-cp $W/grpo/grpo_summary.json $OUT/; el grpo done
+el grpo done
 wait $EVAL; tail -22 $W/eval_sft.out
 evaluate grpo | tail -22
+# at most 8 files come back: summaries and per-sample lm-eval logs travel in one archive
+cp $W/sft/sft_summary.json $W/grpo/grpo_summary.json $W/
+tar czf $OUT/summaries_and_samples.tgz -C $W sft_summary.json grpo_summary.json lm_eval_sft lm_eval_grpo; el all done
