@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: write-tasks, tasks-path, report."""
+"""``python -m benchmarks``: write-tasks, tasks-path, report, curve."""
 
 from __future__ import annotations
 
@@ -26,7 +26,22 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument(
         "--labels", nargs="*", default=None, help="names of the runs (default: model names)"
     )
+    c = sub.add_parser("curve", help="GRPO reward curve: table, CSV and PNG from grpo_summary.json")
+    c.add_argument(
+        "summary", type=Path, help="grpo_summary.json written by `python -m trainers grpo`"
+    )
+    c.add_argument("--out", type=Path, default=None, help="output stem (default: reward_curve)")
     args = parser.parse_args(argv)
+
+    if args.cmd == "curve":
+        from .reward_curve import CurveError, write_curve
+
+        try:
+            print(write_curve(args.summary, args.out))
+        except CurveError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        return 0
 
     if args.cmd == "tasks-path":
         from . import tasks_path
