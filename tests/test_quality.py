@@ -208,17 +208,19 @@ def test_levels_are_monotone_on_metrics_that_do_not_define_them(tmp_path):
     cfg["families"] = {
         "truth_teller": {**fams["truth_teller"], "count": 600},
         "seating": {**fams["seating"], "count": 160},
+        "blood_relations": {**fams["blood_relations"], "count": 200},
     }
     cfg["shard_size"] = 600
     build(parse_config(cfg), tmp_path / "m", workers=1, progress=False)
     table = monotone_table(compute(tmp_path / "m"))
     checked = {(fam, m): ok for fam, m, _, ok in table}
     medians = {(fam, m): vals for fam, m, vals, _ in table}
-    for fam in ("truth_teller", "seating"):
+    for fam in ("truth_teller", "seating", "blood_relations"):
         for metric in ("z3_conflicts", "z3_decisions", "n_clues"):
             assert checked[(fam, metric)], table
         # level 4 is the hardest for the solver, not only the largest
         assert medians[(fam, "z3_conflicts")][3] > medians[(fam, "z3_conflicts")][2], table
+    assert checked[("seating", "relative_share")], table  # the share of relative clues rises
     r = subprocess.run(
         [sys.executable, "-m", "generators", "stats", str(tmp_path / "m")],
         capture_output=True,
