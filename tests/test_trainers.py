@@ -170,6 +170,18 @@ def test_bad_config_is_one_line(tmp_path):
         load_run_config("nope")
 
 
+def test_missing_model_folder_is_one_line_before_any_loading(tiny_model, tmp_path, capsys):
+    from trainers.cli import main
+    from trainers.config import check_model
+
+    missing = str(tmp_path / "sft")  # e.g. a checkpoint from a machine that was given back
+    assert main(["grpo", "--config", "grpo_demo", "--model", missing, "--data", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"model {missing}: no such folder" in err
+    assert check_model(str(tiny_model)) == str(tiny_model)
+    assert check_model("Qwen/Qwen3-4B") == "Qwen/Qwen3-4B"  # a Hub id is left to transformers
+
+
 def test_max_chars_drops_only_overlong_rows(tiny_dataset, rows):
     from trainers.config import DataSection
     from trainers.data import load_rows

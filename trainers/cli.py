@@ -18,7 +18,7 @@ def _train(args: argparse.Namespace) -> int:
     import importlib
     import json
 
-    from .config import load_run_config
+    from .config import check_model, load_run_config
 
     cfg = load_run_config(args.config, args.set or [], kind=args.command)
     if args.model:
@@ -29,8 +29,7 @@ def _train(args: argparse.Namespace) -> int:
         cfg.output_dir = args.out
     if args.resume:
         cfg.resume_from_checkpoint = True if args.resume == "last" else args.resume
-    if not cfg.model:
-        raise ValueError("no model: set `model:` in the config or pass --model PATH_OR_HUB_ID")
+    check_model(cfg.model)
     summary = importlib.import_module(f"trainers.{args.command}").run(cfg)
     last = [h for h in summary.get("log_history", []) if "loss" in h or "train_loss" in h]
     print(
@@ -42,7 +41,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _pairs(args: argparse.Namespace) -> int:
-    from .config import DataSection
+    from .config import DataSection, check_model
     from .data import load_rows
     from .pairs import on_policy_pairs, synthetic_pairs, write_jsonl
 
@@ -56,6 +55,7 @@ def _pairs(args: argparse.Namespace) -> int:
     else:
         if not args.model:
             raise ValueError("pairs --mode on-policy needs --model")
+        check_model(args.model)
         pairs = on_policy_pairs(
             rows, args.model, k=args.k, max_new_tokens=args.max_new_tokens, seed=args.seed
         )

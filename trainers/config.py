@@ -116,6 +116,23 @@ def load_run_config(
         raise ConfigError(f"{path or 'config'}: field '{loc}': {msg}") from None
 
 
+def check_model(model: str) -> str:
+    """Reject a local model path that does not exist, before TRL turns it into a Hub lookup.
+
+    A Hub id is ``name`` or ``org/name``; anything else (absolute, relative with ``.``/``~``,
+    or deeper than one slash) is taken as a folder and must exist.
+    """
+    if not model:
+        raise ConfigError("no model: set `model:` in the config or pass --model PATH_OR_HUB_ID")
+    local = model.startswith(("/", ".", "~")) or model.count("/") > 1 or model.endswith("/")
+    if local and not Path(model).expanduser().is_dir():
+        raise ConfigError(
+            f"model {model}: no such folder; pass a checkpoint folder (e.g. from "
+            "`python -m trainers init-model`) or a Hub id such as Qwen/Qwen3-4B"
+        )
+    return model
+
+
 def names() -> list[str]:
     return sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
 
