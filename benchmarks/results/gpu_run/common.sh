@@ -1,4 +1,4 @@
-# Shared by run_sft.sh and run_grpo.sh: carried wheels, environment, and the lm-eval call.
+# Shared by run_all.sh and run_sft.sh: carried wheels, environment, and the lm-eval call.
 # REPO is the checkout that holds .gpu_carry/ (data, wheels) and .gpu_work/ (checkpoints); the
 # code runs from the current folder (on the device: a snapshot of HEAD in .gpu_carry/src, so
 # that uncommitted edits in the working tree do not travel into the run).
@@ -21,4 +21,12 @@ evaluate() {
   tail -45 $OUT/lm_eval_$1.log
   cp "$(ls $W/lm_eval_$1/*/results_*.json)" $OUT/lm_eval_$1.json
   el lm_eval $1 done
+}
+# Fresh work folder, versions, init-model (~30M) on the build, SFT on its train split.
+init_and_sft() {
+  rm -rf $W; mkdir -p $W
+  python3 -c "import torch,transformers,trl,lm_eval;print('torch',torch.__version__,'transformers',transformers.__version__,'trl',trl.__version__,'lm_eval',lm_eval.__version__,torch.cuda.get_device_name())"
+  python3 -m trainers init-model --data $D --size demo --out $W/init 2>&1 | clean | tail -1; el init done
+  python3 -m trainers sft --config sft_demo --model $W/init --data $D --out $W/sft 2>&1 | clean > $OUT/sft.log; tail -2 $OUT/sft.log
+  el sft done
 }

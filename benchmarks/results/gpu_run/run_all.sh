@@ -4,11 +4,7 @@
 # model leaves the GPU mostly idle), then lm-eval on the GRPO checkpoint.
 set -uo pipefail
 source benchmarks/results/gpu_run/common.sh
-rm -rf $W; mkdir -p $W
-python3 -c "import torch,transformers,trl,lm_eval;print('torch',torch.__version__,'transformers',transformers.__version__,'trl',trl.__version__,'lm_eval',lm_eval.__version__,torch.cuda.get_device_name())"
-python3 -m trainers init-model --data $D --size demo --out $W/init 2>&1 | clean | tail -1; el init done
-python3 -m trainers sft --config sft_demo --model $W/init --data $D --out $W/sft 2>&1 | clean > $OUT/sft.log; tail -2 $OUT/sft.log
-el sft done
+init_and_sft
 evaluate sft > $W/eval_sft.out 2>&1 & EVAL=$!
 python3 -m trainers grpo --config grpo_demo --model $W/sft --data $D --out $W/grpo 2>&1 | clean > $OUT/grpo.log; tail -2 $OUT/grpo.log
 el grpo done
