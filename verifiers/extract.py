@@ -259,38 +259,34 @@ def _analyse(completion: str) -> tuple[float, str | None, int, int]:
     """:func:`analyse`, plus the bounds (start, end) of the first ``<reasoning>`` block's
     content when the scan found them in ``completion`` itself, else (-1, -1).
 
-    The common shape (no think block, one reasoning block, one answer pair, tags in lower
-    case) is settled by four scans of the text: lower-casing, the think test, the first
-    ``<answer>`` and the first ``</reasoning>``; anything else takes the general functions.
+    The common shape, the four tags in lower case and in order with no other ``<`` in the
+    text, is settled by a few ``find("<")`` calls, which skip ahead at memchr speed: with no
+    other ``<`` there is no other tag of any case and no think block. Anything else takes the
+    general functions.
     """
     if not completion or not isinstance(completion, str):
         return 0.0, None, -1, -1
+    r0 = completion.find("<")
+    r1 = completion.find("<", r0 + 1) if r0 >= 0 else -1
+    a = completion.find("<", r1 + 1) if r1 >= 0 else -1
+    b = completion.find("<", a + 1) if a >= 0 else -1
+    if (
+        b >= 0
+        and completion.find("<", b + 1) < 0
+        and completion.startswith(_REASON_OPEN, r0)
+        and completion.startswith(_REASON_CLOSE, r1)
+        and completion.startswith(_TAG_OPEN, a)
+        and completion.startswith(_TAG_CLOSE, b)
+    ):
+        s = a + len(_TAG_OPEN)
+        tag = completion[s : min(b, s + MAX_ANSWER_CHARS)].strip()
+        filled = bool(tag) or (b - s > MAX_ANSWER_CHARS and bool(completion[s:b].strip()))
+        fmt = 0.75 + (0.25 if filled and not completion[b + len(_TAG_CLOSE) :].strip() else 0.0)
+        # (a first character that is neither whitespace nor edge punctuation already makes the
+        # key non-empty)
+        ans = tag if tag and (tag[0] not in _EDGE or _key(tag)) else None
+        return fmt, ans, r0 + len(_REASON_OPEN), r1
     low = _low(completion)
-    if "think>" not in low:
-        a = low.find(_TAG_OPEN)
-        r0 = low.find(_REASON_OPEN, 0, a) if a >= 0 else -1
-        if r0 >= 0:
-            r1 = low.find(_REASON_CLOSE, 0, a)
-            b = low.find(_TAG_CLOSE, a + len(_TAG_OPEN))
-            if (
-                r0 < r1
-                and b >= 0
-                and low.find(_TAG_OPEN, a + len(_TAG_OPEN), b) < 0  # not nested
-                and low.find(_TAG_OPEN, b) < 0  # the only pair
-                and low.find(_REASON_OPEN, r1, a) < 0  # one reasoning block before it
-                and completion.startswith(_REASON_OPEN, r0)
-                and completion.startswith(_REASON_CLOSE, r1)
-            ):
-                # One pair, outside the one closed reasoning block, which comes first.
-                s = a + len(_TAG_OPEN)
-                tag = completion[s : min(b, s + MAX_ANSWER_CHARS)].strip()
-                last = low.rfind(_TAG_CLOSE) + len(_TAG_CLOSE)
-                filled = bool(tag) or (b - s > MAX_ANSWER_CHARS and bool(completion[s:b].strip()))
-                fmt = 0.75 + (0.25 if filled and not completion[last:].strip() else 0.0)
-                # (a first character that is neither whitespace nor edge punctuation already
-                # makes the key non-empty)
-                ans = tag if tag and (tag[0] not in _EDGE or _key(tag)) else None
-                return fmt, ans, r0 + len(_REASON_OPEN), r1
     text, low = _strip_think(completion, low)
     spans = _tag_spans(low)
     return _format_score(text, low, spans), _extract(text, low, spans), -1, -1
