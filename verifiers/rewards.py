@@ -53,6 +53,8 @@ from .vocab import SYNONYMS
 MAX_COMPLETION_CHARS = 32_768
 MAX_CLAIMS = 64
 MAX_VERDICTS = 256  # answers remembered per puzzle (a GRPO group repeats a few answers)
+MAX_CLAIM_SCORES = 1024  # claim scores remembered per puzzle
+_UNSEEN = object()
 DEFAULT_WEIGHTS: dict[str, float] = {"format": 0.2, "process": 0.3, "accuracy": 0.5}
 _REASON_OPEN, _REASON_CLOSE = "<reasoning>", "</reasoning>"
 _QUOTED = re.compile(r'"[^"\n]{0,400}"|“[^”\n]{0,400}”')
@@ -122,6 +124,11 @@ class _Ctx:
     checker: Any = None  # a registered claim checker (register_claims), instead of facts
     # extracted answer -> (parses, accuracy), filled as completions are scored
     verdicts: dict[str, tuple[bool, float]] = field(default_factory=dict, compare=False)
+    # claim (name, "not " or "", value word) -> its score, None for no value word; filled
+    # as completions are scored (the completions of a group repeat most claims)
+    claim_scores: dict[tuple[str, str, str], float | None] = field(
+        default_factory=dict, compare=False
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -287,13 +294,17 @@ def reasoning_block(text: str) -> str:
     return text[i + len(_REASON_OPEN) : j] if j >= 0 else ""
 
 
-def _top_level(body: str) -> str:
-    """The reasoning without quoted text and without the lines of case splits."""
+def _drop_case_splits(body: str) -> str:
+    """``"\\n"`` + the reasoning, without quoted text and without the lines of case splits."""
     if '"' in body or "“" in body:
         body = _QUOTED.sub(" ", body)
-    # A space after each newline makes the word before " is " the text after the last space.
-    body = body if body.startswith("\n") else "\n" + body
-    return _HYPOTHETICAL_NL.sub("", body).replace("\n", "\n ")
+    return _HYPOTHETICAL_NL.sub("", body if body.startswith("\n") else "\n" + body)
+
+
+def _top_level(body: str) -> str:
+    """The reasoning without quoted text and without the lines of case splits, with a space
+    after each newline: the word before " is " is the text after the last space."""
+    return _drop_case_splits(body).replace("\n", "\n ")
 
 
 def _claim_name(before: str, names: frozenset[str]) -> str | None:
@@ -321,10 +332,14 @@ def _claims(ctx: _Ctx, body: str) -> set[tuple[str, str, str]]:
     at the literal " is "."""
     if not ctx.facts or not body:
         return set()
-    parts = _IS_CLAIM.split(_top_level(body))
+    parts = _IS_CLAIM.split(_drop_case_splits(body))
     names = ctx.names
-    # Fast path: the last word before every " is " is a whole name (a plain trace).
+    # Fast path: the last word before every " is " is a whole name (a plain trace). The word
+    # is the text after the last space or newline; a name that starts a line needs the
+    # second split, so it is done only where the first leaves a word that is no name.
     toks = [b.rpartition(" ")[2] for b in parts[:-1:3]]
+    if not names.issuperset(toks):
+        toks = [t.rpartition("\n")[2] for t in toks]
     if names.issuperset(toks):
         found = set(zip(toks, parts[1::3], parts[2::3], strict=True))
         if len(found) > MAX_CLAIMS:
@@ -379,18 +394,31 @@ def _process(ctx: _Ctx, body: str) -> float:
     found = _claims(ctx, body)
     if not found:
         return 0.0
-    m = max(ctx.m, 2)
-    pos_wrong, neg_right = -1.0 / (m - 1), 1.0 / (m - 1)
     total, n = 0.0, 0
-    facts, words = ctx.facts, ctx.words
-    for name, neg, w in found:
-        value = words.get(w)
-        if value is None:
-            continue
-        holds = facts[name] == value
-        total += (-1.0 if holds else neg_right) if neg else (1.0 if holds else pos_wrong)
-        n += 1
+    scores = ctx.claim_scores
+    for claim in found:
+        s = scores.get(claim, _UNSEEN)
+        if s is _UNSEEN:
+            s = _claim_score(ctx, claim)
+            if len(scores) < MAX_CLAIM_SCORES:
+                scores[claim] = s
+        if s is not None:
+            total += s
+            n += 1
     return total / n if n else 0.0
+
+
+def _claim_score(ctx: _Ctx, claim: tuple[str, str, str]) -> float | None:
+    """Chance-corrected score of one fact claim; None when its word names no value."""
+    name, neg, w = claim
+    value = ctx.words.get(w)
+    if value is None:
+        return None
+    m = max(ctx.m, 2)
+    holds = ctx.facts[name] == value
+    if neg:
+        return -1.0 if holds else 1.0 / (m - 1)
+    return 1.0 if holds else -1.0 / (m - 1)
 
 
 def _score(
