@@ -338,9 +338,11 @@ def _claims(ctx: _Ctx, body: str) -> set[tuple[str, str, str]]:
     # is the text after the last space or newline; a name that starts a line needs the
     # second split, so it is done only where the first leaves a word that is no name.
     toks = [b.rpartition(" ")[2] for b in parts[:-1:3]]
-    if not names.issuperset(toks):
+    plain = names.issuperset(toks)
+    if not plain:
         toks = [t.rpartition("\n")[2] for t in toks]
-    if names.issuperset(toks):
+        plain = names.issuperset(toks)
+    if plain:
         found = set(zip(toks, parts[1::3], parts[2::3], strict=True))
         if len(found) > MAX_CLAIMS:
             found = set(sorted(found)[:MAX_CLAIMS])
