@@ -177,7 +177,7 @@ def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
         facts=facts,
         m=len(space),
         words=words,
-        names=frozenset(n for n in facts if _plain_name(n)),
+        names=frozenset(filter(_plain_name, facts)),
         checker=checker,
     )
 
@@ -272,7 +272,7 @@ def _accuracy(ctx: _Ctx, pred: ParsedValue | None) -> float:
     if gold.type == "assignment":
         g: dict[str, str] = gold.value  # type: ignore[assignment]
         p: dict[str, str] = value or {}  # type: ignore[assignment]
-        return sum(1.0 if p.get(e) == v else wrong for e, v in g.items()) / max(len(g), 1)
+        return sum([1.0 if p.get(e) == v else wrong for e, v in g.items()]) / max(len(g), 1)
     gs: list[str] = gold.value  # type: ignore[assignment]
     ps: list[str] = value or []  # type: ignore[assignment]
     n = len(gs)
