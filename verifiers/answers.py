@@ -283,11 +283,11 @@ def parse_value(text: str, answer: Answer) -> ParsedValue | None:
         if len(found) == 1:
             return "", found.pop()
         return None
-    gold_names = list(answer.value)  # type: ignore[arg-type]
-    fast = _fast_parse(low, answer, tuple(gold_names))
+    gold_names = tuple(answer.value)  # type: ignore[arg-type]
+    fast = _fast_parse(low, answer, gold_names)
     if fast is not None:
         return "", fast
-    names = _find_words(low, _name_words(tuple(gold_names)))
+    names = _find_words(low, _name_words(gold_names))
     if answer.type == "sequence":
         order: list[str] = []
         for _, _, n in names:

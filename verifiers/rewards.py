@@ -117,10 +117,16 @@ def _generic_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]
 class _Ctx:
     gold: Answer
     k: int  # size of the answer space (labels), or of the value space (assignments)
-    facts: dict[str, str]
-    m: int  # size of the fact value space
-    words: dict[str, str]  # normalised surface word -> canonical value (claims)
+    spec: str
+    family: str
+    # the proven facts (entity -> value), None until a completion makes a claim (see _facts)
+    facts: dict[str, str] | None = None
+    m: int = 0  # size of the fact value space
+    words: dict[str, str] = field(default_factory=dict)  # surface word -> value (claims)
     names: frozenset[str] = frozenset()  # fact names that _CLAIM can match whole
+    # the score of a claim that holds / does not hold: "is" and "is not" (see _process)
+    is_scores: tuple[float, float] = (0.0, 0.0)
+    not_scores: tuple[float, float] = (0.0, 0.0)
     checker: Any = None  # a registered claim checker (register_claims), instead of facts
     # extracted answer -> (parses, accuracy), filled as completions are scored
     verdicts: dict[str, tuple[bool, float]] = field(default_factory=dict, compare=False)
@@ -152,34 +158,38 @@ def _claim_words(space: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -
 @lru_cache(maxsize=8192)
 def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
     gold = _gold(answer_json)
-    if gold.type == "sequence":
-        k = len(gold.value)
-    else:
-        k = len(gold.space)
+    ctx = _Ctx(gold, len(gold.value) if gold.type == "sequence" else len(gold.space), spec, family)
+    if family in _CHECKERS:
+        ctx.facts = {}
+        if spec:
+            try:
+                ctx.checker = _CHECKERS[family](_load_json(spec), gold)
+            except (ValueError, KeyError, TypeError):
+                ctx.checker = None
+    return ctx
+
+
+def _facts(ctx: _Ctx) -> dict[str, str]:
+    """The puzzle's proven facts, built from its spec on first use: the completions of many
+    puzzles make no claim, and then the spec is never read."""
+    if ctx.facts is not None:
+        return ctx.facts
     facts: dict[str, str] = {}
     space: list[str] = []
-    checker = None
-    if spec:
+    if ctx.spec:
         try:
-            spec_d = _load_json(spec)
-            if family in _CHECKERS:
-                checker = _CHECKERS[family](spec_d, gold)
-            else:
-                facts, space = _FACTS.get(family, _generic_facts)(spec_d, gold)
+            facts, space = _FACTS.get(ctx.family, _generic_facts)(_load_json(ctx.spec), ctx.gold)
         except (ValueError, KeyError, TypeError):
-            facts, space, checker = {}, [], None
-    words: dict[str, str] = {}  # surface form as written -> canonical value
+            facts, space = {}, []
+    m = len(space)
+    ctx.facts, ctx.m = facts, m
     if facts:
-        words = _claim_words(tuple(space), tuple(gold.aliases.items()))
-    return _Ctx(
-        gold=gold,
-        k=k,
-        facts=facts,
-        m=len(space),
-        words=words,
-        names=frozenset(filter(_plain_name, facts)),
-        checker=checker,
-    )
+        ctx.words = _claim_words(tuple(space), tuple(ctx.gold.aliases.items()))
+        ctx.names = frozenset(filter(_plain_name, facts))
+        m = max(m, 2)
+        ctx.is_scores = (-1.0 / (m - 1), 1.0)
+        ctx.not_scores = (1.0 / (m - 1), -1.0)
+    return facts
 
 
 def _load_json(text: str) -> Any:
@@ -330,9 +340,11 @@ def _claims(ctx: _Ctx, body: str) -> set[tuple[str, str, str]]:
     """Distinct (name, "not " or "", value word) claims in ``body`` (see :func:`_body`):
     ``_CLAIM.findall`` on the top-level lines, restricted to fact names, computed by a split
     at the literal " is "."""
-    if not ctx.facts or not body:
+    if not body or ctx.facts == {}:
         return set()
     parts = _IS_CLAIM.split(_drop_case_splits(body))
+    if len(parts) == 1 or not _facts(ctx):  # no " is ", or no facts to claim
+        return set()
     names = ctx.names
     # Fast path: the last word before every " is " is a whole name (a plain trace). The word
     # is the text after the last space or newline; a name that starts a line needs the
@@ -401,26 +413,18 @@ def _process(ctx: _Ctx, body: str) -> float:
     for claim in found:
         s = scores.get(claim, _UNSEEN)
         if s is _UNSEEN:
-            s = _claim_score(ctx, claim)
+            # a claim's chance-corrected score; None when its word names no value
+            value = ctx.words.get(claim[2])
+            if value is not None:
+                s = (ctx.not_scores if claim[1] else ctx.is_scores)[ctx.facts[claim[0]] == value]
+            else:
+                s = None
             if len(scores) < MAX_CLAIM_SCORES:
                 scores[claim] = s
         if s is not None:
             total += s
             n += 1
     return total / n if n else 0.0
-
-
-def _claim_score(ctx: _Ctx, claim: tuple[str, str, str]) -> float | None:
-    """Chance-corrected score of one fact claim; None when its word names no value."""
-    name, neg, w = claim
-    value = ctx.words.get(w)
-    if value is None:
-        return None
-    m = max(ctx.m, 2)
-    holds = ctx.facts[name] == value
-    if neg:
-        return -1.0 if holds else 1.0 / (m - 1)
-    return 1.0 if holds else -1.0 / (m - 1)
 
 
 def _score(
