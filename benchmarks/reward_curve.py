@@ -71,6 +71,9 @@ def write_curve(summary: Path, out: Path | None = None) -> str:
     plt.close(fig)
 
     head = "| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS)
-    fmt = lambda v: "-" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))  # noqa: E731
-    body = ["| " + " | ".join(fmt(r[k]) for k in COLUMNS) + " |" for r in rows]
+    body = ["| " + " | ".join(_cell(r[k]) for k in COLUMNS) + " |" for r in rows]
     return "\n".join([head, *body])
+
+
+def _cell(v: object) -> str:
+    return "-" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))

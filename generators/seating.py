@@ -72,7 +72,7 @@ VARIANT_DOCS = {
 
 # Level thresholds. The level is the largest of: the level by size (people), the level by
 # attributes, and the level by case splits of the propagation solver. The generator also
-# makes every level-4 puzzle need a case split (L4_NEEDS_SPLIT).
+# makes every level-4 puzzle need a case split (see `draft`).
 N_LEVELS = {  # upper bound of n for levels 1, 2, 3 (level 4 above)
     "linear": (4, 6, 8),
     "ordering": (4, 6, 8),
@@ -91,7 +91,6 @@ N_RANGE = {
 }
 ATTR_LEVEL = (1, 3, 4, 4)  # attribute categories 0, 1, 2, 3 -> at least this level
 SPLIT_LEVELS = (1, 3, 8)  # case splits allowed at levels 1, 2, 3
-L4_NEEDS_SPLIT = True  # a level-4 proof needs a case split (the generator redraws otherwise)
 TABLE_MAX = 400_000  # worlds: above this, search by propagation
 PROVE_NODES = 40  # case-analysis nodes when the propagation search drops a clue
 DROP_ORDERS = 3  # orders of dropping clues tried for a level-4 puzzle that needs a case split
@@ -641,7 +640,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     q, goal = qg
     kinds = _kinds(world, variant)
     use_table = not n_attr and table_size(fr) <= TABLE_MAX
-    need_split = L4_NEEDS_SPLIT and level == 4 and not forced
+    need_split = level == 4 and not forced  # a level-4 proof needs a case split
     if need_split:
         kinds = {k: w * (L4_PINNING_WEIGHT if k in PINNING else 1) for k, w in kinds.items()}
     search = _search_table if use_table else _search_prop

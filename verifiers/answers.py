@@ -86,20 +86,18 @@ def _fold(text: str) -> str:
 
 def norm(text: str) -> str:
     """Lower-case, trim punctuation at the edges, collapse spaces and drop a leading article."""
-    t = " ".join(_fold(text).split()).strip(_EDGE)  # split(): the whitespace of regex \s
-    for art in _ARTICLES:
-        if t.startswith(art):
-            t = t[len(art) :]
-            break
-    return t.strip(_EDGE)
+    return _trim(" ".join(_fold(text).split()))  # split(): the whitespace of regex \s
 
 
 def _norm_folded(low: str) -> str:
     """:func:`norm` of text that is folded and whitespace-collapsed already (ASCII: folding and
     collapsing again change nothing, so only the edges and the article are left to do)."""
-    if not low.isascii():
-        return norm(low)
-    t = low.strip(_EDGE)
+    return _trim(low) if low.isascii() else norm(low)
+
+
+def _trim(t: str) -> str:
+    """Punctuation off the edges and a leading article dropped."""
+    t = t.strip(_EDGE)
     for art in _ARTICLES:
         if t.startswith(art):
             t = t[len(art) :]
