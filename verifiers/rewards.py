@@ -53,8 +53,7 @@ from .vocab import SYNONYMS
 MAX_COMPLETION_CHARS = 32_768
 MAX_CLAIMS = 64
 MAX_VERDICTS = 256  # answers remembered per puzzle (a GRPO group repeats a few answers)
-MAX_CLAIM_SCORES = 1024  # claim scores remembered per puzzle
-_UNSEEN = object()
+MAX_TAILS = 4096  # claim texts after " is " remembered per value vocabulary
 DEFAULT_WEIGHTS: dict[str, float] = {"format": 0.2, "process": 0.3, "accuracy": 0.5}
 _REASON_OPEN, _REASON_CLOSE = "<reasoning>", "</reasoning>"
 _QUOTED = re.compile(r'"[^"\n]{0,400}"|“[^”\n]{0,400}”')
@@ -70,10 +69,12 @@ MAX_SCAN_CHARS = 4096  # the process reward reads claims in the first 4 KB of th
 _HYPOTHETICAL = re.compile(r"(?im)^(?:[ \t]|suppose|assume|if |then |case ).*\n?")
 # The same lines, found from their leading newline: a pattern that starts with a literal lets
 # the regex engine skip ahead with a fast scan instead of trying every position (2-3x faster).
-_HYPOTHETICAL_NL = re.compile(r"(?i)\n(?:[ \t]|suppose|assume|if |then |case )[^\n]*")
+_HYPOTHETICAL_NL = re.compile(r"(?i)\n(?=[ \tsaitc])(?:[ \t]|suppose|assume|if |then |case )[^\n]*")
 # _CLAIM split at its literal " is ": the name before it is read from the preceding text, so
 # the scan never starts a match attempt at every capital letter.
-_IS_CLAIM = re.compile(r" is (not |)(?:a |an |the |one of the )?([A-Za-z][a-z-]{0,30})")
+_IS_CLAIM = re.compile(r" is ((?:not |)(?:a |an |the |one of the )?[A-Za-z][a-z-]{0,30})")
+# A claim's text after " is " (the group of _IS_CLAIM), read into ("not " or "", value word).
+_CLAIM_TAIL = re.compile(r"(not |)(?:a |an |the |one of the )?([A-Za-z][a-z-]{0,30})")
 _NAME = re.compile(r"[A-Z][\w'-]{0,40}")
 _NAME_TAIL = re.compile(r"[A-Z][\w'-]{0,40}\Z")
 
@@ -121,20 +122,34 @@ class _Ctx:
     family: str
     # the proven facts (entity -> value), None until a completion makes a claim (see _facts)
     facts: dict[str, str] | None = None
-    m: int = 0  # size of the fact value space
-    words: dict[str, str] = field(default_factory=dict)  # surface word -> value (claims)
+    vocab: _Vocab | None = None  # the claim vocabulary of the facts' value space
     names: frozenset[str] = frozenset()  # fact names that _CLAIM can match whole
-    # the score of a claim that holds / does not hold: "is" and "is not" (see _process)
-    is_scores: tuple[float, float] = (0.0, 0.0)
-    not_scores: tuple[float, float] = (0.0, 0.0)
     checker: Any = None  # a registered claim checker (register_claims), instead of facts
     # extracted answer -> (parses, accuracy), filled as completions are scored
     verdicts: dict[str, tuple[bool, float]] = field(default_factory=dict, compare=False)
-    # claim (name, "not " or "", value word) -> its score, None for no value word; filled
-    # as completions are scored (the completions of a group repeat most claims)
-    claim_scores: dict[tuple[str, str, str], float | None] = field(
-        default_factory=dict, compare=False
-    )
+
+
+@dataclass(slots=True)
+class _Vocab:
+    """The claim vocabulary of one value space, shared by all its puzzles (see _vocab)."""
+
+    words: dict[str, str]  # surface word -> value
+    # a claim's text after " is " -> (claim key "<not >word", value or None, (its score when
+    # the fact is not that value, when it is)); filled as completions are scored: the
+    # completions of all puzzles repeat the same few claim texts
+    tails: dict[str, tuple[str, str | None, tuple[float, float]]]
+    is_scores: tuple[float, float]  # "X is v": -1/(m-1) when false, +1 when true
+    not_scores: tuple[float, float]  # "X is not v": +1/(m-1) when true, -1 when false
+
+    def tail(self, text: str) -> tuple[str, str | None, tuple[float, float]]:
+        """The table entry of a claim's text after " is " (see ``tails``)."""
+        got = self.tails.get(text)
+        if got is None:
+            neg, word = _tail(text)
+            got = (neg + word, self.words.get(word), self.not_scores if neg else self.is_scores)
+            if len(self.tails) < MAX_TAILS:
+                self.tails[text] = got
+        return got
 
 
 @lru_cache(maxsize=8192)
@@ -143,8 +158,9 @@ def _gold(answer_json: str) -> Answer:
 
 
 @lru_cache(maxsize=1024)
-def _claim_words(space: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """Surface forms as written -> canonical value, for the claims of one value space."""
+def _vocab(space: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> _Vocab:
+    """The claim vocabulary of a value space: surface forms as written -> canonical value,
+    and the chance-corrected claim scores for its m values."""
     words: dict[str, str] = {}
     vals = set(space)
     pairs = [(v, v) for v in space] + list(aliases) + list(SYNONYMS.items())
@@ -152,7 +168,8 @@ def _claim_words(space: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -
         if canon in vals:
             for form in (surf, surf.lower(), surf[:1].upper() + surf[1:]):
                 words.setdefault(form, canon)
-    return words
+    m = max(len(space), 2)
+    return _Vocab(words, {}, (-1.0 / (m - 1), 1.0), (1.0 / (m - 1), -1.0))
 
 
 @lru_cache(maxsize=8192)
@@ -181,14 +198,10 @@ def _facts(ctx: _Ctx) -> dict[str, str]:
             facts, space = _FACTS.get(ctx.family, _generic_facts)(_load_json(ctx.spec), ctx.gold)
         except (ValueError, KeyError, TypeError):
             facts, space = {}, []
-    m = len(space)
-    ctx.facts, ctx.m = facts, m
+    ctx.facts = facts
     if facts:
-        ctx.words = _claim_words(tuple(space), tuple(ctx.gold.aliases.items()))
+        ctx.vocab = _vocab(tuple(space), tuple(ctx.gold.aliases.items()))
         ctx.names = frozenset(filter(_plain_name, facts))
-        m = max(m, 2)
-        ctx.is_scores = (-1.0 / (m - 1), 1.0)
-        ctx.not_scores = (1.0 / (m - 1), -1.0)
     return facts
 
 
@@ -336,44 +349,53 @@ def _body(text: str) -> str:
     return reasoning_block(text)[:MAX_SCAN_CHARS]
 
 
-def _claims(ctx: _Ctx, body: str) -> set[tuple[str, str, str]]:
-    """Distinct (name, "not " or "", value word) claims in ``body`` (see :func:`_body`):
-    ``_CLAIM.findall`` on the top-level lines, restricted to fact names, computed by a split
-    at the literal " is "."""
-    if not body or ctx.facts == {}:
+@lru_cache(maxsize=4096)
+def _tail(tail: str) -> tuple[str, str]:
+    """("not " or "", value word) of a claim's text after " is " (shared by all puzzles)."""
+    return _CLAIM_TAIL.fullmatch(tail).groups()  # type: ignore[union-attr]
+
+
+def _claims(ctx: _Ctx, body: str) -> set[tuple[str, str]]:
+    """Distinct (name, text after " is ") claims in ``body`` (see :func:`_body`): the matches
+    of ``_CLAIM.findall`` on the top-level lines whose name is a fact name, computed by a
+    split at the literal " is " (:func:`_tail` reads the text after it)."""
+    if not body or (ctx.facts is not None and not ctx.facts):
         return set()
     parts = _IS_CLAIM.split(_drop_case_splits(body))
-    if len(parts) == 1 or not _facts(ctx):  # no " is ", or no facts to claim
+    if len(parts) == 1 or not (ctx.facts or _facts(ctx)):  # no " is ", or no facts to claim
         return set()
     names = ctx.names
     # Fast path: the last word before every " is " is a whole name (a plain trace). The word
     # is the text after the last space or newline; a name that starts a line needs the
     # second split, so it is done only where the first leaves a word that is no name.
-    toks = [b.rpartition(" ")[2] for b in parts[:-1:3]]
+    toks = [b.rpartition(" ")[2] for b in parts[:-1:2]]
     plain = names.issuperset(toks)
     if not plain:
         toks = [t.rpartition("\n")[2] for t in toks]
         plain = names.issuperset(toks)
     if plain:
-        found = set(zip(toks, parts[1::3], parts[2::3], strict=True))
-        if len(found) > MAX_CLAIMS:
-            found = set(sorted(found)[:MAX_CLAIMS])
-        return found
+        found = set(zip(toks, parts[1::2], strict=True))
+        return found if len(found) <= MAX_CLAIMS else _first_claims(found)
     found = set()
     facts, carry = ctx.facts, ""
-    for i in range(0, len(parts) - 1, 3):
+    for i in range(0, len(parts) - 1, 2):
         name = _claim_name(carry + parts[i] if carry else parts[i], names)
         if name is None:
             # _CLAIM would not have matched here, so its value word is not consumed: a name
             # may start in it ("... is Ann is a knave").
-            carry = parts[i + 2]
+            carry = _tail(parts[i + 1])[1]
             continue
         carry = ""
         if name in facts:
-            found.add((name, parts[i + 1], parts[i + 2]))
-    if len(found) > MAX_CLAIMS:
-        found = set(sorted(found)[:MAX_CLAIMS])
-    return found
+            found.add((name, parts[i + 1]))
+    return found if len(found) <= MAX_CLAIMS else _first_claims(found)
+
+
+def _first_claims(found: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The claims that are among the first MAX_CLAIMS distinct (name, "not " or "", value
+    word) claims."""
+    keep = set(sorted({(n, *_tail(t)) for n, t in found})[:MAX_CLAIMS])
+    return {c for c in found if (c[0], *_tail(c[1])) in keep}
 
 
 def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[str, bool, str]]:
@@ -381,11 +403,14 @@ def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[st
     ctx = _ctx(answer_json, spec or "", family or "")
     if len(text) > MAX_COMPLETION_CHARS:
         return []
+    found = _claims(ctx, _body(text))
+    words = ctx.vocab.words if ctx.vocab else {}
     return sorted(
         {
-            (name, bool(neg), ctx.words[w])
-            for name, neg, w in _claims(ctx, _body(text))
-            if w in ctx.words
+            (name, bool(neg), words[w])
+            for name, tail in found
+            for neg, w in [_tail(tail)]
+            if w in words
         }
     )
 
@@ -408,23 +433,14 @@ def _process(ctx: _Ctx, body: str) -> float:
     found = _claims(ctx, body)
     if not found:
         return 0.0
-    total, n = 0.0, 0
-    scores = ctx.claim_scores
-    for claim in found:
-        s = scores.get(claim, _UNSEEN)
-        if s is _UNSEEN:
-            # a claim's chance-corrected score; None when its word names no value
-            value = ctx.words.get(claim[2])
-            if value is not None:
-                s = (ctx.not_scores if claim[1] else ctx.is_scores)[ctx.facts[claim[0]] == value]
-            else:
-                s = None
-            if len(scores) < MAX_CLAIM_SCORES:
-                scores[claim] = s
-        if s is not None:
-            total += s
-            n += 1
-    return total / n if n else 0.0
+    facts, vocab = ctx.facts, ctx.vocab
+    tails = vocab.tails  # type: ignore[union-attr]
+    got = {}  # distinct claims (name, "<not >word") -> chance-corrected score
+    for name, text in found:
+        key, value, scores = tails.get(text) or vocab.tail(text)  # type: ignore[union-attr]
+        if value is not None:  # the word names a value
+            got[name, key] = scores[facts[name] == value]  # type: ignore[index]
+    return sum(got.values()) / len(got) if got else 0.0
 
 
 def _score(
@@ -442,11 +458,14 @@ def _score(
         acc = 1.0 if got is not None and got == label else wrong
         parsed = got is not None
     else:
-        parsed, acc = _verdict(ctx, ans)
+        parsed, acc = ctx.verdicts.get(ans or "") or _verdict(ctx, ans)
     if fmt == 1.0 and not parsed:
         fmt = 0.75
     # _analyse found the reasoning block already when the completion has the usual shape
-    body = text[r0 : min(r1, r0 + MAX_SCAN_CHARS)] if r0 >= 0 else _body(text)
+    if r0 >= 0:
+        body = text[r0 : r1 if r1 - r0 <= MAX_SCAN_CHARS else r0 + MAX_SCAN_CHARS]
+    else:
+        body = _body(text)
     return fmt, _process(ctx, body), acc
 
 
@@ -502,8 +521,8 @@ def _batch(completions: list, columns: dict[str, Any], fn: Callable = _score_cac
         _col(columns, "answer_label", n),
     )
     return [
-        fn(_text(c), aj[i], spec[i] or "", fam[i] or "", bool(mcq[i]), len(ch[i] or ()), lab[i])
-        for i, c in enumerate(completions)
+        fn(c if type(c) is str else _text(c), a, s or "", f or "", bool(m), len(k or ()), la)
+        for c, a, s, f, m, k, la in zip(completions, aj, spec, fam, mcq, ch, lab, strict=True)
     ]
 
 
