@@ -150,6 +150,35 @@ def test_process_checks_claims_against_the_spec(rows):
     assert abs(score_components(r, _tagged(every, r["answer"]))["process"]) < 1e-9
 
 
+def test_process_counts_each_distinct_claim_once(rows):
+    r = next(r for r in rows if r["family"] == "truth_teller")
+    spec = json.loads(r["spec"])
+    (a, b), (ra, rb) = spec["people"][:2], spec["truth"][:2]
+    wrong = next(x for x in spec["roles"] if x != ra)
+    # One wrong claim about a in three wordings, one right claim about b: the mean of -1
+    # and +1 (two roles), not of three -1s and a +1.
+    text = f"{a} is a {wrong}.\n{a} is the {wrong}.\nSo {a} is {wrong}.\n{b} is a {rb}."
+    assert score_components(r, _tagged(text, r["answer"]))["process"] == 0.0
+    assert claims(_tagged(text, "x"), r["answer_json"], r["spec"], r["family"]) == sorted(
+        [(a, False, wrong), (b, False, rb)]
+    )
+
+
+def test_claim_names_follow_the_name_pattern():
+    """Names with apostrophes, hyphens and accents are claimed; names that no capitalised
+    word of at most 41 characters can spell are not."""
+    people = ["O'Neil", "Zoë", "Mary-Jo", "ann", "A" + "b" * 45]
+    spec = json.dumps(
+        {"people": people, "roles": ["knight", "knave"], "truth": ["knight"] * len(people)}
+    )
+    gold_json = Answer(
+        type="assignment", value=dict.fromkeys(people, "knight"), space=["knight", "knave"]
+    ).model_dump_json()
+    text = _tagged("\n".join(f"So {p} is a knight." for p in people), "x")
+    got = {name for name, _, _ in claims(text, gold_json, spec, "truth_teller")}
+    assert got == {"O'Neil", "Zoë", "Mary-Jo"}
+
+
 def test_special_outcome_is_right_only_where_it_is_the_gold(rows):
     for r in rows:
         gold = Answer.model_validate_json(r["answer_json"])

@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .vocab import SYNONYMS, VERSION
 
@@ -51,7 +51,8 @@ class Answer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     type: AnswerType
-    value: str | dict[str, str] | list[str]
+    # left to right: JSON gives exactly one of the three, and this skips smart-union scoring
+    value: str | dict[str, str] | list[str] = Field(union_mode="left_to_right")
     space: list[str] = []
     aliases: dict[str, str] = {}
     outcome: Literal["", "no consistent solution", "cannot be determined"] = ""
