@@ -255,41 +255,37 @@ def analyse(completion: str) -> tuple[float, str | None]:
     return _analyse(completion)[:2]  # type: ignore[return-value]
 
 
-def _analyse(completion: str) -> tuple[float, str | None, int, int]:
-    """:func:`analyse`, plus the bounds (start, end) of the first ``<reasoning>`` block's
-    content when the scan found them in ``completion`` itself, else (-1, -1).
+def _analyse(completion: str) -> tuple[float, str | None, str | None]:
+    """:func:`analyse`, plus the content of the first ``<reasoning>`` block when the
+    completion has the common shape, else None.
 
     The common shape, the four tags in lower case and in order with no other ``<`` in the
-    text, is settled by a few ``find("<")`` calls, which skip ahead at memchr speed: with no
-    other ``<`` there is no other tag of any case and no think block. Anything else takes the
+    text, is settled by one ``split("<")``, which skips ahead at memchr speed: with no other
+    ``<`` there is no other tag of any case and no think block. Anything else takes the
     general functions.
     """
     if not completion or not isinstance(completion, str):
-        return 0.0, None, -1, -1
-    r0 = completion.find("<")
-    r1 = completion.find("<", r0 + 1) if r0 >= 0 else -1
-    a = completion.find("<", r1 + 1) if r1 >= 0 else -1
-    b = completion.find("<", a + 1) if a >= 0 else -1
+        return 0.0, None, None
+    parts = completion.split("<", 5)  # five parts: exactly four "<"
     if (
-        b >= 0
-        and completion.find("<", b + 1) < 0
-        and completion.startswith(_REASON_OPEN, r0)
-        and completion.startswith(_REASON_CLOSE, r1)
-        and completion.startswith(_TAG_OPEN, a)
-        and completion.startswith(_TAG_CLOSE, b)
+        len(parts) == 5
+        and parts[1].startswith(_REASON_OPEN[1:])
+        and parts[2].startswith(_REASON_CLOSE[1:])
+        and parts[3].startswith(_TAG_OPEN[1:])
+        and parts[4].startswith(_TAG_CLOSE[1:])
     ):
-        s = a + len(_TAG_OPEN)
-        tag = completion[s : min(b, s + MAX_ANSWER_CHARS)].strip()
-        filled = bool(tag) or (b - s > MAX_ANSWER_CHARS and bool(completion[s:b].strip()))
-        fmt = 0.75 + (0.25 if filled and not completion[b + len(_TAG_CLOSE) :].strip() else 0.0)
+        content = parts[3][len(_TAG_OPEN) - 1 :]
+        tag = content[:MAX_ANSWER_CHARS].strip()
+        filled = bool(tag) or (len(content) > MAX_ANSWER_CHARS and bool(content.strip()))
+        fmt = 0.75 + (0.25 if filled and not parts[4][len(_TAG_CLOSE) - 1 :].strip() else 0.0)
         # (a first character that is neither whitespace nor edge punctuation already makes the
         # key non-empty)
         ans = tag if tag and (tag[0] not in _EDGE or _key(tag)) else None
-        return fmt, ans, r0 + len(_REASON_OPEN), r1
+        return fmt, ans, parts[1][len(_REASON_OPEN) - 1 :]
     low = _low(completion)
     text, low = _strip_think(completion, low)
     spans = _tag_spans(low)
-    return _format_score(text, low, spans), _extract(text, low, spans), -1, -1
+    return _format_score(text, low, spans), _extract(text, low, spans), None
 
 
 # --- MCQ letters -------------------------------------------------------------------------

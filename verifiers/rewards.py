@@ -461,7 +461,7 @@ def _score(
         wrong = -1.0 / (k - 1) if k > 1 else 0.0
     if not text or len(text) > MAX_COMPLETION_CHARS:
         return 0.0, 0.0, (wrong if mcq else _accuracy(ctx, None))
-    fmt, ans, r0, r1 = _analyse(text)
+    fmt, ans, body = _analyse(text)
     if mcq:
         got = mcq_letter(ans, k)
         acc = 1.0 if got is not None and got == label else wrong
@@ -471,10 +471,7 @@ def _score(
     if fmt == 1.0 and not parsed:
         fmt = 0.75
     # _analyse found the reasoning block already when the completion has the usual shape
-    if r0 >= 0:
-        body = text[r0 : r1 if r1 - r0 <= MAX_SCAN_CHARS else r0 + MAX_SCAN_CHARS]
-    else:
-        body = _body(text)
+    body = _body(text) if body is None else body[:MAX_SCAN_CHARS]
     return fmt, _process(ctx, body), acc
 
 
