@@ -15,10 +15,11 @@ t0=$(date +%s); el() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
 # `evaluate CKPT val` scores the validation split instead (training names and templates: an
 # in-distribution check), the first 20 rows of each task, through val_data's view of the build.
 evaluate() {
-  local name=$1 limit=40 data=$D
-  if [ "${2:-}" = val ]; then name=$1_val limit=20 data=$W/data_val; fi
+  local name=$1 limit=40 data=$D batch=512
+  # (20 rows a task: 240 rows, one batch of 256, so that it fits beside another evaluation)
+  if [ "${2:-}" = val ]; then name=$1_val limit=20 data=$W/data_val batch=256; fi
   LOGIC_SUITE_DATA=$data python3 -m lm_eval --model hf --model_args pretrained=$W/$1,dtype=bfloat16 \
-    --device cuda --batch_size 512 --tasks logic_suite \
+    --device cuda --batch_size $batch --tasks logic_suite \
     --include_path "$(python3 -m benchmarks tasks-path)" --apply_chat_template \
     --gen_kwargs max_gen_toks=640 --limit $limit --log_samples \
     --output_path $W/lm_eval_$name 2>&1 | clean > $LOGS/lm_eval_$name.log
