@@ -184,7 +184,8 @@ def markdown(runs: list[Run]) -> str:
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for label, row in table_rows(base):
             other = arows.get(label, {})
-            cells = [label, str(int(row["n"]))]
+            na, nb = int(row["n"]), int(other.get("n", 0))
+            cells = [label, str(na) if na == nb else f"{na} / {nb}"]  # sizes differ: both
             for c in COLUMNS:
                 a, b = row.get(f"{c},{f0}"), other.get(f"{c},{f0}")
                 cells += [_fmt(a, c), _fmt(b, c), _delta(a, b, c)]

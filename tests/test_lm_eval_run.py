@@ -133,3 +133,16 @@ def test_report_on_real_results(cli_results, tmp_path, tiny_dataset):
     text2 = md2.read_text()
     assert "Δ acc" in text2 and "acc base" in text2 and "acc rl" in text2
     assert "+0.000" in text2 and png2.is_file()
+    # Runs of different sizes (e.g. --limit 40 on test, 20 on validation) show both sizes.
+    data = json.loads(Path(cli_results).read_text())
+    for res in data["results"].values():
+        if "sample_len" in res:
+            res["sample_len"] += 1
+    bigger = tmp_path / "bigger.json"
+    bigger.write_text(json.dumps(data))
+    text3 = report([cli_results, bigger], out=tmp_path / "three")[0].read_text()
+    fam, levels = next(iter(_built(tiny_dataset).items()))
+    lv = min(levels)
+    row = next(ln for ln in text3.splitlines() if ln.startswith(f"| {fam} L{lv} |"))
+    n = int(data["results"][f"logic_suite_{fam}_l{lv}"]["sample_len"])
+    assert row.split(" | ")[1] == f"{n - 1} / {n}"
