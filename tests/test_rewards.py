@@ -256,3 +256,5 @@ def test_trl_signature_and_weights(rows):
         combined({"style": 1.0})
     with pytest.raises(ValueError, match="answer_json"):
         accuracy_reward(None, ["x"])
+    with pytest.raises(ValueError, match="column `spec` has 3 values for 4 completions"):
+        combined_reward(None, comps, **{**cols, "spec": cols["spec"][:3]})

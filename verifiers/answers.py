@@ -51,7 +51,8 @@ class Answer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     type: AnswerType
-    # left to right: JSON gives exactly one of the three, and this skips smart-union scoring
+    # left to right: a str, a dict and a list never validate as one another, so the first
+    # match is the only one, and this skips smart-union scoring
     value: str | dict[str, str] | list[str] = Field(union_mode="left_to_right")
     space: list[str] = []
     aliases: dict[str, str] = {}

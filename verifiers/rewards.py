@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import from_json
 
@@ -199,10 +199,10 @@ def _facts(ctx: _Ctx) -> dict[str, str]:
             facts, space = _FACTS.get(ctx.family, _generic_facts)(_load_json(ctx.spec), ctx.gold)
         except (ValueError, KeyError, TypeError):
             facts, space = {}, []
-    ctx.facts = facts
-    if facts:
+    if facts:  # vocabulary and names before the facts: a reader of ctx.facts finds them set
         ctx.vocab = _vocab(tuple(space), tuple(ctx.gold.aliases.items()))
         ctx.names = _plain_names(facts)
+    ctx.facts = facts
     return facts
 
 
@@ -218,6 +218,7 @@ def _load_json(text: str) -> Any:
 def _plain_names(names: Collection[str]) -> frozenset[str]:
     """The names that _CLAIM's name group can capture whole (one regex call when all can)."""
     joined = "\n".join(names)
+    # (the count rules out a name that holds a newline itself)
     if _NAMES.fullmatch(joined) and joined.count("\n") == len(names) - 1:
         return frozenset(names)
     return frozenset(filter(_plain_name, names))
@@ -257,6 +258,11 @@ def _col(columns: dict[str, Any], name: str, n: int, default: Any = None) -> lis
     v = columns.get(name)
     if v is None:
         return [default] * n
+    if len(v) != n:
+        raise ValueError(
+            f"reward: column `{name}` has {len(v)} values for {n} completions; "
+            "pass one value per completion"
+        )
     return list(v)
 
 
@@ -401,8 +407,8 @@ def _claims(ctx: _Ctx, body: str) -> set[tuple[str, str]]:
 
 
 def _first_claims(found: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The claims that are among the first MAX_CLAIMS distinct (name, "not " or "", value
-    word) claims."""
+    """The claims among the MAX_CLAIMS smallest distinct (name, "not " or "", value word)
+    claims, in sorted order (a bounded, order-independent choice)."""
     keep = set(sorted({(n, *_tail(t)) for n, t in found})[:MAX_CLAIMS])
     return {c for c in found if (c[0], *_tail(c[1])) in keep}
 
@@ -412,16 +418,14 @@ def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[st
     ctx = _ctx(answer_json, spec or "", family or "")
     if len(text) > MAX_COMPLETION_CHARS:
         return []
-    found = _claims(ctx, _body(text))
+    found = _claims(ctx, _body(text))  # (builds the facts and their vocabulary on first use)
     words = ctx.vocab.words if ctx.vocab else {}
-    return sorted(
-        {
-            (name, bool(neg), words[w])
-            for name, tail in found
-            for neg, w in [_tail(tail)]
-            if w in words
-        }
-    )
+    out = set()
+    for name, tail in found:
+        neg, word = _tail(tail)
+        if word in words:
+            out.add((name, bool(neg), words[word]))
+    return sorted(out)
 
 
 def checked_claims(text: str, answer_json: str, spec: str, family: str) -> list:
@@ -442,13 +446,14 @@ def _process(ctx: _Ctx, body: str) -> float:
     found = _claims(ctx, body)
     if not found:
         return 0.0
-    facts, vocab = ctx.facts, ctx.vocab
-    tails = vocab.tails  # type: ignore[union-attr]
+    facts, vocab = cast("dict[str, str]", ctx.facts), cast("_Vocab", ctx.vocab)  # set by _claims
+    tails = vocab.tails
     got = {}  # distinct claims (name, "<not >word") -> chance-corrected score
     for name, text in found:
-        key, value, scores = tails.get(text) or vocab.tail(text)  # type: ignore[union-attr]
+        # (the table lookup inlined: a hit skips the method call)
+        key, value, scores = tails.get(text) or vocab.tail(text)
         if value is not None:  # the word names a value
-            got[name, key] = scores[facts[name] == value]  # type: ignore[index]
+            got[name, key] = scores[facts[name] == value]
     return sum(got.values()) / len(got) if got else 0.0
 
 
@@ -467,6 +472,7 @@ def _score(
         acc = 1.0 if got is not None and got == label else wrong
         parsed = got is not None
     else:
+        # (the per-puzzle lookup inlined: a hit skips the call)
         parsed, acc = ctx.verdicts.get(ans or "") or _verdict(ctx, ans)
     if fmt == 1.0 and not parsed:
         fmt = 0.75
