@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 from pydantic_core import from_json
 
@@ -446,7 +446,9 @@ def _process(ctx: _Ctx, body: str) -> float:
     found = _claims(ctx, body)
     if not found:
         return 0.0
-    facts, vocab = cast("dict[str, str]", ctx.facts), cast("_Vocab", ctx.vocab)  # set by _claims
+    # both set by _claims when it finds a claim
+    facts: dict[str, str] = ctx.facts  # type: ignore[assignment]
+    vocab: _Vocab = ctx.vocab  # type: ignore[assignment]
     tails = vocab.tails
     got = {}  # distinct claims (name, "<not >word") -> chance-corrected score
     for name, text in found:
