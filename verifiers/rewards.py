@@ -76,7 +76,7 @@ _IS_CLAIM = re.compile(r" is ((?:not |)(?:a |an |the |one of the )?[A-Za-z][a-z-
 # A claim's text after " is " (the group of _IS_CLAIM), read into ("not " or "", value word).
 _CLAIM_TAIL = re.compile(r"(not |)(?:a |an |the |one of the )?([A-Za-z][a-z-]{0,30})")
 _NAME = re.compile(r"[A-Z][\w'-]{0,40}")
-_NAMES = re.compile(r"[A-Z][\w'-]{0,40}(?:\n[A-Z][\w'-]{0,40})*")  # _NAME lines
+_NAMES = re.compile(f"{_NAME.pattern}(?:\n{_NAME.pattern})*")  # lines of _NAME
 _NAME_TAIL = re.compile(r"[A-Z][\w'-]{0,40}\Z")
 
 FactsFn = Callable[[dict, Answer], tuple[dict[str, str], list[str]]]

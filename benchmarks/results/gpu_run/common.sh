@@ -1,4 +1,4 @@
-# Shared by run_all.sh and run_sft.sh: carried wheels, environment, and the lm-eval call.
+# Shared by run_all.sh, run_sft.sh and run_val.sh: carried wheels, environment, and the lm-eval call.
 # REPO is the checkout that holds .gpu_carry/ (data, wheels) and .gpu_work/ (checkpoints); the
 # code runs from the current folder (on the device: a snapshot of HEAD in .gpu_carry/src, so
 # that uncommitted edits in the working tree do not travel into the run).
