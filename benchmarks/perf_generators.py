@@ -85,8 +85,8 @@ def _config(family: str, variant: str, options: dict, level: int):
 def warm(family: str, variant: str, options: dict, seconds: float) -> dict:
     from generators.pipeline import make_item
     from verifiers.answers import Answer
+    from verifiers.registry import load_spec
     from verifiers.solver import session
-    from verifiers.specs import load_spec
 
     mod = _family(family)
     level = _level(mod, variant, options)

@@ -41,9 +41,9 @@ def _cfg(variant: str, options: dict):
 def measure(variant: str, options: dict, seconds: float) -> dict:
     from generators.pipeline import make_item
     from verifiers.answers import Answer
+    from verifiers.registry import load_spec
     from verifiers.solver import seating as solver
     from verifiers.solver import session
-    from verifiers.specs import load_spec
 
     cfg = _cfg(variant, options)
     for i in range(5):

@@ -71,17 +71,15 @@ def _data_files(root: Path) -> list[Path]:
 
 def family_doc(family: str) -> FamilyDoc:
     """The card's description of ``family``; a module lacking the optional docs still works."""
-    from generators.config import family_module
+    from generators import registry
 
-    try:
-        mod = family_module(family)
-    except ImportError:
+    fam = registry.find(family)
+    if fam is None:
         return FamilyDoc(family, "", [], None)
+    mod = __import__(fam.draft.__module__, fromlist=["_"])
     summary = " ".join((mod.__doc__ or "").strip().split("\n\n")[0].split())
-    vdocs = getattr(mod, "VARIANT_DOCS", {}) or {}
-    variants = [(v, vdocs.get(v, "")) for v in getattr(mod, "VARIANTS", ())]
-    levels = getattr(mod, "LEVELS_DOC", None)
-    return FamilyDoc(family, summary, variants, levels if isinstance(levels, str) else None)
+    variants = [(v.name, v.doc) for v in fam.variants]
+    return FamilyDoc(family, summary, variants, fam.levels_doc or None)
 
 
 def collect(root: Path) -> Facts:

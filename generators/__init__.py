@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-GENERATOR_VERSION = "0.1.0"
-
-from .api import generate  # noqa: E402
+from .api import generate
+from .version import GENERATOR_VERSION
 
 __all__ = ["generate", "GENERATOR_VERSION"]

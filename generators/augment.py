@@ -13,15 +13,16 @@ and always lands in its parent's split.
 from __future__ import annotations
 
 import random
-from typing import Any
+
+from .family import Family
 
 TRANSFORM_NAMES = ("rename", "reskin", "reword", "reorder", "distract", "scale", "perturb")
 RENDER_LEVEL = ("rename", "reskin")
 
 
-def supported(mod: Any) -> tuple[str, ...]:
-    """Transforms a family module supports."""
-    spec_level = tuple(getattr(mod, "TRANSFORMS", {}))
+def supported(family: Family) -> tuple[str, ...]:
+    """Transforms a family supports."""
+    spec_level = tuple(family.transforms)
     return (*RENDER_LEVEL, *[t for t in TRANSFORM_NAMES if t in spec_level])
 
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from templates import data, render, render_string
 from verifiers.answers import Answer
-from verifiers.relations import (
+from verifiers.blood_relations import INFO
+from verifiers.blood_relations.relations import (
     CANNOT,
     INTERNAL,
     NUMBER_WORDS,
@@ -30,8 +31,7 @@ from verifiers.relations import (
     gendered,
     neutral,
 )
-from verifiers.solver import blood_relations as SOLVER  # noqa: F401, N812  (the family contract)
-from verifiers.specs.blood_relations import (
+from verifiers.blood_relations.spec import (
     BloodRelationsSpec,
     Count,
     Expr,
@@ -44,12 +44,12 @@ from verifiers.specs.blood_relations import (
     expr_text,
     resolve,
 )
+from verifiers.solver import blood_relations as SOLVER  # noqa: F401, N812  (the family contract)
 
 from . import br_world
 from .br_tables import COMPOSE, EXCLUSIVE
-from .family import Draft, Final, RenderContext
+from .family import Draft, Family, Final, RenderContext, Variant
 
-FAMILY = "blood_relations"
 VARIANTS = ("chain", "coded", "photo", "family_puzzle")
 VARIANT_DOCS = {
     "chain": "A chain of 1-6 relation facts (A is the son of B, B is the sister of C, ...); "
@@ -1339,3 +1339,15 @@ def _photo_solution(
 
 
 from .br_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)
+
+FAMILY = Family(
+    info=INFO,
+    variants=tuple(Variant(v, VARIANT_DOCS.get(v, "")) for v in VARIANTS),
+    solver=SOLVER,
+    draft=draft,
+    level_of=level_of,
+    finalize=finalize,
+    transforms=TRANSFORMS,
+    mislabel=mislabel,
+    levels_doc=LEVELS_DOC,
+)

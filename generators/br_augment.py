@@ -22,9 +22,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from verifiers.relations import INTERNAL, TERMS, World, gendered
-from verifiers.solver import blood_relations as S
-from verifiers.specs.blood_relations import (
+from verifiers.blood_relations.relations import INTERNAL, TERMS, World, gendered
+from verifiers.blood_relations.spec import (
     BloodRelationsSpec,
     Expr,
     HiddenWorld,
@@ -34,6 +33,7 @@ from verifiers.specs.blood_relations import (
     SexFact,
     resolve,
 )
+from verifiers.solver import blood_relations as S
 
 from . import br_world
 from .family import Draft, RenderContext

@@ -20,16 +20,16 @@ import multiprocessing as mp
 import sys
 from pathlib import Path
 
-from verifiers.relations import INTERNAL, QUALIFIED_ANSWER_TERMS, TERMS
-from verifiers.solver import session
-from verifiers.solver.blood_relations import encode
-from verifiers.specs.blood_relations import (
+from verifiers.blood_relations.relations import INTERNAL, QUALIFIED_ANSWER_TERMS, TERMS
+from verifiers.blood_relations.spec import (
     BloodRelationsSpec,
     HiddenWorld,
     Question,
     Ref,
     Rel,
 )
+from verifiers.solver import session
+from verifiers.solver.blood_relations import encode
 
 OUT = Path(__file__).resolve().parent / "br_tables.py"
 KEYS = tuple(t for t in TERMS if t not in INTERNAL) + INTERNAL

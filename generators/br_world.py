@@ -2,7 +2,7 @@
 
 A world is a small family tree over 2–5 generations: a root couple, their children, the
 children's spouses (some with their own parents and siblings: in-law families), and so on
-down. It obeys every axiom of :mod:`verifiers.relations` by construction (both parents or
+down. It obeys every axiom of :mod:`verifiers.blood_relations.relations` by construction (both parents or
 none, parents married, monogamy, no marriage between relatives, one generation per link).
 The graph view (:func:`graph`) is a networkx ``DiGraph`` of parent and spouse links.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from verifiers.relations import TERMS, World, gendered
+from verifiers.blood_relations.relations import TERMS, World, gendered
 
 PRIMITIVE = ("parent", "child", "sibling", "spouse")
 COMPOUND = (
@@ -242,7 +242,7 @@ class Relatives:
 
 
 def is_valid(w: World) -> bool:
-    """Whether ``w`` obeys the world axioms of :mod:`verifiers.relations` (for tests)."""
+    """Whether ``w`` obeys the world axioms of :mod:`verifiers.blood_relations.relations` (for tests)."""
     gen = generations(w)
     for p in range(len(w.sex)):
         f, m, s = w.father[p], w.mother[p], w.spouse[p]

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from verifiers.record import SPLITS
 
-from . import GENERATOR_VERSION
 from .config import ConfigError, SuiteConfig, parse_config
 from .pipeline import make_item, split_of
 from .shards import read_rows, table, write_atomic, write_text_atomic
+from .version import GENERATOR_VERSION
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from verifiers.record import FAMILIES
-from verifiers.specs import stable_hash
+from verifiers.hashing import stable_hash
+
+from . import registry
+from .augment import TRANSFORM_NAMES
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -45,8 +46,6 @@ class AugmentConfig(BaseModel):
     @field_validator("transforms")
     @classmethod
     def _known(cls, v: dict[str, float]) -> dict[str, float]:
-        from .augment import TRANSFORM_NAMES
-
         bad = [k for k in v if k not in TRANSFORM_NAMES]
         if bad:
             raise ValueError(f"unknown transform {bad[0]!r}; use {', '.join(TRANSFORM_NAMES)}")
@@ -176,9 +175,10 @@ class SuiteConfig(BaseModel):
     @model_validator(mode="after")
     def _families(self) -> SuiteConfig:
         for fam, fc in self.families.items():
-            if fam not in FAMILIES:
-                raise ValueError(f"unknown family {fam!r}; use {', '.join(FAMILIES)}")
-            known = family_module(fam).VARIANTS
+            family = registry.find(fam)
+            if family is None:
+                raise ValueError(f"unknown family {fam!r}; use {', '.join(registry.names())}")
+            known = family.variant_names
             for v in [*fc.variants, *fc.variant_levels]:
                 if v not in known:
                     raise ValueError(
@@ -189,11 +189,6 @@ class SuiteConfig(BaseModel):
     def digest(self) -> str:
         """A short hash of the config (card settings aside), for tags and resumable parts."""
         return stable_hash(self.model_dump(mode="json", exclude={"card"}), 12)
-
-
-def family_module(family: str):
-    """The generator module of ``family`` (truth_teller, seating, blood_relations)."""
-    return import_module(f"generators.{family}")
 
 
 def _first_error(e: ValidationError, source: str) -> ConfigError:

@@ -1,48 +1,63 @@
 """The contract between the generic pipeline and a puzzle family.
 
-A family module (``generators/truth_teller.py``, ``generators/seating.py``, ...) exposes:
+A family is one :class:`Family` object, registered once (:mod:`generators.registry`): its
+name, its :class:`Variant` entries, the consumer-side :class:`verifiers.registry.FamilyInfo`
+(spec model, answer words, process facts), its Z3 encoder and these functions:
 
-- ``FAMILY`` and ``VARIANTS``;
 - ``draft(variant, level, rng, options) -> Draft | None``: sample a hidden world, add clues
   until the answer is unique (own exact search), drop redundant clues. Names are
   placeholders; ``None`` means the attempt failed and the pipeline retries;
 - ``level_of(metrics) -> int``: the documented thresholds, 1–4;
 - ``finalize(draft, ctx) -> Final``: choose names and templates, render the question and
-  the step-by-step solution, build the structured answer and the MCQ distractors;
-- ``SOLVER``: the ``verifiers.solver`` module with ``encode(spec)`` and
-  ``answer_literal(spec, answer)``, used by the pipeline to prove the final puzzle.
+  the step-by-step solution, build the structured answer and the MCQ distractors. It raises
+  :class:`TraceMismatch` when its derivation does not reach the proven answer (the pipeline
+  counts and redraws); any other exception is a bug and propagates.
 
 Optional, for the data-quality layer (the pipeline skips what a family lacks, and counts it):
 
-- ``TRANSFORMS``: name -> ``fn(draft, rng) -> Draft | None``, spec-level augmentations
+- ``transforms``: name -> ``fn(draft, rng) -> Draft | None``, spec-level augmentations
   (``reword``, ``reorder``, ``distract``, ``scale``, ``perturb``); ``rename`` and ``reskin``
   are render-level and need only ``finalize`` to honour ``ctx.pin``;
 - ``mislabel(draft, kind, rng) -> (Draft, Draft | None) | None``: a variant of the draft
   whose clues are contradictory (``kind="unsolvable"``) or leave the answer open
-  (``kind="ambiguous"``; the second draft holds another consistent world).
+  (``kind="ambiguous"``; the second draft holds another consistent world); its drafts carry
+  ``label=kind``.
 
-Optional, for the dataset card (``cards/``; the card degrades gracefully without them):
-
-- ``VARIANT_DOCS``: variant -> one line saying what the variant is;
-- ``LEVELS_DOC``: Markdown stating the level thresholds that ``level_of`` applies, built
-  from the same constants so that the card cannot drift from the code.
+For the dataset card: each :class:`Variant`'s ``doc`` line and the family's ``levels_doc``,
+Markdown stating the level thresholds that ``level_of`` applies, built from the same
+constants so that the card cannot drift from the code.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from verifiers.answers import Answer
+from verifiers.family import FamilyInfo
+
+
+class TraceMismatch(Exception):
+    """A family's solution trace does not reach the proven answer: the draw is redrawn."""
 
 
 @dataclass
 class Draft:
+    """A proven-unique candidate puzzle before rendering.
+
+    ``trace``: what the family's search found that ``finalize`` turns into the solution
+    (None: ``finalize`` derives it); ``label``: "" or the deliberate status of a
+    :func:`Family.mislabel` draft ("unsolvable" / "ambiguous").
+    """
+
     spec: BaseModel
     metrics: dict[str, Any]
+    trace: Any = None
+    label: str = ""
 
 
 @dataclass
@@ -69,3 +84,51 @@ class Final:
     template_id: str
     words: dict[str, str] = field(default_factory=dict)  # canonical value -> surface word
     render_key: dict[str, Any] = field(default_factory=dict)
+
+
+class Solver(Protocol):
+    """A family's Z3 encoder (a ``verifiers.solver`` module): the pipeline proves with it."""
+
+    def encode(self, spec: Any) -> Any: ...
+
+    def answer_literal(self, spec: Any, answer: Answer) -> str: ...
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One variant of a family: its name, the card's line about it, and the levels it makes."""
+
+    name: str
+    doc: str = ""
+    levels: tuple[int, ...] = (1, 2, 3, 4)
+
+
+DraftFn = Callable[[str, int, random.Random, dict[str, Any]], Draft | None]
+TransformFn = Callable[[Draft, random.Random], Draft | None]
+MislabelFn = Callable[[Draft, str, random.Random], tuple[Draft, Draft | None] | None]
+
+
+@dataclass(frozen=True)
+class Family:
+    """One puzzle family, as the pipeline, config, cards, validate and stats see it."""
+
+    info: FamilyInfo
+    variants: tuple[Variant, ...]
+    solver: Solver
+    draft: DraftFn
+    level_of: Callable[[dict[str, Any]], int]
+    finalize: Callable[[Draft, RenderContext], Final]
+    transforms: Mapping[str, TransformFn] = field(default_factory=dict)
+    mislabel: MislabelFn | None = None
+    levels_doc: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def variant_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variants)
+
+    def variant(self, name: str) -> Variant:
+        return next(v for v in self.variants if v.name == name)

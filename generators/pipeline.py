@@ -15,14 +15,15 @@ from functools import lru_cache
 from templates import data
 from verifiers import prompt as prompt_mod
 from verifiers.answers import OUTCOMES, Answer
+from verifiers.hashing import stable_hash
 from verifiers.record import CANARY, Record
 from verifiers.solver import session
-from verifiers.specs import stable_hash
 
-from . import GENERATOR_VERSION
+from . import registry
 from .augment import choose_chain, supported
-from .config import SuiteConfig, family_module
-from .family import RenderContext
+from .config import SuiteConfig
+from .family import Family, RenderContext, TraceMismatch
+from .version import GENERATOR_VERSION
 
 GOLDEN = 0.6180339887498949
 SILVER = 0.41421356237309503
@@ -105,13 +106,15 @@ def _context(cfg: SuiteConfig, family: str, rng: random.Random, split: str, **kw
     )
 
 
-def _prove_unique(mod, fin, cfg: SuiteConfig, enc: session.Encoding | None = None) -> session.Proof:
+def _prove_unique(
+    fam: Family, fin, cfg: SuiteConfig, enc: session.Encoding | None = None
+) -> session.Proof:
     """Z3: the answer is the only one; every plain distractor is refuted (outcome options are
     refuted by uniqueness itself). ``enc``: the encoding of ``fin.spec``, if already made."""
-    lits = [mod.SOLVER.answer_literal(fin.spec, x) for x in fin.distractors if not x.outcome]
-    enc = enc or mod.SOLVER.encode(fin.spec)
+    lits = [fam.solver.answer_literal(fin.spec, x) for x in fin.distractors if not x.outcome]
+    enc = enc or fam.solver.encode(fin.spec)
     return session.prove(
-        enc, mod.SOLVER.answer_literal(fin.spec, fin.answer), lits, cfg.solver.rlimit
+        enc, fam.solver.answer_literal(fin.spec, fin.answer), lits, cfg.solver.rlimit
     )
 
 
@@ -136,28 +139,28 @@ def _with_outcomes(fin, kind: str, outcomes: list[str], alt=None) -> None:
 
 def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
     """Generate, prove and render item ``index`` of ``family``; never raises for a bad draw."""
-    mod = family_module(family)
+    fam = registry.get(family)
     fc = cfg.families[family]
     variant, level = plan(cfg, family, index)
     rng = item_rng(cfg, family, index)
     kind = label_kind(cfg, family, index)
     notes: Counter = Counter()
-    if kind != "unique" and not hasattr(mod, "mislabel"):
+    if kind != "unique" and fam.mislabel is None:
         notes[f"labelled_unsupported:{kind}"] += 1
         kind = "unique"
     outcomes = list(OUTCOMES) if cfg.labelled.enabled else []
     reason = "no_draft"
     for attempt in range(1, cfg.solver.max_attempts + 1):
-        d = mod.draft(variant, level, rng, fc.options)
+        d = fam.draft(variant, level, rng, fc.options)
         if d is None:
             reason = "no_draft"
             continue
-        if mod.level_of(d.metrics) != level:
+        if fam.level_of(d.metrics) != level:
             reason = "off_level"
             continue
         alt_draft = None
         if kind != "unique":
-            m = mod.mislabel(d, kind, rng)
+            m = fam.mislabel(d, kind, rng)
             if m is None:
                 reason = f"no_{kind}_variant"
                 continue
@@ -166,19 +169,19 @@ def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
         split = split_of(chash, cfg)
         state = rng.getstate()
         try:
-            fin = mod.finalize(d, _context(cfg, family, rng, split))
+            fin = fam.finalize(d, _context(cfg, family, rng, split))
             alt = None
             if alt_draft is not None:
                 alt_rng = random.Random()
                 alt_rng.setstate(state)  # same names and template as the labelled puzzle
-                alt = mod.finalize(alt_draft, _context(cfg, family, alt_rng, split)).answer
-        except AssertionError:
+                alt = fam.finalize(alt_draft, _context(cfg, family, alt_rng, split)).answer
+        except TraceMismatch:
             reason = "trace_mismatch"
             continue
-        enc = mod.SOLVER.encode(fin.spec)
+        enc = fam.solver.encode(fin.spec)
         if kind == "unique":
             _with_outcomes(fin, kind, outcomes)
-            proof = _prove_unique(mod, fin, cfg, enc)
+            proof = _prove_unique(fam, fin, cfg, enc)
             if proof.status == "unknown":
                 return Outcome(index, None, "solver_budget", attempt, notes=notes)
             if not proof.ok:
@@ -195,7 +198,7 @@ def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
             _with_outcomes(fin, kind, outcomes)
             stats = {}
         else:
-            lits = [mod.SOLVER.answer_literal(fin.spec, x) for x in (fin.answer, alt)]
+            lits = [fam.solver.answer_literal(fin.spec, x) for x in (fin.answer, alt)]
             if fin.answer.key() == alt.key() or any(
                 session.satisfiable(enc, x, cfg.solver.rlimit) != "sat" for x in lits
             ):
@@ -207,15 +210,14 @@ def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
         rec = _record(cfg, family, index, fin, metrics, chash, level, status=kind, split=split)
         extra = []
         if kind == "unique" and cfg.augment.per_item:
-            extra = augment_item(cfg, mod, family, index, d, fin, rec, split, notes)
+            extra = augment_item(cfg, fam, index, d, fin, rec, split, notes)
         return Outcome(index, rec, None, attempt, extra, notes)
     return Outcome(index, None, reason, cfg.solver.max_attempts, notes=notes)
 
 
 def augment_item(
     cfg: SuiteConfig,
-    mod,
-    family: str,
+    fam: Family,
     index: int,
     draft,
     parent,
@@ -224,9 +226,10 @@ def augment_item(
     notes: Counter,
 ) -> list[Record]:
     """``cfg.augment.per_item`` re-proven variants of one original item."""
+    family = fam.name
     rows: list[Record] = []
     seen = {parent_rec.id}
-    available = supported(mod)
+    available = supported(fam)
     outcomes = list(OUTCOMES) if cfg.labelled.enabled else []
     template = parent.render_key.get("template")
     for j in range(cfg.augment.per_item):
@@ -245,26 +248,26 @@ def augment_item(
                 pin.pop("template", None)
                 avoid["template"] = template
             else:
-                d = mod.TRANSFORMS[t](d, arng)
+                d = fam.transforms[t](d, arng)
                 if d is None:
                     break
         if d is None:
             notes[f"augment_failed:{chain[-1] if len(chain) == 1 else '+'.join(chain)}"] += 1
             continue
         try:
-            fin = mod.finalize(d, _context(cfg, family, arng, split, pin=pin, avoid=avoid))
-        except AssertionError:
+            fin = fam.finalize(d, _context(cfg, family, arng, split, pin=pin, avoid=avoid))
+        except TraceMismatch:
             notes["augment_trace_mismatch"] += 1
             continue
         if "reskin" in chain and fin.template_id == parent.template_id:
             notes["augment_failed:reskin"] += 1  # the family has no other template for this variant
             continue
         _with_outcomes(fin, "unique", outcomes)
-        proof = _prove_unique(mod, fin, cfg)
+        proof = _prove_unique(fam, fin, cfg)
         if not proof.ok:
             notes[f"augment_unproven:{'+'.join(chain)}"] += 1
             continue
-        level = mod.level_of(d.metrics)
+        level = fam.level_of(d.metrics)
         metrics = {**d.metrics, **{f"z3_{k}": v for k, v in proof.stats.items()}, "level": level}
         chash = d.spec.canonical_hash()
         rec = _record(

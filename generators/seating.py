@@ -21,8 +21,8 @@ from typing import Any
 
 from templates import data, join_names, render, render_string
 from verifiers.answers import Answer
-from verifiers.solver import seating as SOLVER
-from verifiers.specs.seating import (
+from verifiers.seating import INFO
+from verifiers.seating.spec import (
     MIXED,
     VARIANT_LAYOUT,
     At,
@@ -42,8 +42,9 @@ from verifiers.specs.seating import (
     entities,
     normal,
 )
+from verifiers.solver import seating as SOLVER
 
-from .family import Draft, Final, RenderContext
+from .family import Draft, Family, Final, RenderContext, Variant
 from .seating_logic import (
     Budget,
     Conflict,
@@ -57,7 +58,6 @@ from .seating_logic import (
     to_int,
 )
 
-FAMILY = "seating"
 VARIANTS = ("linear", "linear_mixed", "circular", "circular_mixed", "parallel_rows", "ordering")
 VARIANT_DOCS = {
     "linear": "One row of seats, everyone facing the same way (north or south, stated).",
@@ -1322,3 +1322,15 @@ def _dom_text(spec: SeatingSpec, r: Renderer, e: int, d: int) -> str | None:
 
 
 from .seating_augment import TRANSFORMS, mislabel  # noqa: E402, F401  (the data-quality contract)
+
+FAMILY = Family(
+    info=INFO,
+    variants=tuple(Variant(v, VARIANT_DOCS.get(v, "")) for v in VARIANTS),
+    solver=SOLVER,
+    draft=draft,
+    level_of=level_of,
+    finalize=finalize,
+    transforms=TRANSFORMS,
+    mislabel=mislabel,
+    levels_doc=LEVELS_DOC,
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from verifiers.specs.seating import (
+from verifiers.seating.spec import (
     At,
     Category,
     Clue,

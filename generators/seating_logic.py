@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from verifiers.specs.seating import Clue, Is, Next, entities
+from verifiers.seating.spec import Clue, Is, Next, entities
 
 
 @dataclass(frozen=True)

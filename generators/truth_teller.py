@@ -17,7 +17,8 @@ from typing import Any
 from templates import data, indefinite, join_names, render, render_string, slot_renderer
 from verifiers.answers import Answer
 from verifiers.solver import truth_teller as SOLVER  # noqa: F401, N812  (the family contract)
-from verifiers.specs.truth_teller import (
+from verifiers.truth_teller import INFO
+from verifiers.truth_teller.spec import (
     And,
     Count,
     Expr,
@@ -33,10 +34,9 @@ from verifiers.specs.truth_teller import (
     depth,
 )
 
-from .family import Draft, Final, RenderContext
+from .family import Draft, Family, Final, RenderContext, Variant
 from .tt_logic import Deducer, Step, TooLong, Worlds
 
-FAMILY = "truth_teller"
 VARIANTS = ("knights_knaves", "liar_chain", "knights_knaves_normals")
 QUESTIONS = ("all", "one")
 
@@ -115,7 +115,7 @@ def _n_for_level(variant: str, level: int, rng: random.Random) -> int:
 class _Node:
     """A light AST node used during the search, with the pydantic node's attribute names.
 
-    :func:`_holds` (as :func:`verifiers.specs.truth_teller.evaluate`), :func:`depth` and
+    :func:`_holds` (as :func:`verifiers.truth_teller.spec.evaluate`), :func:`depth` and
     :meth:`Worlds.table` read it as they read the pydantic node; a kept statement is converted once by
     :func:`_model`. Most sampled claims are rejected, so they never pay for validation.
     """
@@ -742,4 +742,17 @@ VARIANT_DOCS[_sc.VARIANT] = _sc.DOC
 LEVELS_DOC += "\n\n`seating_claims` (people / case splits): " + _sc.LEVELS_ROW
 draft, level_of, finalize, TRANSFORMS, mislabel = _sc.dispatch(  # noqa: F811
     draft, level_of, finalize, TRANSFORMS, mislabel
+)
+
+
+FAMILY = Family(
+    info=INFO,
+    variants=tuple(Variant(v, VARIANT_DOCS.get(v, "")) for v in VARIANTS),
+    solver=SOLVER,
+    draft=draft,
+    level_of=level_of,
+    finalize=finalize,
+    transforms=TRANSFORMS,
+    mislabel=mislabel,
+    levels_doc=LEVELS_DOC,
 )

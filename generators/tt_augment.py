@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from verifiers.specs.truth_teller import (
+from verifiers.truth_teller.spec import (
     Count,
     Expr,
     Is,
@@ -112,7 +112,7 @@ def _equivalent(e: Expr, roles: list[str]) -> Expr | None:
             # "not both A and B are knights" == "at most one of A and B is a knight"
             return Count(op="at_most", k=len(people) - 1, role=roles_in.pop(), people=people)
     if k == "count" and e.op == "at_most" and e.k == len(e.people) - 1 and len(e.people) >= 2:
-        from verifiers.specs.truth_teller import And
+        from verifiers.truth_teller.spec import And
 
         return Not(arg=And(args=tuple(Is(person=p, role=e.role) for p in e.people)))
     if k == "implies":

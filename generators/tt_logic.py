@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from verifiers.specs.truth_teller import Expr, Statement, TruthTellerSpec
+from verifiers.truth_teller.spec import Expr, Statement, TruthTellerSpec
 
 
 @lru_cache(maxsize=64)

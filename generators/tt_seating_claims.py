@@ -8,7 +8,7 @@ queried person's chair are the same in every remaining world; then drop redundan
 statements. The search is exact: every world (2^n role vectors x n! seatings, n <= 5) is a
 row of a numpy table. Z3 proves the final puzzle in the pipeline.
 
-Answer format: see :mod:`verifiers.specs.seating_claims` (roles plus ``"<name>'s seat"``).
+Answer format: see :mod:`verifiers.truth_teller.seating_claims` (roles plus ``"<name>'s seat"``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import numpy as np
 
 from templates import data, render, render_string
 from verifiers.answers import Answer
-from verifiers.specs.seating import At, Gap, Next, Order, Side
-from verifiers.specs.seating_claims import (
+from verifiers.seating.spec import At, Gap, Next, Order, Side
+from verifiers.truth_teller.seating_claims import (
     And,
     ClaimStatement,
     Or,
@@ -34,7 +34,7 @@ from verifiers.specs.seating_claims import (
     SExpr,
     seat_key,
 )
-from verifiers.specs.truth_teller import Is
+from verifiers.truth_teller.spec import Is
 
 from .family import Draft, Final, RenderContext
 from .seating_logic import Frame, holds

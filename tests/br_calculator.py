@@ -6,7 +6,7 @@ with the Z3 encoder or the generator: the tests compare every gold label against
 
 from __future__ import annotations
 
-from verifiers.specs.blood_relations import HiddenWorld
+from verifiers.blood_relations.spec import HiddenWorld
 
 # walk word (U: to a parent, D: to a child, M: to the spouse) -> (neutral, man's, woman's word)
 WORDS = {

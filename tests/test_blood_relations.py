@@ -22,9 +22,8 @@ from generators.family import RenderContext
 from generators.pipeline import make_item, name_pool
 from generators.validate import check_record
 from verifiers.answers import Answer, parse
-from verifiers.relations import answer_space
-from verifiers.solver import blood_relations as S
-from verifiers.specs.blood_relations import (
+from verifiers.blood_relations.relations import answer_space
+from verifiers.blood_relations.spec import (
     BloodRelationsSpec,
     HiddenWorld,
     Of,
@@ -33,6 +32,7 @@ from verifiers.specs.blood_relations import (
     Rel,
     SexFact,
 )
+from verifiers.solver import blood_relations as S
 
 
 def _ctx(rng: random.Random, held: bool = False) -> RenderContext:

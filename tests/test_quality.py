@@ -22,7 +22,7 @@ from generators.validate import check_record, check_splits
 from verifiers import score
 from verifiers.answers import AMBIGUOUS, UNSOLVABLE
 from verifiers.record import CANARY
-from verifiers.specs.truth_teller import TruthTellerSpec
+from verifiers.truth_teller.spec import TruthTellerSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 

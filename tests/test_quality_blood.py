@@ -23,9 +23,9 @@ from generators.family import Draft, RenderContext
 from generators.pipeline import name_pool
 from generators.shards import data_files, read_rows
 from generators.validate import check_record
+from verifiers.blood_relations.spec import BloodRelationsSpec, HiddenWorld, Rel, SexFact
 from verifiers.solver import blood_relations as S
 from verifiers.solver import session
-from verifiers.specs.blood_relations import BloodRelationsSpec, HiddenWorld, Rel, SexFact
 
 
 def words_by_walk(world: HiddenWorld, x: int, y: int) -> set[str]:

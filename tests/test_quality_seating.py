@@ -21,12 +21,12 @@ from generators.shards import data_files, read_rows
 from generators.validate import check_record
 from verifiers import score
 from verifiers.answers import AMBIGUOUS, UNSOLVABLE, Answer, parse
+from verifiers.registry import load_spec
 from verifiers.solver import seating as seat_solver
 from verifiers.solver import session
 from verifiers.solver import truth_teller as tt_solver
-from verifiers.specs import load_spec
-from verifiers.specs.seating_claims import SeatingClaimsSpec
-from verifiers.specs.truth_teller import TruthTellerSpec
+from verifiers.truth_teller.seating_claims import SeatingClaimsSpec
+from verifiers.truth_teller.spec import TruthTellerSpec
 
 CFG = parse_config({**load_config("robustness").model_dump(mode="json")})
 

@@ -19,9 +19,8 @@ from generators.family import RenderContext
 from generators.pipeline import name_pool
 from verifiers.answers import Answer, parse
 from verifiers.record import SPLITS
-from verifiers.solver import seating as solver
-from verifiers.specs import load_spec
-from verifiers.specs.seating import (
+from verifiers.registry import load_spec
+from verifiers.seating.spec import (
     At,
     Between,
     Category,
@@ -36,6 +35,7 @@ from verifiers.specs.seating import (
     SeatingSpec,
     Side,
 )
+from verifiers.solver import seating as solver
 
 ROOT = Path(__file__).resolve().parents[1]
 

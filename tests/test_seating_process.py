@@ -12,8 +12,8 @@ import pytest
 
 from generators.seating_logic import Frame, holds_world
 from verifiers.rewards import checked_claims, score_components
-from verifiers.seating_process import SeatingClaims, _relation
-from verifiers.specs.seating import Next, Opposite, SeatingSpec, Side
+from verifiers.seating.process import SeatingClaims, _relation
+from verifiers.seating.spec import Next, Opposite, SeatingSpec, Side
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from generators.validate import check_record
 from verifiers.answers import Answer
 from verifiers.solver import session
 from verifiers.solver import truth_teller as tts
-from verifiers.specs.truth_teller import (
+from verifiers.truth_teller.spec import (
     And,
     Count,
     Iff,

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .vocab import SYNONYMS, VERSION
+from .registry import SYNONYMS, VERSION
 
 AnswerType = Literal["label", "assignment", "sequence"]
 UNSOLVABLE = "no consistent solution"

@@ -28,8 +28,9 @@ is scored).
 Completions longer than :data:`MAX_COMPLETION_CHARS` score as if empty (no answer), so a
 1 MB output cannot farm any component and costs no time.
 
-Families add process-claim checkers with :func:`register_facts`: a function of the parsed
-spec and the gold answer that returns the proven entity -> value facts and the value space.
+A family's process facts (a function of the parsed spec and the gold answer that returns the
+proven entity -> value facts and the value space) or claim checker come from its
+:class:`verifiers.registry.FamilyInfo`.
 """
 
 from __future__ import annotations
@@ -43,12 +44,10 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from . import answers
+from . import answers, registry
 from .answers import Answer, ParsedValue, parse_value
 from .extract import _analyse, letter
-from .seating_process import process_checker as _seating_checker
-from .specs.blood_relations import process_facts as _blood_relations_facts
-from .vocab import SYNONYMS
+from .registry import SYNONYMS, FactsFn
 
 MAX_COMPLETION_CHARS = 32_768
 MAX_CLAIMS = 64
@@ -79,33 +78,21 @@ _NAME = re.compile(r"[A-Z][\w'-]{0,40}")
 _NAMES = re.compile(f"{_NAME.pattern}(?:\n{_NAME.pattern})*")  # lines of _NAME
 _NAME_TAIL = re.compile(r"[A-Z][\w'-]{0,40}\Z")
 
-FactsFn = Callable[[dict, Answer], tuple[dict[str, str], list[str]]]
-_FACTS: dict[str, FactsFn] = {}
-_CHECKERS: dict[str, Callable[[dict, Answer], Any]] = {}
+
+def _family_facts(family: str) -> FactsFn:
+    """The family's proven-world facts (:class:`verifiers.registry.FamilyInfo`), or the
+    generic fallback for a family without them."""
+    info = registry.find(family)
+    return (info.facts if info is not None else None) or _generic_facts
 
 
-def register_facts(family: str, fn: FactsFn) -> None:
-    """Register the proven-world facts of a family for the process reward."""
-    _FACTS[family] = fn
-
-
-def register_claims(family: str, fn: Callable[[dict, Answer], Any]) -> None:
-    """Register a claim checker for families whose claims are not "X is <value>" facts.
-
+def _family_claims(family: str) -> Callable[[dict, Answer], Any] | None:
+    """The family's claim checker, for families whose claims are not "X is <value>" facts:
     ``fn(spec, gold)`` returns an object whose ``claims(top_level_text)`` gives the distinct
     claims of the reasoning's top-level lines, each with a chance-corrected ``score`` (see
-    :mod:`verifiers.seating_process`).
-    """
-    _CHECKERS[family] = fn
-
-
-def _truth_teller_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]:
-    return dict(zip(spec["people"], spec["truth"], strict=True)), list(spec["roles"])
-
-
-register_facts("truth_teller", _truth_teller_facts)
-register_facts("blood_relations", _blood_relations_facts)
-register_claims("seating", _seating_checker)
+    :mod:`verifiers.seating.process`)."""
+    info = registry.find(family)
+    return info.claims if info is not None else None
 
 
 def _generic_facts(spec: dict, gold: Answer) -> tuple[dict[str, str], list[str]]:
@@ -125,7 +112,7 @@ class _Ctx:
     facts: dict[str, str] | None = None
     vocab: _Vocab | None = None  # the claim vocabulary of the facts' value space
     names: frozenset[str] = frozenset()  # fact names that _CLAIM can match whole
-    checker: Any = None  # a registered claim checker (register_claims), instead of facts
+    checker: Any = None  # the family's claim checker (FamilyInfo.claims), instead of facts
     # extracted answer -> (parses, accuracy), filled as completions are scored
     verdicts: dict[str, tuple[bool, float]] = field(default_factory=dict, compare=False)
 
@@ -177,11 +164,12 @@ def _vocab(space: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> _Voc
 def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
     gold = _gold(answer_json)
     ctx = _Ctx(gold, len(gold.value) if gold.type == "sequence" else len(gold.space), spec, family)
-    if family in _CHECKERS:
+    checker = _family_claims(family)
+    if checker is not None:
         ctx.facts = {}
         if spec:
             try:
-                ctx.checker = _CHECKERS[family](_load_json(spec), gold)
+                ctx.checker = checker(_load_json(spec), gold)
             except (ValueError, KeyError, TypeError):
                 ctx.checker = None
     return ctx
@@ -196,7 +184,7 @@ def _facts(ctx: _Ctx) -> dict[str, str]:
     space: list[str] = []
     if ctx.spec:
         try:
-            facts, space = _FACTS.get(ctx.family, _generic_facts)(_load_json(ctx.spec), ctx.gold)
+            facts, space = _family_facts(ctx.family)(_load_json(ctx.spec), ctx.gold)
         except (ValueError, KeyError, TypeError):
             facts, space = {}, []
     if facts:  # vocabulary and names before the facts: a reader of ctx.facts finds them set
@@ -429,7 +417,7 @@ def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[st
 
 
 def checked_claims(text: str, answer_json: str, spec: str, family: str) -> list:
-    """The claims a registered checker (:func:`register_claims`) finds and checks in the
+    """The claims a family's checker (``FamilyInfo.claims``) finds and checks in the
     reasoning block; [] for families without one."""
     ctx = _ctx(answer_json, spec or "", family or "")
     if ctx.checker is None or len(text) > MAX_COMPLETION_CHARS:
@@ -596,7 +584,5 @@ __all__ = [
     "mcq_letter",
     "process_reward",
     "process_score",
-    "register_claims",
-    "register_facts",
     "score_components",
 ]

@@ -1,55 +1,14 @@
 """Controlled answer vocabulary: surface words and synonyms mapped to canonical values.
 
-Each family registers its synonyms here, in one place, so that scoring, rewards and
-lm-eval normalise answers the same way. Keys are lower-case surface forms.
+The words every family shares (counts, special outcomes, yes/no) are here; each family's own
+words come from its :class:`verifiers.family.FamilyInfo`, added by :mod:`verifiers.registry`
+when the family is registered (the built-in ones on its import), so that
+scoring, rewards and lm-eval normalise answers the same way. Keys are lower-case surface forms.
 """
 
 from __future__ import annotations
 
 SYNONYMS: dict[str, str] = {
-    # truth-tellers and liars: canonical roles are knight / knave / normal
-    "knight": "knight",
-    "knights": "knight",
-    "truth-teller": "knight",
-    "truth teller": "knight",
-    "truthteller": "knight",
-    "truth-tellers": "knight",
-    "honest": "knight",
-    "honest witness": "knight",
-    "tells the truth": "knight",
-    "knave": "knave",
-    "knaves": "knave",
-    "liar": "knave",
-    "liars": "knave",
-    "dishonest": "knave",
-    "dishonest witness": "knave",
-    "lies": "knave",
-    "normal": "normal",
-    "normals": "normal",
-    "normal person": "normal",
-    # seating: facing directions (canonical north / south / centre / outward) and counts
-    "north": "north",
-    "facing north": "north",
-    "faces north": "north",
-    "south": "south",
-    "facing south": "south",
-    "faces south": "south",
-    "centre": "centre",
-    "center": "centre",
-    "the center": "centre",
-    "the centre": "centre",
-    "inward": "centre",
-    "inwards": "centre",
-    "facing the centre": "centre",
-    "facing the center": "centre",
-    "towards the centre": "centre",
-    "toward the center": "centre",
-    "outward": "outward",
-    "outwards": "outward",
-    "facing outward": "outward",
-    "facing outwards": "outward",
-    "away from the centre": "outward",
-    "away from the center": "outward",
     "zero": "0",
     "nobody": "0",
     "no one": "0",
@@ -97,13 +56,3 @@ def register(synonyms: dict[str, str]) -> None:
     for k, v in synonyms.items():
         SYNONYMS[k.lower()] = v
     VERSION[0] += 1
-
-
-def _register_families() -> None:
-    """Families whose vocabulary lives in its own module register it here, at import."""
-    from .relations import synonyms as relation_synonyms
-
-    register(relation_synonyms())
-
-
-_register_families()

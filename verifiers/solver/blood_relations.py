@@ -4,8 +4,8 @@ People live in an uninterpreted sort ``P``: a family of any size. The named peop
 distinct constants ``p0..``; ``nn`` stands for "nobody". ``fa`` gives a person's father,
 ``sp`` their spouse (``nn`` for none), ``ml`` their sex (true: a man) and ``gn`` their
 generation. A person's mother is their father's wife, ``(sp (fa x))``: the parents of a
-child are married (axiom 2 of :mod:`verifiers.relations`), so no second function is needed.
-Every relation term compiles from its path definition in :mod:`verifiers.relations`.
+child are married (axiom 2 of :mod:`verifiers.blood_relations.relations`), so no second function is needed.
+Every relation term compiles from its path definition in :mod:`verifiers.blood_relations.relations`.
 
 The world axioms are universally quantified; the encoder asserts their instances for every
 person term that the facts or any relation between the queried pair can mention (a
@@ -17,8 +17,8 @@ evidence; the generator never labels an item ambiguous from it alone.
 from __future__ import annotations
 
 from ..answers import AMBIGUOUS, UNSOLVABLE, Answer, norm
-from ..relations import CANNOT, QUALIFIED_ANSWER_TERMS, TERMS
-from ..specs.blood_relations import (
+from ..blood_relations.relations import CANNOT, QUALIFIED_ANSWER_TERMS, TERMS
+from ..blood_relations.spec import (
     BloodRelationsSpec,
     Count,
     Desc,
@@ -331,7 +331,7 @@ def count_solutions(spec: BloodRelationsSpec, cap: int = 2) -> int:
     Over the instantiated axioms a ``sat`` may be spurious, so this is an upper bound;
     a count of 1 means the answer is forced.
     """
-    from ..relations import answer_space
+    from ..blood_relations.relations import answer_space
 
     q = spec.question
     if q.kind == "relation":

@@ -3,7 +3,7 @@
 Entity ``e`` (person ``e < n``, or attribute value ``e % n`` of category ``e // n``) has one
 Bool ``x{e}_{s}`` per seat ``s`` (exactly one per entity, one per seat and category); in
 the mixed variants person ``i`` has a Bool ``f{i}`` (north / facing the centre). The frame
-and the left/right rule are those of :mod:`verifiers.specs.seating`; this module is the one
+and the left/right rule are those of :mod:`verifiers.seating.spec`; this module is the one
 place that encodes them for Z3 (see ``_left_step``). On a round table person 0 is fixed at seat 0 (all clues are rotation-free).
 """
 
@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..answers import Answer
-from ..specs.seating import Clue, Gap, Is, Next, Opposite, SeatingSpec, Side
+from ..seating.spec import Clue, Gap, Is, Next, Opposite, SeatingSpec, Side
 from . import session
 from .session import Encoding, Proof
 

@@ -8,8 +8,8 @@ seating family's encoder in its ``line`` frame, everyone facing north (left = ch
 from __future__ import annotations
 
 from ..answers import Answer
-from ..specs.seating import Question, SeatingSpec
-from ..specs.seating_claims import SeatingClaimsSpec, SExpr, seat_key
+from ..seating.spec import Question, SeatingSpec
+from ..truth_teller.seating_claims import SeatingClaimsSpec, SExpr, seat_key
 from . import seating
 from .session import Encoding
 

@@ -7,7 +7,7 @@ a knave is neither. A knight's claim holds, a knave's claim fails, a normal's is
 from __future__ import annotations
 
 from ..answers import Answer
-from ..specs.truth_teller import Expr, TruthTellerSpec
+from ..truth_teller.spec import Expr, TruthTellerSpec
 from . import session
 from .session import Encoding, Proof
 

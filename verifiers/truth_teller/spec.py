@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import stable_hash
+from ..hashing import stable_hash
 
 Role = Literal["knight", "knave", "normal"]
 

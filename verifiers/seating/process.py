@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .specs.seating import SeatingSpec
+from .spec import SeatingSpec
 
 ORDINALS = ("immediately", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
             "ninth", "tenth", "eleventh")  # fmt: skip

@@ -5,7 +5,7 @@ the truth-teller spec with a seating world: ``n`` people sit in a row of chairs 
 ``0..n-1`` from left to right, all facing the same way (the seating family's ``line``
 frame with everyone facing north, so "left" is towards chair 0). Each person is a knight
 (every claim true) or a knave (every claim false). A claim is a role atom
-(:class:`verifiers.specs.truth_teller.Is`), a seating atom (:class:`Seat` wrapping a
+(:class:`verifiers.truth_teller.spec.Is`), a seating atom (:class:`Seat` wrapping a
 seating clue, e.g. ``Next``), or ``and`` / ``or`` of two claims.
 
 Answer format (an ``assignment``): every person's role, plus one extra key
@@ -19,9 +19,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import stable_hash
-from .seating import Clue, normal
-from .truth_teller import Is, Role
+from ..hashing import stable_hash
+from ..seating.spec import Clue, normal
+from .spec import Is, Role
 
 
 class _Node(BaseModel):

@@ -6,7 +6,7 @@ Persons ``len(people)..`` exist only in the hidden ``world`` (the truth the puzz
 drawn from). A :class:`Desc` names someone by a functional path from a person ("Ravi's
 mother's husband"); such a description may turn out to be anyone, the speaker included.
 
-Relation words are the canonical terms of :mod:`verifiers.relations`; ``Rel(a, t, b)``
+Relation words are the canonical terms of :mod:`verifiers.blood_relations.relations`; ``Rel(a, t, b)``
 reads "a is the t of b".
 """
 
@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..relations import TERMS, World
-from . import stable_hash
+from ..hashing import stable_hash
+from .relations import TERMS, World
 
 Sex = Literal["M", "F"]
 Step = Literal["father", "mother", "husband", "wife"]
@@ -49,7 +49,9 @@ Of.model_rebuild()
 
 def _term(t: str) -> str:
     if t not in TERMS:
-        raise ValueError(f"unknown relation term {t!r}; see verifiers.relations.TERMS")
+        raise ValueError(
+            f"unknown relation term {t!r}; see verifiers.blood_relations.relations.TERMS"
+        )
     return t
 
 
@@ -247,7 +249,7 @@ def resolve(d: Desc, world: World) -> int:
 def process_facts(spec: dict, gold) -> tuple[dict[str, str], list[str]]:
     """Per-person facts for the process reward: each named person's relation (an answer
     word) to the person asked about (to the other one for that person herself)."""
-    from ..relations import ANSWER_TERMS
+    from .relations import ANSWER_TERMS
 
     sp = BloodRelationsSpec.model_validate(spec)
     w = sp.world.world()

@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import stable_hash
+from ..hashing import stable_hash
 
 Layout = Literal["line", "circle", "rows"]
 VARIANT_LAYOUT: dict[str, str] = {
