@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from verifiers import FAMILIES
+from verifiers import registry
 
 from . import SOURCE_TASKS
 
@@ -137,13 +137,15 @@ filter_list:
 """
 
 
-def render(suite: dict[str, Any]) -> dict[str, str]:
-    """File name -> content of the whole task folder."""
+def render(suite: dict[str, Any], families: tuple[str, ...] | None = None) -> dict[str, str]:
+    """File name -> content of the whole task folder, for ``families`` (default: every
+    family registered in :mod:`verifiers.registry`)."""
+    families = families or registry.names()
     files = {"utils.py": UTILS, "_template_yaml": template(suite)}
     for mcq in (False, True):
         suffix = "_mcq" if mcq else ""
         fam_groups = []
-        for fam in FAMILIES:
+        for fam in families:
             names = []
             for lv in LEVELS:
                 name = f"logic_suite_{fam}_l{lv}{suffix}"
@@ -153,7 +155,7 @@ def render(suite: dict[str, Any]) -> dict[str, str]:
             files[f"{gname}.yaml"] = group(gname, names, suite)
             fam_groups.append(gname)
         files[f"logic_suite{suffix}.yaml"] = group(f"logic_suite{suffix}", fam_groups, suite)
-    open_groups = [f"logic_suite_{f}" for f in FAMILIES]
+    open_groups = [f"logic_suite_{f}" for f in families]
     files["logic_suite_sampled.yaml"] = group(
         "logic_suite_sampled", open_groups, suite, sampled_extra(suite)
     )

@@ -14,7 +14,7 @@ import yaml
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 
-from verifiers.record import CANARY, DEFAULT_OUT, FAMILIES, SPLITS
+from verifiers.record import CANARY, DEFAULT_OUT, SPLITS
 
 from .facts import CardError, Facts, collect
 from .histogram import HISTOGRAM, write_histogram
@@ -65,7 +65,7 @@ def configs_block(families: list[str]) -> list[dict[str, Any]]:
             "data_files": [{"split": s, "path": f"data/*/{s}-*.parquet"} for s in SPLITS],
         }
     ]
-    for fam in [f for f in FAMILIES if f in families] + [f for f in families if f not in FAMILIES]:
+    for fam in families:
         out.append(
             {
                 "config_name": fam,
@@ -107,7 +107,7 @@ def dataset_info(root: Path, families: list[str]) -> list[dict[str, Any]]:
 
     features = Features.from_arrow_schema(SCHEMA)
     out = []
-    for config in ["all", *[f for f in FAMILIES if f in families]]:
+    for config in ["all", *families]:
         splits, total = SplitDict(), 0
         for split in SPLITS:
             files = sorted(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from verifiers.record import CANARY, FAMILIES, SPLITS
+from verifiers import registry
+from verifiers.record import CANARY, SPLITS
 
 REQUIRED = (
     "license",
@@ -87,7 +88,7 @@ def _check_configs(configs: list, root: Path | None) -> list[str]:
         if not isinstance(c, dict):
             continue
         name = c.get("config_name")
-        if name != "all" and name not in FAMILIES:
+        if name != "all" and name not in registry.names():
             problems.append(f"README.md: config {name!r} is not a family or 'all'")
         files = c.get("data_files") or []
         splits = [f.get("split") for f in files if isinstance(f, dict)]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from verifiers.record import FAMILIES
+from verifiers import registry
 
 LEVELS = (1, 2, 3, 4)
 # The histogram's x axis: the first of these that a family's rows carry (solver work of the
@@ -93,7 +93,7 @@ def collect(root: Path) -> Facts:
     files = _data_files(root)
     if not files:
         raise CardError(f"{root}/data: no parquet shards; run `python -m generators build` first")
-    order = {f: i for i, f in enumerate(FAMILIES)}
+    order = {f: i for i, f in enumerate(registry.names())}
     fams = sorted({f.parent.name for f in files}, key=lambda f: (order.get(f, len(order)), f))
     facts = Facts(info=info, families=fams)
     metrics: dict[tuple[str, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))

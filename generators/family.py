@@ -26,6 +26,10 @@ Optional, for the data-quality layer (the pipeline skips what a family lacks, an
 For the dataset card: each :class:`Variant`'s ``doc`` line and the family's ``levels_doc``,
 Markdown stating the level thresholds that ``level_of`` applies, built from the same
 constants so that the card cannot drift from the code.
+
+A spec (``draft.spec``) is a pydantic model with a ``variant`` field and a
+``canonical_hash()`` method (names replaced by role indices, clues in sorted order); a
+``people`` list, if it has one, names the entities and keys the record id.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -121,6 +126,7 @@ class Family:
     transforms: Mapping[str, TransformFn] = field(default_factory=dict)
     mislabel: MislabelFn | None = None
     levels_doc: str = ""
+    templates: Path | None = None  # a folder of the family's own template files, if not templates/
 
     @property
     def name(self) -> str:

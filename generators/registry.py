@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from templates import add_search_path
 from verifiers import registry as consumer
 
 from .family import Family
@@ -21,7 +22,15 @@ def register(family: Family) -> Family:
     """Make ``family`` known to the generators and (its info) to every consumer."""
     _FAMILIES[family.name] = family
     consumer.register_info(family.info)
+    if family.templates is not None:
+        add_search_path(family.templates)
     return family
+
+
+def unregister(name: str) -> None:
+    """Forget a family registered with :func:`register` (built-in ones come back on use)."""
+    _FAMILIES.pop(name, None)
+    consumer.unregister_info(name)
 
 
 def names() -> tuple[str, ...]:

@@ -5,38 +5,32 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel
 
-from verifiers.record import COLUMNS, Record
+from verifiers.record import Record
 
-SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("canonical_hash", pa.string()),
-        ("family", pa.string()),
-        ("variant", pa.string()),
-        ("level", pa.int64()),
-        ("question", pa.string()),
-        ("choices", pa.list_(pa.string())),
-        ("answer_label", pa.string()),
-        ("answer", pa.string()),
-        ("prompt", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
-        ("solution", pa.string()),
-        ("status", pa.string()),
-        ("spec", pa.string()),
-        ("answer_json", pa.string()),
-        ("difficulty", pa.string()),
-        ("augmentation", pa.list_(pa.string())),
-        ("parent_id", pa.string()),
-        ("seed", pa.int64()),
-        ("generator_version", pa.string()),
-        ("template_id", pa.string()),
-        ("canary", pa.string()),
-    ]
-)
-assert tuple(SCHEMA.names) == COLUMNS, "Arrow schema and Record columns disagree"
+
+def _arrow_type(annotation: Any) -> pa.DataType:
+    """The Arrow type of a :class:`Record` field's annotation (str, int, Literal, lists,
+    nested models as structs)."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return pa.string()
+    if origin is list:
+        return pa.list_(_arrow_type(get_args(annotation)[0]))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return pa.struct(
+            [(n, _arrow_type(f.annotation)) for n, f in annotation.model_fields.items()]
+        )
+    return {str: pa.string(), int: pa.int64()}[annotation]
+
+
+# The on-disk schema, derived from the Record model: one declaration of the columns.
+SCHEMA = pa.schema([(n, _arrow_type(f.annotation)) for n, f in Record.model_fields.items()])
 
 
 def table(rows: Iterable[dict]) -> pa.Table:

@@ -37,8 +37,15 @@ def compile_string(source: str) -> Template:
     return environment().from_string(source)
 
 
+def add_search_path(folder: str | Path) -> None:
+    """Let :func:`render` find template files under ``folder`` too (a family's own folder)."""
+    paths = environment().loader.searchpath  # type: ignore[union-attr]
+    if str(folder) not in paths:
+        paths.append(str(folder))
+
+
 def render(name: str, **ctx: Any) -> str:
-    """Render a template file under templates/."""
+    """Render a template file under templates/ (or a folder added by :func:`add_search_path`)."""
     return environment().get_template(name).render(**ctx).strip()
 
 

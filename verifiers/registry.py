@@ -28,6 +28,11 @@ def register_info(info: FamilyInfo) -> None:
         register(dict(info.synonyms))
 
 
+def unregister_info(name: str) -> None:
+    """Forget a registered family (its answer words stay in the shared vocabulary)."""
+    _INFOS.pop(name, None)
+
+
 def names() -> tuple[str, ...]:
     """Every family known: the built-in ones first, then those registered, in order."""
     return (*BUILTIN, *(n for n in _INFOS if n not in BUILTIN))
@@ -56,4 +61,16 @@ def load_spec(family: str, text: str) -> BaseModel:
 for _name in BUILTIN:  # their words are in SYNONYMS from the first import on
     find(_name)
 
-__all__ = ["BUILTIN", "SYNONYMS", "VERSION", "FactsFn", "FamilyInfo", "find", "info", "names"]
+__all__ = [
+    "BUILTIN",
+    "SYNONYMS",
+    "VERSION",
+    "FactsFn",
+    "FamilyInfo",
+    "find",
+    "info",
+    "load_spec",
+    "names",
+    "register_info",
+    "unregister_info",
+]
