@@ -12,6 +12,7 @@ from importlib import import_module
 
 from templates import add_search_path
 from verifiers import registry as consumer
+from verifiers.solver import register_encoder, unregister_encoder
 
 from .family import Family
 
@@ -22,6 +23,7 @@ def register(family: Family) -> Family:
     """Make ``family`` known to the generators and (its info) to every consumer."""
     _FAMILIES[family.name] = family
     consumer.register_info(family.info)
+    register_encoder(family.name, family.solver)
     if family.templates is not None:
         add_search_path(family.templates)
     return family
@@ -31,6 +33,7 @@ def unregister(name: str) -> None:
     """Forget a family registered with :func:`register` (built-in ones come back on use)."""
     _FAMILIES.pop(name, None)
     consumer.unregister_info(name)
+    unregister_encoder(name)
 
 
 def names() -> tuple[str, ...]:

@@ -9,9 +9,8 @@ from pathlib import Path
 from verifiers.answers import AMBIGUOUS, UNSOLVABLE, Answer, parse
 from verifiers.record import CANARY, Record
 from verifiers.registry import load_spec
-from verifiers.solver import session
+from verifiers.solver import encoder, session
 
-from . import registry
 from .shards import data_files, read_rows
 
 RLIMIT = 20_000_000
@@ -28,7 +27,7 @@ def check_record(row: dict) -> list[str]:
         return [f"{where}: spec or answer does not parse ({type(e).__name__})"]
     if spec.canonical_hash() != rec.canonical_hash:
         return [f"{where}: canonical_hash does not match the spec"]
-    solver = registry.get(rec.family).solver
+    solver = encoder(rec.family)
     enc = solver.encode(spec)
     problems = []
     letters = [chr(65 + i) for i in range(len(rec.choices))]
