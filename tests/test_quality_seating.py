@@ -16,7 +16,7 @@ from generators.build import build
 from generators.config import load_config, parse_config
 from generators.family import RenderContext
 from generators.pipeline import _prove_unique, make_item, name_pool
-from generators.seating_augment import answer_value
+from generators.seating.augment import answer_value
 from generators.shards import data_files, read_rows
 from generators.validate import check_record
 from verifiers import score
