@@ -30,7 +30,7 @@ from ..family import Draft
 from .deducer import Budget, Conflict, Deducer, Search, bits
 from .logic import frame_of, holds_world, implies, table_size
 from .sample import World, clue_kinds, pick, propose
-from .search import TABLE_MAX, gives_away, metrics_of
+from .search import TABLE_MAX, add_until_forced, gives_away, metrics_of
 from .variants import BY_NAME, level_of
 
 OTHER_SIDE = {"left": "right", "right": "left"}
@@ -247,9 +247,8 @@ def distract(d: Draft, rng: random.Random) -> Draft | None:
     goal = goal_of(spec)
     if goal is None:
         return None
-    fr = frame_of(spec)
     world = _world_obj(spec)
-    kinds = clue_kinds(world)
+    fr, kinds = world.fr, clue_kinds(world)
     have = {normal(c) for c in spec.clues}
     listed = {normal(c) for c in spec.question.options} | {
         normal(Next(a=a, b=b)) for a, b in spec.question.pairs
@@ -278,9 +277,8 @@ def _complete(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
     goal = goal_of(spec)
     if goal is None:
         return None
-    fr = frame_of(spec)
     world = _world_obj(spec)
-    kinds = clue_kinds(world)
+    fr, kinds = world.fr, clue_kinds(world)
     s = Search(Deducer(fr, 0, []))
     s.dom = list(s.ded.init)
     try:
@@ -289,22 +287,8 @@ def _complete(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
     except Conflict:
         return None
     base = len(s.ded.clues)
-    seen = set(spec.clues)
-    tries = 0
-    while s.ded.status(goal, s.dom) is not True:
-        tries += 1
-        if tries > 40 * fr.n + 60:
-            return None
-        c = propose(world, pick(kinds, rng), rng)
-        if c is None or c in seen:
-            continue
-        seen.add(c)
-        if gives_away(c, goal, fr, 0):
-            continue
-        try:
-            s.add(c)
-        except Conflict:
-            return None
+    if not add_until_forced(s, world, goal, kinds, rng, 40 * fr.n + 60, set(spec.clues)):
+        return None
     clues = list(s.ded.clues)
     keep = list(range(len(clues)))
     for i in sorted(range(base, len(clues)), key=lambda _: rng.random()):

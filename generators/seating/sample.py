@@ -7,6 +7,7 @@ search (:mod:`generators.seating.search`) keeps those that narrow the possible w
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -320,6 +321,18 @@ def propose(world: World, kind: str, rng: random.Random) -> Clue | None:
             return None
         return normal(Is(a=e, b=b, neg=True))
     raise ValueError(kind)
+
+
+def fresh_clues(
+    world: World, kinds: dict[str, float], rng: random.Random, tries: int, seen: set[Clue]
+) -> Iterator[Clue]:
+    """Proposals of ``kinds`` true in ``world`` and not in ``seen`` (which grows), from at
+    most ``tries`` proposals."""
+    for _ in range(tries):
+        c = propose(world, pick(kinds, rng), rng)
+        if c is not None and c not in seen:
+            seen.add(c)
+            yield c
 
 
 # --- questions --------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from .sample import (
     World,
     attribute_categories,
     clue_kinds,
+    fresh_clues,
     pick,
     propose,
     question_for,
@@ -79,16 +80,11 @@ def _search_table(world, goal, kinds, rng, fr, need_split=False) -> list[Clue] |
     alive = (1 << tab.size) - 1
     clues: list[Clue] = []
     masks: list[int] = []
-    seen: set[Clue] = set()
-    tries = 0
+    fresh = fresh_clues(world, kinds, rng, 40 * fr.n + 60, set())
     while alive & bad:
-        tries += 1
-        if tries > 40 * fr.n + 60:
+        c = next(fresh, None)
+        if c is None:
             return None
-        c = propose(world, pick(kinds, rng), rng)
-        if c is None or c in seen:
-            continue
-        seen.add(c)
         mask = _full_mask(tab, c)
         if not mask & bad:  # it gives the answer away on its own
             continue
@@ -140,22 +136,8 @@ def _search_prop(world, goal, kinds, rng, fr, need_split=False) -> list[Clue] | 
     n_cats = len(world.owners)
     s = Search(Deducer(fr, n_cats, []))
     s.dom = list(s.ded.init)
-    seen: set[Clue] = set()
-    tries = 0
-    while s.ded.status(goal, s.dom) is not True:
-        tries += 1
-        if tries > 60 * fr.n * (1 + n_cats) + 60:
-            return None
-        c = propose(world, pick(kinds, rng), rng)
-        if c is None or c in seen:
-            continue
-        seen.add(c)
-        if gives_away(c, goal, fr, n_cats):
-            continue
-        try:
-            s.add(c)
-        except Conflict:
-            return None
+    if not add_until_forced(s, world, goal, kinds, rng, 60 * fr.n * (1 + n_cats) + 60, set()):
+        return None
     clues = list(s.ded.clues)
     ded = s.ded
 
@@ -170,6 +152,26 @@ def _search_prop(world, goal, kinds, rng, fr, need_split=False) -> list[Clue] | 
             return False
 
     return _drop_redundant(clues, enough, goal, fr, n_cats, rng, need_split)
+
+
+def add_until_forced(
+    s: Search, world: World, goal: list[Clue], kinds, rng, tries: int, seen: set[Clue]
+) -> bool:
+    """Add fresh true clues to ``s`` (none that gives the answer away on its own) until
+    propagation forces ``goal``; False when a clue contradicts or ``tries`` proposals did
+    not do it."""
+    fresh = fresh_clues(world, kinds, rng, tries, seen)
+    while s.ded.status(goal, s.dom) is not True:
+        c = next(fresh, None)
+        if c is None:
+            return False
+        if gives_away(c, goal, world.fr, len(world.owners)):
+            continue
+        try:
+            s.add(c)
+        except Conflict:
+            return False
+    return True
 
 
 def _drop_redundant(
