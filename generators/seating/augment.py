@@ -28,9 +28,10 @@ from verifiers.seating.spec import (
 
 from ..family import Draft
 from .deducer import Budget, Conflict, Deducer, Search, bits
+from .draft import metrics_of
 from .logic import frame_of, holds_world, implies, table_size
 from .sample import World, clue_kinds, pick, propose
-from .search import TABLE_MAX, add_until_forced, gives_away, metrics_of
+from .search import TABLE_MAX, add_until_forced, gives_away
 from .variants import BY_NAME, level_of
 
 OTHER_SIDE = {"left": "right", "right": "left"}
