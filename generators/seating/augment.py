@@ -29,9 +29,9 @@ from verifiers.seating.spec import (
 from ..family import Draft
 from .deducer import Budget, Conflict, Deducer, Search, bits
 from .draft import metrics_of
-from .logic import frame_of, holds_world, implies, table_size
+from .logic import frame_of, holds_world, implies
 from .sample import World, clue_kinds, pick, propose
-from .search import TABLE_MAX, add_until_forced, gives_away
+from .search import add_until_forced, fits_table, gives_away
 from .variants import BY_NAME, level_of
 
 OTHER_SIDE = {"left": "right", "right": "left"}
@@ -187,7 +187,7 @@ def _redraft(spec: SeatingSpec, old: dict, keep_forced: bool = True) -> Draft | 
             return None
     except Budget:
         return None
-    m = metrics_of(spec, ded, not spec.attributes and table_size(fr) <= TABLE_MAX)
+    m = metrics_of(spec, ded, fits_table(fr, len(spec.attributes)))
     if keep_forced and old.get("forced_size"):
         m.update(forced_size=True, target_level=old["target_level"])
     return Draft(spec, m, trace=(ded.steps, goal))

@@ -37,7 +37,7 @@ from .sample import (
     sample_world,
     size,
 )
-from .search import TABLE_MAX, by_propagation, by_table, told
+from .search import by_propagation, by_table, fits_table, told
 
 
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
@@ -56,7 +56,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         return None
     q, goal = qg
     kinds = clue_kinds(world)
-    use_table = not n_attr and table_size(fr) <= TABLE_MAX
+    use_table = fits_table(fr, n_attr)
     need_split = level == 4 and not forced  # a level-4 proof needs a case split
     if need_split:
         kinds = {k: w * (L4_PINNING_WEIGHT if k in PINNING else 1) for k, w in kinds.items()}

@@ -23,13 +23,18 @@ PROVE_NODES = 40  # case-analysis nodes when the propagation search drops a clue
 DROP_ORDERS = 3  # orders of dropping clues tried for a level-4 puzzle that needs a case split
 
 
+def fits_table(fr: Frame, n_cats: int) -> bool:
+    """Whether the search is exact on a table of worlds (no attributes, few worlds)."""
+    return not n_cats and table_size(fr) <= TABLE_MAX
+
+
 def gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
     """Whether ``c`` on its own forces the answer (never allowed as a clue).
 
     Exact on a table of worlds; otherwise exact over the entities both mention, plus what
     propagation from that one clue (with one person per place) reaches.
     """
-    if not n_cats and table_size(fr) <= TABLE_MAX:
+    if fits_table(fr, n_cats):
         tab = Table(fr)
         return not _full_mask(tab, c) & _bad_mask(tab, goal)
     if len(goal) == 1 and set(entities(c)) >= set(entities(goal[0])) and implies(c, goal[0], fr):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generators.family import Variant
+from ..family import Variant
 
 
 @dataclass(frozen=True, kw_only=True)
