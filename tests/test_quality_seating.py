@@ -64,7 +64,7 @@ def test_seating_transforms_keep_or_change_the_answer_proven_by_z3(drafts, name)
             continue
         parent = finalize(seating, d, names)
         child = finalize(seating, new, names)
-        proof = _prove_unique(seating, child, CFG)
+        proof = _prove_unique(seating.FAMILY, child, CFG)
         assert proof.ok, (name, proof.status)
         before, after = answer_value(d.spec), answer_value(new.spec)
         if name == "perturb":
