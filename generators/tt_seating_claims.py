@@ -37,7 +37,7 @@ from verifiers.truth_teller.seating_claims import (
 from verifiers.truth_teller.spec import Is
 
 from .family import Draft, Final, RenderContext
-from .seating_logic import Frame, holds
+from .seating.logic import Frame, holds
 from .tt_augment import reorder  # the same statement shuffle as the classic variants
 
 VARIANT = "seating_claims"

@@ -16,7 +16,7 @@ from generators.build import build
 from generators.config import load_config, parse_config
 from generators.family import RenderContext
 from generators.pipeline import _prove_unique, make_item, name_pool
-from generators.seating_augment import answer_value
+from generators.seating.augment import answer_value
 from generators.shards import data_files, read_rows
 from generators.validate import check_record
 from verifiers import score
@@ -64,7 +64,7 @@ def test_seating_transforms_keep_or_change_the_answer_proven_by_z3(drafts, name)
             continue
         parent = finalize(seating, d, names)
         child = finalize(seating, new, names)
-        proof = _prove_unique(seating, child, CFG)
+        proof = _prove_unique(seating.FAMILY, child, CFG)
         assert proof.ok, (name, proof.status)
         before, after = answer_value(d.spec), answer_value(new.spec)
         if name == "perturb":

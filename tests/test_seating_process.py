@@ -10,7 +10,7 @@ import statistics
 import datasets
 import pytest
 
-from generators.seating_logic import Frame, holds_world
+from generators.seating.logic import Frame, holds_world
 from verifiers.rewards import checked_claims, score_components
 from verifiers.seating.process import SeatingClaims, _relation
 from verifiers.seating.spec import Next, Opposite, SeatingSpec, Side

@@ -109,7 +109,7 @@ def _relation_p(layout: str, n: int, facing_known: bool, kind: str, k: int, side
 def _relation(
     layout: str, n: int, sa: int, sb: int, fb: bool, kind: str, k: int, side: str
 ) -> bool:
-    """The clue semantics of generators.seating_logic.holds for side / next / opposite."""
+    """The clue semantics of generators.seating.logic.holds for side / next / opposite."""
     m = n // 2
     same_row = layout != "rows" or sa // m == sb // m
     d = sa - sb

@@ -1,16 +1,15 @@
 """Seating augmentations and deliberately unsolvable / ambiguous variants.
 
 Every transform maps a draft (placeholder names) to a new draft or None and checks its
-intent exactly without Z3: equivalences clue by clue (:func:`seating_logic.implies`), forced
-answers with the propagation solver's complete case analysis, and worlds with a small
-depth-first enumerator over the same propagators. The pipeline then proves the result
-with Z3. Each transform is a pure function of ``(draft, rng)``.
+intent exactly without Z3: equivalences clue by clue
+(:func:`generators.seating.logic.implies`), forced answers with the propagation solver's
+complete case analysis, and worlds with a small depth-first enumerator over the same
+propagators. The pipeline then proves the result with Z3. Each transform is a pure function of ``(draft, rng)``.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 
 from verifiers.seating.spec import (
     At,
@@ -27,24 +26,15 @@ from verifiers.seating.spec import (
     normal,
 )
 
-from .family import Draft
-from .seating_logic import (
-    Budget,
-    Conflict,
-    Deducer,
-    Frame,
-    Search,
-    _bits,
-    holds_world,
-    implies,
-    table_size,
-)
+from ..family import Draft
+from .deducer import Budget, Conflict, Deducer, Search, bits
+from .draft import metrics_of
+from .logic import frame_of, holds_world, implies
+from .sample import World, clue_kinds, pick, propose
+from .search import add_until_forced, fits_table, gives_away
+from .variants import BY_NAME, level_of
 
 OTHER_SIDE = {"left": "right", "right": "left"}
-
-
-def _frame(spec: SeatingSpec) -> Frame:
-    return Frame(spec.n, spec.layout, spec.mixed, spec.facing[0])
 
 
 def _owners(spec: SeatingSpec) -> list[list[int]]:
@@ -52,7 +42,7 @@ def _owners(spec: SeatingSpec) -> list[list[int]]:
 
 
 def _holds(spec: SeatingSpec, c: Clue) -> bool:
-    return holds_world(c, spec.seats, spec.facing, _owners(spec), _frame(spec))
+    return holds_world(c, spec.seats, spec.facing, _owners(spec), frame_of(spec))
 
 
 def answer_value(spec: SeatingSpec):
@@ -138,14 +128,14 @@ def worlds(
 ) -> list[tuple] | None:
     """Up to ``limit`` worlds (seats, facing, owners) satisfying ``clues`` for which
     ``want(world)`` holds; exact depth-first search with propagation. None: over budget."""
-    fr = _frame(spec)
+    fr = frame_of(spec)
     n, n_cats = spec.n, len(spec.attributes)
     ded = Deducer(fr, n_cats, list(clues))
     out: list[tuple] = []
     nodes = 0
 
     def decode(dom: list[int]) -> tuple:
-        vals = [_bits(d)[0] for d in dom]
+        vals = [bits(d)[0] for d in dom]
         seats = [u // 2 for u in vals[:n]]
         facing = [bool(u % 2) for u in vals[:n]]
         at = {s: p for p, s in enumerate(seats)}
@@ -169,8 +159,8 @@ def worlds(
             ):
                 out.append(w)
             return
-        e = min(open_, key=lambda x: (len(_bits(dom[x])), x))
-        for u in _bits(dom[e]):
+        e = min(open_, key=lambda x: (len(bits(dom[x])), x))
+        for u in bits(dom[e]):
             trial = list(dom)
             trial[e] = 1 << u
             rec(trial)
@@ -187,24 +177,20 @@ def worlds(
 def _redraft(spec: SeatingSpec, old: dict, keep_forced: bool = True) -> Draft | None:
     """A draft of ``spec`` if its hidden world satisfies every clue and the propagation
     solver forces the answer (complete case analysis); metrics and trace recomputed."""
-    from .seating import TABLE_MAX, _metrics
-
     goal = goal_of(spec)
     if goal is None or not all(_holds(spec, c) for c in spec.clues):
         return None
-    fr = _frame(spec)
+    fr = frame_of(spec)
     ded = Deducer(fr, len(spec.attributes), list(spec.clues))
     try:
         if not ded.prove(goal, budget=400):
             return None
     except Budget:
         return None
-    m = _metrics(spec, ded, not spec.attributes and table_size(fr) <= TABLE_MAX)
+    m = metrics_of(spec, ded, fits_table(fr, len(spec.attributes)))
     if keep_forced and old.get("forced_size"):
         m.update(forced_size=True, target_level=old["target_level"])
-    d = Draft(spec, m)
-    d.trace = (ded.steps, goal)  # type: ignore[attr-defined]
-    return d
+    return Draft(spec, m, trace=(ded.steps, goal))
 
 
 # --- transforms --------------------------------------------------------------------------
@@ -212,12 +198,11 @@ def _redraft(spec: SeatingSpec, old: dict, keep_forced: bool = True) -> Draft | 
 
 def reorder(d: Draft, rng: random.Random) -> Draft | None:
     """Shuffle the order of the clues (the canonical hash is unchanged)."""
-    clues = list(d.spec.clues)
-    if len(clues) < 2:
-        return None
-    for _ in range(5):
+    old = list(d.spec.clues)
+    clues = list(old)
+    for _ in range(5 if len(clues) > 1 else 0):  # up to five shuffles until the order changes
         rng.shuffle(clues)
-        if clues != list(d.spec.clues):
+        if clues != old:
             return _redraft(d.spec.model_copy(update={"clues": clues}), d.metrics)
     return None
 
@@ -238,7 +223,7 @@ def _rewordings(c: Clue) -> list[Clue]:
 def reword(d: Draft, rng: random.Random) -> Draft | None:
     """Restate one clue in an equivalent form, proven equivalent over its entities."""
     spec: SeatingSpec = d.spec
-    fr = _frame(spec)
+    fr = frame_of(spec)
     cands = [(i, new) for i, c in enumerate(spec.clues) for new in _rewordings(c)]
     rng.shuffle(cands)
     # Prefer a real restatement (left <-> right of the other person) to a swapped order.
@@ -253,32 +238,27 @@ def reword(d: Draft, rng: random.Random) -> Draft | None:
     return None
 
 
-def _world_obj(spec: SeatingSpec):
-    from .seating import World
-
-    return World(_frame(spec), list(spec.seats), list(spec.facing), _owners(spec))
+def _world_obj(spec: SeatingSpec) -> World:
+    return World(frame_of(spec), list(spec.seats), list(spec.facing), _owners(spec))
 
 
 def distract(d: Draft, rng: random.Random) -> Draft | None:
     """Add a true clue that every solution already satisfies (the solution set is unchanged)."""
-    from .seating import _gives_away, _kinds, _pick, _propose
-
     spec: SeatingSpec = d.spec
     goal = goal_of(spec)
     if goal is None:
         return None
-    fr = _frame(spec)
     world = _world_obj(spec)
-    kinds = _kinds(world, spec.variant)
+    fr, kinds = world.fr, clue_kinds(world)
     have = {normal(c) for c in spec.clues}
     listed = {normal(c) for c in spec.question.options} | {
         normal(Next(a=a, b=b)) for a, b in spec.question.pairs
     }
     for _ in range(40):
-        c = _propose(world, _pick(kinds, rng), rng)
+        c = propose(world, pick(kinds, rng), rng)
         if c is None or normal(c) in have or normal(c) in listed:
             continue
-        if _gives_away(c, goal, fr, len(spec.attributes)):
+        if gives_away(c, goal, fr, len(spec.attributes)):
             continue
         ded = Deducer(fr, len(spec.attributes), list(spec.clues))
         try:
@@ -295,14 +275,11 @@ def distract(d: Draft, rng: random.Random) -> Draft | None:
 
 def _complete(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
     """Add true clues until propagation forces the answer; drop the added ones it can spare."""
-    from .seating import _gives_away, _kinds, _pick, _propose
-
     goal = goal_of(spec)
     if goal is None:
         return None
-    fr = _frame(spec)
     world = _world_obj(spec)
-    kinds = _kinds(world, spec.variant)
+    fr, kinds = world.fr, clue_kinds(world)
     s = Search(Deducer(fr, 0, []))
     s.dom = list(s.ded.init)
     try:
@@ -311,22 +288,8 @@ def _complete(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
     except Conflict:
         return None
     base = len(s.ded.clues)
-    seen = set(spec.clues)
-    tries = 0
-    while s.ded.status(goal, s.dom) is not True:
-        tries += 1
-        if tries > 40 * fr.n + 60:
-            return None
-        c = _propose(world, _pick(kinds, rng), rng)
-        if c is None or c in seen:
-            continue
-        seen.add(c)
-        if _gives_away(c, goal, fr, 0):
-            continue
-        try:
-            s.add(c)
-        except Conflict:
-            return None
+    if not add_until_forced(s, world, goal, kinds, rng, 40 * fr.n + 60, set(spec.clues)):
+        return None
     clues = list(s.ded.clues)
     keep = list(range(len(clues)))
     for i in sorted(range(base, len(clues)), key=lambda _: rng.random()):
@@ -338,10 +301,8 @@ def _complete(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
 
 def _grow(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
     """One more person, seated at a random place; the clues still true are kept."""
-    from .seating import N_RANGE
-
     n = spec.n
-    if n + 1 > N_RANGE[spec.variant][1] or spec.question.kind == "opposite":
+    if n + 1 > BY_NAME[spec.variant].sizes[1] or spec.question.kind == "opposite":
         return None
     s = rng.randrange(1 if spec.layout == "circle" else 0, n + 1)
     seats = [x + (x >= s) for x in spec.seats] + [s]
@@ -360,10 +321,8 @@ def _keep_true(spec: SeatingSpec) -> SeatingSpec:
 
 def _shrink(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
     """One person fewer (never one the question names); the clues still true are kept."""
-    from .seating import N_RANGE
-
     n, q = spec.n, spec.question
-    if n - 1 < N_RANGE[spec.variant][0] or q.kind == "opposite":
+    if n - 1 < BY_NAME[spec.variant].sizes[0] or q.kind == "opposite":
         return None
     if q.kind == "who_at" and q.seat >= n - 1:
         return None
@@ -403,8 +362,6 @@ def _shrink(spec: SeatingSpec, rng: random.Random) -> SeatingSpec | None:
 
 def scale(d: Draft, rng: random.Random) -> Draft | None:
     """One person more or fewer so that the level moves by exactly one; still unique."""
-    from .seating import level_of
-
     spec: SeatingSpec = d.spec
     if spec.attributes or spec.layout == "rows" or spec.question.kind in ("pair", "statement"):
         return None
@@ -456,13 +413,11 @@ def _edits(spec: SeatingSpec, i: int) -> list[Clue]:
 
 def perturb(d: Draft, rng: random.Random) -> Draft | None:
     """Change one clue so that the answer changes and stays unique (answer-changing)."""
-    from .seating import _gives_away
-
     spec: SeatingSpec = d.spec
     before = answer_value(spec)
     edits = [(i, e) for i in range(len(spec.clues)) for e in _edits(spec, i)]
     rng.shuffle(edits)
-    fr = _frame(spec)
+    fr = frame_of(spec)
     for i, new_clue in edits[:40]:
         clues = list(spec.clues)
         clues[i] = new_clue
@@ -476,7 +431,7 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
         goal = goal_of(new)
         if after is None or after == before or goal is None:
             continue
-        if _gives_away(new_clue, goal, fr, len(spec.attributes)):
+        if gives_away(new_clue, goal, fr, len(spec.attributes)):
             continue
         nd = _redraft(new, d.metrics)
         if nd is not None:
@@ -484,19 +439,13 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
     return None
 
 
-TRANSFORMS: dict[str, Callable[[Draft, random.Random], Draft | None]] = {
-    "reword": reword,
-    "reorder": reorder,
-    "distract": distract,
-    "scale": scale,
-    "perturb": perturb,
-}
+TRANSFORMS = dict(reword=reword, reorder=reorder, distract=distract, scale=scale, perturb=perturb)
 
 
 def _labelled(spec: SeatingSpec, d: Draft, kind: str) -> Draft:
-    out = Draft(spec, {**d.metrics, "n_clues": len(spec.clues), "labelled": kind})
-    out.trace = ([], goal_of(spec) or [])  # type: ignore[attr-defined]  (no derivation)
-    return out
+    """A mislabelled draft: no derivation; ``labelled`` stays in the metrics for the card."""
+    metrics = {**d.metrics, "n_clues": len(spec.clues), "labelled": kind}
+    return Draft(spec, metrics, trace=([], goal_of(spec) or []), label=kind)
 
 
 def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | None] | None:

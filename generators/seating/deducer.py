@@ -1,19 +1,13 @@
-"""Exact reasoning over seating specs without Z3.
+"""The propagation solver over seating specs: per-entity domains with case splits.
 
-- :func:`holds` is the clue semantics as numpy expressions over seats and facings; it
-  evaluates one world, a table of worlds or a grid of seat values alike.
-- :class:`Table` holds every world of a small puzzle (each permutation of seats, times each
-  facing vector in the mixed variants; person 0 fixed at seat 0 on a round table), so the
-  search adds a clue with one vectorised filter. Exact; used when the table is small.
-- :class:`Deducer` is a propagation solver over per-entity domains with case splits. A
-  domain is a bitmask over (seat, facing) values, bit ``2*seat + facing``. It measures
-  ``deduction_depth`` and writes the steps that become the human-readable solution, and it
-  is the search engine for puzzles too large to tabulate (attributes, many people).
+A domain is a bitmask over (seat, facing) values, bit ``2*seat + facing``. :class:`Deducer`
+measures ``case_splits`` and ``deduction_depth``, writes the steps that become the
+human-readable solution, and is the search engine for puzzles too large to tabulate
+(attributes, many people); :class:`Search` is its incremental state while clues are added.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -22,211 +16,7 @@ import numpy as np
 
 from verifiers.seating.spec import Clue, Is, Next, entities
 
-
-@dataclass(frozen=True)
-class Frame:
-    """What the clue semantics need to know about a puzzle's geometry."""
-
-    n: int
-    layout: str  # line | circle | rows
-    mixed: bool
-    facing0: bool  # the common facing when not mixed
-
-
-def holds(c: Clue, seat, face, fr: Frame):
-    """Truth of clue ``c`` given ``seat(e)`` and ``face(e)`` (ints or numpy arrays)."""
-    n, lay = fr.n, fr.layout
-    m = n // 2
-    k = c.kind
-
-    def same_row(*es):
-        r = seat(es[0]) // m
-        out = True
-        for e in es[1:]:
-            out = out & (seat(e) // m == r)
-        return out
-
-    def nxt(a, b):
-        d = seat(a) - seat(b)
-        if lay == "circle":
-            d = d % n
-            return (d == 1) | (d == n - 1)
-        t = (d == 1) | (d == -1)
-        return t & same_row(a, b) if lay == "rows" else t
-
-    if k == "at":
-        s = seat(c.a)
-        if c.where == "end":
-            col = s % m if lay == "rows" else s
-            last = m - 1 if lay == "rows" else n - 1
-            t = (col == 0) | (col == last)
-        elif c.where == "seat":
-            t = s == c.seat
-        elif c.where == "middle":
-            t = s == n // 2
-        else:
-            t = s // m == c.seat
-    elif k == "side":
-        toward = face(c.b)
-        step = np.where(toward, 1, -1) if lay == "circle" else np.where(toward, -1, 1)
-        d = step * (c.k if c.side == "left" else -c.k)
-        target = seat(c.b) + d
-        if lay == "circle":
-            target = target % n
-        t = seat(c.a) == target
-        if lay == "rows":
-            t = t & same_row(c.a, c.b)
-    elif k == "order":
-        t = seat(c.a) < seat(c.b)
-    elif k == "next":
-        t = nxt(c.a, c.b)
-    elif k == "between":
-        if c.immediate:
-            t = nxt(c.a, c.b) & nxt(c.a, c.c) & (seat(c.b) != seat(c.c))
-        else:
-            sa, sb, sc = seat(c.a), seat(c.b), seat(c.c)
-            t = ((sb < sa) & (sa < sc)) | ((sc < sa) & (sa < sb))
-            if lay == "rows":
-                t = t & same_row(c.a, c.b, c.c)
-    elif k == "gap":
-        d = seat(c.a) - seat(c.b)
-        if lay == "circle":
-            d = d % n
-            t = (d == c.k + 1) | (d == n - c.k - 1)
-        else:
-            t = (d == c.k + 1) | (d == -c.k - 1)
-            if lay == "rows":
-                t = t & same_row(c.a, c.b)
-    elif k == "opposite":
-        d = seat(c.a) - seat(c.b)
-        t = (d % n == m) if lay == "circle" else ((d == m) | (d == -m))
-    elif k == "facing":
-        f = face(c.a)
-        t = f if c.toward else ~np.asarray(f, dtype=bool)
-    elif k == "same_facing":
-        t = np.asarray(face(c.a), dtype=bool) == np.asarray(face(c.b), dtype=bool)
-        if not c.same:
-            t = ~t
-    elif k == "is":
-        t = seat(c.a) == seat(c.b)
-    else:
-        raise ValueError(f"unknown clue kind {k!r}")
-    t = np.asarray(t, dtype=bool)
-    return ~t if getattr(c, "neg", False) else t
-
-
-def holds_world(c: Clue, seats: list[int], facing: list[bool], owners: list[list[int]], fr: Frame):
-    """Truth of ``c`` in one concrete world (``owners[c-1][v]``: person with value v)."""
-    n = fr.n
-
-    def person(e: int) -> int:
-        return e if e < n else owners[e // n - 1][e % n]
-
-    def face(e: int) -> bool:
-        if fr.layout == "rows":
-            return seats[person(e)] >= n // 2
-        return facing[person(e)]
-
-    return bool(holds(c, lambda e: seats[person(e)], face, fr))
-
-
-def implies(c: Clue, fact: Clue, fr: Frame) -> bool:
-    """Whether clue ``c`` alone forces ``fact`` (exact, over the entities they mention)."""
-    ents = sorted(set(entities(c)) | set(entities(fact)))
-    if len(ents) > 4:
-        return False
-    n, v = fr.n, 2 * fr.n
-    grids = np.meshgrid(*([np.arange(v)] * len(ents)), indexing="ij")
-    pos = {e: i for i, e in enumerate(ents)}
-    seat = lambda e: grids[pos[e]] // 2  # noqa: E731
-    face = lambda e: (grids[pos[e]] % 2) == 1  # noqa: E731
-    ok = np.ones(grids[0].shape, dtype=bool)
-    for e in ents:
-        if fr.layout == "rows":
-            ok &= face(e) == (seat(e) >= n // 2)
-        elif not fr.mixed:
-            ok &= face(e) == fr.facing0
-    for a, b in itertools.combinations(ents, 2):
-        if a // n == b // n:
-            ok &= seat(a) != seat(b)
-    if fr.layout == "circle" and 0 in pos:
-        ok &= seat(0) == 0
-    bad = ok & holds(c, seat, face, fr) & ~holds(fact, seat, face, fr)
-    return not bad.any()
-
-
-# --- exact tables ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=12)
-def world_table(fr: Frame) -> tuple[np.ndarray, np.ndarray | None]:
-    """(P, F): P[w, i] the seat of person i in world w; F[w, i] their facing (mixed only)."""
-    n = fr.n
-    if fr.layout == "circle":
-        perms = np.array([(0, *p) for p in itertools.permutations(range(1, n))], dtype=np.int8)
-    else:
-        perms = np.array(list(itertools.permutations(range(n))), dtype=np.int8)
-    if not fr.mixed:
-        return perms, None
-    faces = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(bool)
-    P = np.repeat(perms, len(faces), axis=0)
-    F = np.tile(faces, (len(perms), 1))
-    return P, F
-
-
-def table_size(fr: Frame) -> int:
-    perms = 1
-    for i in range(2, fr.n + (0 if fr.layout == "circle" else 1)):
-        perms *= i
-    return perms * (2**fr.n if fr.mixed else 1)
-
-
-class Table:
-    """All worlds of a frame; clues become boolean masks over rows (no attributes)."""
-
-    def __init__(self, fr: Frame):
-        self.fr = fr
-        self.P, self.F = world_table(fr)
-        self.size = len(self.P)
-
-    def eval(self, c: Clue, rows: np.ndarray | None = None) -> np.ndarray:
-        """The mask of ``c`` over ``rows`` (all rows when None)."""
-        P = self.P if rows is None else self.P[rows]
-        fr = self.fr
-        if fr.layout == "rows":
-
-            def face(e):
-                return P[:, e] >= fr.n // 2
-        elif fr.mixed:
-            F = self.F if rows is None else self.F[rows]
-
-            def face(e):
-                return F[:, e]
-        else:
-
-            def face(e):
-                return fr.facing0
-
-        return np.broadcast_to(holds(c, lambda e: P[:, e], face, fr), (len(P),))
-
-    def row_of(self, seats: list[int], facing: list[bool]) -> int:
-        """The index of the world (seats, facing): the lexicographic rank of the seats (the
-        order of ``itertools.permutations``) times the facing vectors, plus the facing's index."""
-        fixed = 1 if self.fr.layout == "circle" else 0  # person 0 at seat 0
-        rest = list(seats[fixed:])
-        rank = 0
-        for i, s in enumerate(rest):
-            rank = rank * (len(rest) - i) + sum(t < s for t in rest[i + 1 :])
-        if self.F is None:
-            return rank
-        return rank * 2**self.fr.n + sum(1 << i for i, f in enumerate(facing) if f)
-
-
-def to_int(mask: np.ndarray) -> int:
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
-
-
-# --- propagation solver ---------------------------------------------------------------------
+from .logic import Frame, holds, to_int
 
 
 class Conflict(Exception):
@@ -256,7 +46,7 @@ class Step:
 _BITS: dict[int, tuple[int, ...]] = {}
 
 
-def _bits(x: int) -> tuple[int, ...]:
+def bits(x: int) -> tuple[int, ...]:
     """Positions of the set bits of ``x`` (cached: domains repeat a lot)."""
     t = _BITS.get(x)
     if t is None:
@@ -337,13 +127,13 @@ _MEMO_MAX = 1 << 16  # entries per cache before it is cleared (results never dep
 def _revise2(sup_ab: tuple[int, ...], sup_ba: tuple[int, ...], da: int, db: int) -> tuple[int, int]:
     """Arc consistency of one binary relation: (na, nb); nb is 0 when a domain empties."""
     na = 0
-    for u in _bits(da):
+    for u in bits(da):
         if sup_ab[u] & db:
             na |= 1 << u
     if not na:
         return 0, 0
     nb = 0
-    for u in _bits(db):
+    for u in bits(db):
         if sup_ba[u] & na:
             nb |= 1 << u
     return na, nb
@@ -354,9 +144,9 @@ _SPAN: dict[tuple[int, int, int], tuple[int, int, int] | None] = {}
 
 def _span_keep(da: int, db: int, dc: int) -> tuple[int, int, int] | None:
     """``a`` strictly between ``b`` and ``c`` in a row: the supported domains, None if one empties."""
-    sa = {u >> 1 for u in _bits(da)}
-    sb = {u >> 1 for u in _bits(db)}
-    sc = {u >> 1 for u in _bits(dc)}
+    sa = {u >> 1 for u in bits(da)}
+    sb = {u >> 1 for u in bits(db)}
+    sc = {u >> 1 for u in bits(dc)}
     minb, maxb, minc, maxc = min(sb), max(sb), min(sc), max(sc)
     ka = {x for x in sa if minb < x < maxc or minc < x < maxb}
     if not ka:
@@ -706,11 +496,11 @@ class Deducer:
                 elif len(es) == 2:
                     da, db = dom[es[0]], dom[es[1]]
                     sup = rel[0]
-                    alls = all(sup[u] & db == db for u in _bits(da))
-                    anys = any(sup[u] & db for u in _bits(da))
+                    alls = all(sup[u] & db == db for u in bits(da))
+                    anys = any(sup[u] & db for u in bits(da))
                     t = True if alls else (False if not anys else None)
                 elif isinstance(rel, str):  # "somewhere between" in a row
-                    sa, sb, sc = ({u >> 1 for u in _bits(dom[e])} for e in es)
+                    sa, sb, sc = ({u >> 1 for u in bits(dom[e])} for e in es)
                     hits = [x < y < z or z < y < x for y in sa for x in sb for z in sc]
                     t = True if all(hits) else (False if not any(hits) else None)
                 else:
@@ -772,7 +562,7 @@ class Deducer:
             parts = [dom[e] & (3 << (2 * s)) for s in range(self.fr.n) if dom[e] >> (2 * s) & 3]
         else:
             e = min(open_)
-            parts = [1 << u for u in _bits(dom[e])]
+            parts = [1 << u for u in bits(dom[e])]
         self.splits += 1
         self.max_depth = max(self.max_depth, depth + 1)
         if log:

@@ -1,0 +1,558 @@
+"""Rendering a seating puzzle: the words, the question, the options and the solution.
+
+:class:`Renderer` holds one puzzle's words (setting, names, attribute references, places)
+and writes each clue; :func:`finalize` names the people, picks the setting and writes the
+question, the answer with its distractors, and the step-by-step solution from the
+propagation solver's trace.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from templates import data, join_names, render, render_string
+from verifiers.answers import Answer
+from verifiers.seating.spec import Clue, Is, Next, Opposite, SeatingSpec, Side
+from verifiers.solver import seating as SOLVER
+
+from ..family import Draft, Final, RenderContext, TraceMismatch
+from .deducer import Deducer
+from .logic import frame_of, holds_world
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth", "eleventh", "twelfth")  # fmt: skip
+NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+           "ten", "eleven", "twelve")  # fmt: skip
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+class Renderer:
+    """Words for one puzzle: the setting, people's names and attribute references."""
+
+    def __init__(self, spec: SeatingSpec, ctx: dict, rng: random.Random):
+        self.spec, self.ctx, self.rng = spec, ctx, rng
+        self.order = ctx["layouts"] == ["order"]
+        self.bank = data("seating/phrases.yaml")["order" if self.order else "seat"]
+        self.cats = {c["name"]: c for c in data("seating/attributes.yaml")}
+        self.n = spec.n
+        self.fr = frame_of(spec)
+        self._refs: dict[int, str] = {}
+
+    def ref(self, e: int) -> str:
+        if e < self.n:
+            return self.spec.people[e]
+        t = self._refs.get(e)
+        if t is None:
+            cat = self.spec.attributes[e // self.n - 1]
+            t = render_string(self.cats[cat.name]["ref"], v=cat.values[e % self.n])
+            self._refs[e] = t
+        return t
+
+    def dir_word(self, toward: bool) -> str:
+        if self.spec.layout == "circle":
+            return "the centre" if toward else "outward"
+        return "north" if toward else "south"
+
+    def pos(self, s: int, style: int = 0) -> str:
+        """A place in words, as the puzzle's people would say it."""
+        n, spec = self.n, self.spec
+        if self.order:
+            return render_string(self.ctx["pos"], s=s, n=n, ord=ORDINALS[s])
+        if spec.layout == "rows":
+            m = n // 2
+            row = "north" if s < m else "south"
+            return f"{ORDINALS[s % m]} from the west end of the {row} {self.ctx['row']}"
+        if spec.layout == "circle":
+            return f"seat {s}"
+        if spec.mixed:
+            if style and n - s <= s + 1:
+                return f"{ORDINALS[n - 1 - s]} from the east end"
+            return f"{ORDINALS[s]} from the west end"
+        left = s if spec.facing[0] else n - 1 - s
+        if style and n - left <= left + 1:
+            return f"{ORDINALS[n - 1 - left]} from the right end"
+        return f"{ORDINALS[left]} from the left end"
+
+    def place(self, s: int) -> str:
+        """A numbered place, for the solution trace (see :meth:`numbering`)."""
+        if self.spec.layout == "circle":
+            return f"seat {s}"
+        if self.spec.layout == "rows":
+            m = self.n // 2
+            return f"place {s % m + 1} of the {'north' if s < m else 'south'} {self.ctx['row']}"
+        return f"{'position' if self.order else 'place'} {s + 1}"
+
+    def numbering(self) -> str:
+        spec = self.spec
+        if self.order:
+            return f"Number the positions 1 to {self.n}, {self.ctx['list']}."
+        if spec.layout == "circle":
+            return (
+                f"Only relative places matter at a round table, so call {spec.people[0]}'s seat "
+                "seat 0 and number the seats clockwise (seen from above)."
+            )
+        if spec.layout == "rows":
+            return "Number the places of each row 1, 2, ... from the west end."
+        hint = ""
+        if not spec.mixed:
+            hint = " (from their left)" if spec.facing[0] else " (from their right)"
+        return f"Number the places 1 to {self.n} from the west end{hint}."
+
+    def phrase(self, key: str, **kw: Any) -> str:
+        opts = self.bank[key]
+        return render_string(opts[self.rng.randrange(len(opts))], v=self.ctx, **kw)
+
+    def clue(self, c: Clue) -> str:
+        r, k = self.ref, c.kind
+        n = self.n
+        if k == "is":
+            if c.a < n:
+                s, val = c.a, c.b
+            else:
+                s, val = (c.b, c.a) if c.b >= n and c.b // n > c.a // n else (c.a, c.b)
+                if c.b < n:
+                    s, val = c.b, c.a
+            cat = self.spec.attributes[val // n - 1]
+            t = self.cats[cat.name]["is_not" if c.neg else "is"]
+            return _cap(render_string(t, s=r(s), v=cat.values[val % n]))
+        if self.order:
+            return _cap(self._order_clue(c))
+        return _cap(self._seat_clue(c))
+
+    def _seat_clue(self, c: Clue) -> str:
+        r, k, lay = self.ref, c.kind, self.spec.layout
+        neg = "not_" if getattr(c, "neg", False) else ""
+        if k == "at":
+            if c.where == "end":
+                key = ("rows_" if lay == "rows" else "") + neg + "at_end"
+                return self.phrase(key, a=r(c.a))
+            if c.where == "seat":
+                return self.phrase(
+                    neg + "at_seat", a=r(c.a), pos=self.pos(c.seat, self.rng.randrange(2))
+                )
+            if c.where == "middle":
+                return self.phrase(neg + "middle", a=r(c.a))
+            return self.phrase(neg + "row", a=r(c.a), r="north" if c.seat == 0 else "south")
+        if k == "side":
+            their = "their" if c.b >= self.n else f"{r(c.b)}'s"
+            key = neg + ("side1" if c.k == 1 else "sidek")
+            return self.phrase(
+                key, a=r(c.a), b=r(c.b), side=c.side, kth=ORDINALS[c.k - 1], b_their=their
+            )
+        if k == "order":
+            side = "left" if self.spec.facing[0] else "right"
+            return self.phrase("order", a=r(c.a), b=r(c.b), side=side)
+        if k == "next":
+            return self.phrase(neg + "next", a=r(c.a), b=r(c.b))
+        if k == "between":
+            return self.phrase(
+                "between1" if c.immediate else "between", a=r(c.a), b=r(c.b), c=r(c.c)
+            )
+        if k == "gap":
+            key = "circle_gap" if lay == "circle" else "gap"
+            return self.phrase(key, a=r(c.a), b=r(c.b), k=c.k, kw=NUMBERS[c.k])
+        if k == "opposite":
+            return self.phrase(neg + "opposite", a=r(c.a), b=r(c.b))
+        if k == "facing":
+            return self.phrase("facing", a=r(c.a), dir=self.dir_word(c.toward))
+        if k == "same_facing":
+            return self.phrase("same_facing" if c.same else "diff_facing", a=r(c.a), b=r(c.b))
+        raise ValueError(k)
+
+    def _order_clue(self, c: Clue) -> str:
+        r, k, v = self.ref, c.kind, self.ctx
+        neg = "not_" if getattr(c, "neg", False) else ""
+        if k == "at":
+            if c.where == "end":
+                return self.phrase(neg + "at_end", a=r(c.a))
+            if c.where == "seat":
+                return self.phrase(neg + "at_seat", a=r(c.a), pos=self.pos(c.seat))
+            return self.phrase(neg + "middle", a=r(c.a))
+        if k == "side":
+            rel = v["before"] if c.side == "left" else v["after"]
+            key = neg + ("side1" if c.k == 1 else "sidek")
+            return self.phrase(key, a=r(c.a), b=r(c.b), rel=rel, k=c.k, kw=NUMBERS[c.k])
+        if k == "order":
+            return self.phrase("order", a=r(c.a), b=r(c.b), rel=v["before"])
+        if k in ("next", "gap"):
+            between = render_string(v["between"], a=r(c.a), b=r(c.b))
+            v2 = {**v, "between_ab": between}
+            opts = self.bank[neg + k]
+            t = opts[self.rng.randrange(len(opts))]
+            kk = getattr(c, "k", 0)
+            return render_string(t, v=v2, a=r(c.a), b=r(c.b), k=kk, kw=NUMBERS[kk])
+        if k == "between":
+            between = render_string(v["between"], a=r(c.b), b=r(c.c))
+            opts = self.bank["between1" if c.immediate else "between"]
+            t = opts[self.rng.randrange(len(opts))]
+            return render_string(t, v={**v, "between_bc": between}, a=r(c.a), b=r(c.b), c=r(c.c))
+        raise ValueError(k)
+
+    def convention(self) -> str:
+        spec, lay = self.spec, self.spec.layout
+        if self.order:
+            return ""
+        if lay == "circle":
+            face = (
+                "Some of them face the centre and the others face outward."
+                if spec.mixed
+                else f"All of them face {'the centre' if spec.facing[0] else 'outward, away from the centre'}."
+            )
+            return (
+                f"{face} Left and right are always from the person's own point of view: seen from "
+                "above, a person facing the centre has clockwise on their left, and a person "
+                "facing outward has anticlockwise on their left. Neighbours are the two people "
+                "on either side."
+            )
+        if lay == "rows":
+            return (
+                "The people in the north row face south and the people in the south row face "
+                "north, so each person sits directly opposite one person in the other row. Left "
+                "and right are from each person's own point of view; neighbours sit next to each "
+                "other in the same row."
+            )
+        face = (
+            "Each of them faces either north or south."
+            if spec.mixed
+            else f"All of them face {'north' if spec.facing[0] else 'south'}."
+        )
+        return (
+            f"The row runs from west to east. {face} Left and right are always from the "
+            "person's own point of view."
+        )
+
+
+def _context(spec: SeatingSpec, ctx: RenderContext) -> dict:
+    """The setting: pinned, else from the held-out pool for the test split, else the rest."""
+    want = "order" if spec.variant == "ordering" else spec.layout
+    fits = [c for c in data("seating/contexts.yaml") if want in c["layouts"]]
+    fits = [c for c in fits if not (spec.attributes and c.get("no_attributes"))]
+    pinned = ctx.pin.get("template")
+    for c in fits:
+        if c["id"] == pinned:
+            return c
+    allowed = ctx.options.get("contexts")
+    pool = [
+        c
+        for c in fits
+        if (not allowed or c["id"] in allowed) and c["id"] != ctx.avoid.get("template")
+    ] or fits
+    held = [c for c in pool if c.get("heldout")]
+    pool = (
+        held
+        if (ctx.held_out_templates and held)
+        else [c for c in pool if not c.get("heldout")] or pool
+    )
+    return pool[ctx.rng.randrange(len(pool))]
+
+
+def finalize(d: Draft, ctx: RenderContext) -> Final:
+    """Name the people, render question and solution, build answer and distractors."""
+    spec: SeatingSpec = d.spec  # type: ignore[assignment]
+    rng = ctx.rng
+    pinned = list(ctx.pin.get("names") or [])[: spec.n]
+    fresh = [x for x in ctx.names if x not in pinned]
+    names = pinned + rng.sample(fresh, spec.n - len(pinned))
+    spec = spec.model_copy(update={"people": names})
+    c = _context(spec, ctx)
+    words = dict(c)
+    intro_src = c.get(f"intro_{spec.layout}", c.get("intro"))
+    r = Renderer(spec, words, rng)
+    intro = render_string(intro_src, n=spec.n) + f" They are {join_names(names)}."
+    if spec.attributes:
+        intro += " " + " ".join(
+            f"Each has a different {cat.name}: {join_names(cat.values)}." for cat in spec.attributes
+        )
+    clues = [r.clue(x) + "." for x in spec.clues]
+    answer, distractors, wmap, listed = _answers(spec, r, rng, ctx.n_choices)
+    question = render(
+        "seating/puzzle.j2",
+        intro=intro,
+        convention=r.convention(),
+        clues=clues,
+        question=_question_text(spec, r),
+        listed=listed,
+    )
+    if d.trace is None:
+        raise ValueError("a seating draft carries its trace (steps, goal)")
+    steps, goal = d.trace
+    solution = _solution(spec, r, answer, wmap, steps, goal)
+    template_id, render_key = f"seating/{c['id']}", {"template": c["id"]}
+    return Final(spec, answer, distractors, question, solution, template_id, wmap, render_key)
+
+
+def _question_text(spec: SeatingSpec, r: Renderer) -> str:
+    q, lay, n = spec.question, spec.layout, spec.n
+    p, v = spec.people, r.ctx
+    k = q.kind
+    if k == "who_at":
+        return (
+            f"Who {v['verb']} {r.pos(q.seat)}?"
+            if r.order
+            else f"Who {v['sits']} {r.pos(q.seat, 1)}?"
+        )
+    if k == "who_side":
+        if r.order:
+            rel = v["before"] if q.side == "left" else v["after"]
+            if q.k == 1:
+                return f"Who {v['verb']} immediately {rel} {p[q.a]}?"
+            return f"Who {v['verb']} exactly {NUMBERS[q.k]} {v['unit']} {rel} {p[q.a]}?"
+        where = "immediately" if q.k == 1 else ORDINALS[q.k - 1]
+        return f"Who {v['sits']} {where} to the {q.side} of {p[q.a]}?"
+    if k == "opposite":
+        return f"Who {v['sits']} directly opposite {p[q.a]}?"
+    if k == "count_between":
+        if r.order:
+            return f"How many people are {render_string(v['between'], a=p[q.a], b=p[q.b])}?"
+        extra = " (counting the shorter way round the table)" if lay == "circle" else ""
+        return f"How many people {v['sit']} between {p[q.a]} and {p[q.b]}{extra}?"
+    if k == "pair":
+        where = v["in_seq"] if r.order else ""
+        return f"Which of these pairs are next to each other{(' ' + where) if where else ''}? Answer with the pair."
+    if k == "statement":
+        return "Which one of the following statements must be true? Answer with the statement."
+    if k == "facing":
+        a, b = ("the centre", "outward") if lay == "circle" else ("north", "south")
+        return f"Which way does {p[q.a]} face: {a} or {b}?"
+    if k == "who_has":
+        cat = spec.attributes[q.a // n - 1]
+        return render_string(r.cats[cat.name]["who"], v=cat.values[q.a % n])
+    if k == "attr_of":
+        cat = spec.attributes[q.cat - 1]
+        return render_string(r.cats[cat.name]["what"], p=p[q.a])
+    # arrangement
+    if r.order:
+        return f"List everyone in order, {v['list']}."
+    if lay == "circle":
+        way = "clockwise" if q.k == 0 else "anticlockwise"
+        return (
+            f"Starting with {p[q.a]} and going {way} (as seen from above), list everyone around the "
+            f"{v['row']}."
+        )
+    if lay == "rows":
+        return f"List the north {v['row']} from west to east, then the south {v['row']} from west to east."
+    if spec.mixed:
+        return f"List everyone from the {'west' if q.k == 0 else 'east'} end to the {'east' if q.k == 0 else 'west'} end."
+    left_first = (q.k == 0) == spec.facing[0]
+    return f"List everyone from the {'left' if left_first else 'right'} end to the {'right' if left_first else 'left'} end."
+
+
+def _arrangement(spec: SeatingSpec) -> list[str]:
+    n, q = spec.n, spec.question
+    at = [""] * n
+    for i, s in enumerate(spec.seats):
+        at[s] = spec.people[i]
+    if spec.layout == "circle":
+        s0 = spec.seats[q.a]
+        return [at[(s0 + (j if q.k == 0 else -j)) % n] for j in range(n)]
+    return at if q.k == 0 else at[::-1]
+
+
+def _answers(spec: SeatingSpec, r: Renderer, rng: random.Random, k: int):
+    """(answer, distractors, words, listed options) for the question."""
+    q, n, names = spec.question, spec.n, spec.people
+    world_at = {s: names[i] for i, s in enumerate(spec.seats)}
+    want = max(k - 1, 1)
+    if q.kind == "arrangement":
+        seq = _arrangement(spec)
+        ans = Answer(type="sequence", value=seq, space=list(names))
+        out, seen = [], {ans.key()}
+        for _ in range(60):
+            if len(out) >= want:
+                break
+            alt = list(seq)
+            i, j = rng.sample(range(1 if spec.layout == "circle" else 0, n), 2)
+            alt[i], alt[j] = alt[j], alt[i]
+            a = Answer(type="sequence", value=alt, space=list(names))
+            if a.key() not in seen:
+                seen.add(a.key())
+                out.append(a)
+        return ans, out, {}, []
+    if q.kind in ("who_at", "who_side", "opposite", "who_has"):
+        if q.kind == "who_at":
+            v = world_at[q.seat]
+        else:
+            goal = _goal_person(spec)
+            v = names[goal]
+        space = list(names)
+        wrong = [x for x in space if x != v and (q.kind != "who_side" or x != names[q.a])]
+        wrong = [x for x in wrong if q.kind not in ("opposite",) or x != names[q.a]]
+        rng.shuffle(wrong)
+        return (
+            Answer(type="label", value=v, space=space),
+            [Answer(type="label", value=x, space=space) for x in wrong[:want]],
+            {},
+            [],
+        )
+    if q.kind == "attr_of":
+        cat = spec.attributes[q.cat - 1]
+        v = cat.values[cat.owner.index(q.a)]
+        wrong = [x for x in cat.values if x != v]
+        rng.shuffle(wrong)
+        space = list(cat.values)
+        return (
+            Answer(type="label", value=v, space=space),
+            [Answer(type="label", value=x, space=space) for x in wrong[:want]],
+            {},
+            [],
+        )
+    if q.kind == "count_between":
+        d = abs(spec.seats[q.a] - spec.seats[q.b])
+        top = n - 2
+        if spec.layout == "circle":
+            d = min(d, n - d)
+            top = (n - 2) // 2
+        space = [str(i) for i in range(top + 1)]
+        v = str(d - 1)
+        wrong = [x for x in space if x != v]
+        rng.shuffle(wrong)
+        return (
+            Answer(type="label", value=v, space=space),
+            [Answer(type="label", value=x, space=space) for x in wrong[:want]],
+            {},
+            [],
+        )
+    if q.kind == "facing":
+        a, b = ("centre", "outward") if spec.layout == "circle" else ("north", "south")
+        v = a if spec.facing[q.a] else b
+        space = [a, b]
+        return (
+            Answer(type="label", value=v, space=space),
+            [Answer(type="label", value=b if v == a else a, space=space)],
+            {},
+            [],
+        )
+    if q.kind == "pair":
+        labels = [SOLVER.pair_label(spec, a, b) for a, b in q.pairs]
+        aliases = {}
+        for a, b in q.pairs:  # the listed order first: it is the word the prompt shows
+            aliases[SOLVER.pair_label(spec, a, b)] = SOLVER.pair_label(spec, a, b)
+            aliases[f"{names[b]} and {names[a]}"] = SOLVER.pair_label(spec, a, b)
+        fr = r.fr
+        good = [
+            lab
+            for lab, (a, b) in zip(labels, q.pairs, strict=True)
+            if holds_world(Next(a=a, b=b), spec.seats, spec.facing, [], fr)
+        ]
+        v = good[0]
+        ans = Answer(type="label", value=v, space=labels, aliases=aliases)
+        return (
+            ans,
+            [
+                Answer(type="label", value=x, space=labels, aliases=aliases)
+                for x in labels
+                if x != v
+            ],
+            {},
+            labels,
+        )
+    # statement
+    texts = [r.clue(c) for c in q.options]
+    ids = [f"s{i}" for i in range(len(texts))]
+    owners = [c.owner for c in spec.attributes]
+    fr = r.fr
+    truth = [holds_world(c, spec.seats, spec.facing, owners, fr) for c in q.options]
+    v = ids[truth.index(True)]
+    aliases = dict(zip(texts, ids, strict=True))
+    words = dict(zip(ids, texts, strict=True))
+    mk = lambda x: Answer(type="label", value=x, space=ids, aliases=aliases)  # noqa: E731
+    return mk(v), [mk(x) for x in ids if x != v], words, texts
+
+
+def _goal_person(spec: SeatingSpec) -> int:
+    q, n = spec.question, spec.n
+    fr = frame_of(spec)
+    owners = [c.owner for c in spec.attributes]
+    for p in range(n):
+        if q.kind == "who_side":
+            c: Clue = Side(a=p, b=q.a, k=q.k, side=q.side)
+        elif q.kind == "opposite":
+            c = Opposite(a=p, b=q.a)
+        else:
+            c = Is(a=p, b=q.a)
+        if p != q.a and holds_world(c, spec.seats, spec.facing, owners, fr):
+            return p
+    raise AssertionError("no person answers the question")
+
+
+def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps, goal) -> str:
+    """The step-by-step derivation (from the propagation solver), ending in the answer."""
+    fr = r.fr
+    if steps is None:  # no derivation yet: prove the goal and write down the steps
+        ded = Deducer(fr, len(spec.attributes), list(spec.clues))
+        if not ded.prove(goal, budget=400):
+            raise TraceMismatch("solution trace does not reach the proven answer")
+        steps = ded.steps
+    lines = [r.numbering()]
+    one = f"the fact that each {'position' if r.order else 'place'} holds one person"
+    done: set[tuple[int, int]] = set()
+    for st in steps:
+        pad = "  " * st.depth
+        if st.kind == "derive":
+            if (st.entity, st.dom) in done:
+                continue
+            txt = _dom_text(spec, r, st.entity, st.dom)
+            if txt is None:
+                continue
+            done.add((st.entity, st.dom))
+            src = f"clue {st.source + 1}" if st.source >= 0 else one
+            lines.append(f"{pad}From {src}: {txt}.")
+        elif st.kind == "split":
+            opts = " or ".join(_part_text(spec, r, st.entity, u) for u in st.options)
+            lines.append(
+                f"{pad}No clue decides more now, so try each case for {r.ref(st.entity)}: {opts}."
+            )
+        elif st.kind == "assume":
+            lines.append(
+                f"{pad}Suppose {r.ref(st.entity)} is {_part_text(spec, r, st.entity, st.dom)}."
+            )
+            done = set()
+        elif st.kind == "contradiction":
+            src = f"clue {st.source + 1}" if st.source >= 0 else "the rule of one person per place"
+            lines.append(f"{pad}This breaks {src}: a contradiction, so this case is impossible.")
+        elif st.kind == "holds":
+            if st.depth and goal is not None and len(goal) == 1:
+                lines.append(f"{pad}In this case: {r.clue(goal[0])}.")
+            elif st.depth:
+                lines.append(f"{pad}In this case everyone's place is fixed.")
+            else:
+                lines.append("This settles the question.")
+    q = spec.question
+    if q.kind in ("who_has", "attr_of"):  # tie the places back to the asked link
+        e = q.a if q.kind == "who_has" else q.cat * spec.n
+        cat = spec.attributes[e // spec.n - 1]
+        if q.kind == "who_has":
+            who, val = str(answer.value), cat.values[q.a % spec.n]
+        else:
+            who, val = spec.people[q.a], str(answer.value)
+        link = render_string(r.cats[cat.name]["is"], s=who, v=val)
+        where = "position" if r.order else "place"
+        lines.append(f"Both are in the same {where}, so {link}.")
+    lines.append(f"Answer: {answer.text(words)}")
+    return "\n".join(lines)
+
+
+def _part_text(spec: SeatingSpec, r: Renderer, e: int, part: int) -> str:
+    """One case of a split: a place (with a facing when only one is left)."""
+    s, f = divmod(part.bit_length() - 1, 2)
+    t = f"in {r.place(s)}"
+    if spec.mixed and e < spec.n and part & (part - 1) == 0:
+        t += f", facing {r.dir_word(bool(f))}"
+    return t
+
+
+def _dom_text(spec: SeatingSpec, r: Renderer, e: int, d: int) -> str | None:
+    seats = sorted({u // 2 for u in range(2 * spec.n) if d >> u & 1})
+    if len(seats) > 3:
+        return None
+    facings = {u % 2 for u in range(2 * spec.n) if d >> u & 1}
+    who = r.ref(e)
+    where = [r.place(s) for s in seats]
+    t = f"{who} is in " + " or ".join(where)
+    if spec.mixed and e < spec.n and len(facings) == 1:
+        t += f", facing {r.dir_word(bool(next(iter(facings))))}"
+    return _cap(t)

@@ -1,0 +1,208 @@
+"""The search for a seating clue set: add true clues until the answer is forced, then drop
+the redundant ones.
+
+The search is exact on a table of every world when that table is small
+(:class:`generators.seating.logic.Table`; sets of worlds as int bitmasks) and otherwise
+uses the propagation solver (:mod:`generators.seating.deducer`). A clue that forces the
+answer on its own is never used (:func:`gives_away`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from verifiers.seating.spec import Clue, entities
+
+from .deducer import Budget, Conflict, Deducer, Search
+from .logic import Frame, Table, implies, table_size, to_int
+from .sample import World, fresh_clues
+
+TABLE_MAX = 400_000  # worlds: above this, search by propagation
+PROVE_NODES = 40  # case-analysis nodes when the propagation search drops a clue
+DROP_ORDERS = 3  # orders of dropping clues tried for a level-4 puzzle that needs a case split
+
+
+def fits_table(fr: Frame, n_cats: int) -> bool:
+    """Whether the search is exact on a table of worlds (no attributes, few worlds)."""
+    return not n_cats and table_size(fr) <= TABLE_MAX
+
+
+def gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
+    """Whether ``c`` on its own forces the answer (never allowed as a clue).
+
+    Exact on a table of worlds; otherwise exact over the entities both mention, plus what
+    propagation from that one clue (with one person per place) reaches.
+    """
+    if fits_table(fr, n_cats):
+        tab = Table(fr)
+        return not _full_mask(tab, c) & _bad_mask(tab, goal)
+    if len(goal) == 1 and set(entities(c)) >= set(entities(goal[0])) and implies(c, goal[0], fr):
+        return True
+    if fr.n > 5 or len(goal) > 1:
+        return False  # one clue pins at most three people: no forcing by elimination
+    d = Deducer(fr, n_cats, [c])
+    dom = list(d.init)
+    try:
+        d.propagate(dom, 0, False)
+    except Conflict:
+        return True
+    return d.status(goal, dom) is True
+
+
+def told(fact: Clue, clues: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
+    """Whether one clue alone already says ``fact`` (so it would hand over the answer)."""
+    return any(c == fact or gives_away(c, [fact], fr, n_cats) for c in clues)
+
+
+def by_table(
+    world: World,
+    goal: list[Clue],
+    kinds: dict[str, float],
+    rng: random.Random,
+    fr: Frame,
+    need_split: bool = False,
+) -> list[Clue] | None:
+    """Add clues until the goal holds in every world of the table, then drop redundant ones.
+
+    Sets of worlds are int bitmasks over the table's rows (bit r: world r).
+    """
+    tab = Table(fr)
+    truth = tab.row_of(world.seats, world.facing)
+    bad = _bad_mask(tab, goal)  # the worlds where the goal fails
+    alive = (1 << tab.size) - 1
+    clues: list[Clue] = []
+    masks: list[int] = []
+    fresh = fresh_clues(world, kinds, rng, 40 * fr.n + 60, set())
+    while alive & bad:
+        c = next(fresh, None)
+        if c is None:
+            return None
+        mask = _full_mask(tab, c)
+        if not mask & bad:  # it gives the answer away on its own
+            continue
+        if alive & mask == alive:
+            continue
+        alive &= mask
+        clues.append(c)
+        masks.append(mask)
+    assert alive >> truth & 1
+
+    def enough(rest: list[int]) -> bool:  # no goal-breaking world comes back in
+        if not rest:
+            return False
+        acc = masks[rest[0]]
+        for j in rest[1:]:
+            acc &= masks[j]
+        return not acc & bad
+
+    return _drop_redundant(clues, enough, goal, fr, 0, rng, need_split)
+
+
+_MASKS: dict = {}
+
+
+def _full_mask(tab: Table, c: Clue) -> int:
+    """The worlds of ``tab`` where ``c`` holds, as an int bitmask (cached)."""
+    key = (tab.fr, c)
+    m = _MASKS.get(key)
+    if m is None:
+        if len(_MASKS) > 20000:
+            _MASKS.clear()
+        m = to_int(tab.eval(c))
+        _MASKS[key] = m
+    return m
+
+
+def _bad_mask(tab: Table, goal: list[Clue]) -> int:
+    """The worlds of ``tab`` where some clue of ``goal`` fails."""
+    good = (1 << tab.size) - 1
+    for g in goal:
+        good &= _full_mask(tab, g)
+    return good ^ ((1 << tab.size) - 1)
+
+
+def by_propagation(
+    world: World,
+    goal: list[Clue],
+    kinds: dict[str, float],
+    rng: random.Random,
+    fr: Frame,
+    need_split: bool = False,
+) -> list[Clue] | None:
+    """Add clues until propagation alone forces the goal, then drop redundant ones: those
+    that propagation does without, or with ``need_split`` a short case analysis
+    (PROVE_NODES nodes)."""
+    n_cats = len(world.owners)
+    s = Search(Deducer(fr, n_cats, []))
+    s.dom = list(s.ded.init)
+    if not add_until_forced(s, world, goal, kinds, rng, 60 * fr.n * (1 + n_cats) + 60, set()):
+        return None
+    clues = list(s.ded.clues)
+    ded = s.ded
+
+    def enough(rest: list[int]) -> bool:  # propagation, else a short case analysis, proves it
+        if ded.forced(goal, rest):
+            return True
+        if not need_split:
+            return False
+        try:
+            return ded.prove(goal, log=False, budget=PROVE_NODES, clue_ids=rest)
+        except Budget:
+            return False
+
+    return _drop_redundant(clues, enough, goal, fr, n_cats, rng, need_split)
+
+
+def add_until_forced(
+    s: Search,
+    world: World,
+    goal: list[Clue],
+    kinds: dict[str, float],
+    rng: random.Random,
+    tries: int,
+    seen: set[Clue],
+) -> bool:
+    """Add fresh true clues to ``s`` (none that gives the answer away on its own) until
+    propagation forces ``goal``; False when a clue contradicts or ``tries`` proposals did
+    not do it."""
+    fresh = fresh_clues(world, kinds, rng, tries, seen)
+    while s.ded.status(goal, s.dom) is not True:
+        c = next(fresh, None)
+        if c is None:
+            return False
+        if gives_away(c, goal, world.fr, len(world.owners)):
+            continue
+        try:
+            s.add(c)
+        except Conflict:
+            return False
+    return True
+
+
+def _drop_redundant(
+    clues: list[Clue],
+    enough: Callable[[list[int]], bool],
+    goal: list[Clue],
+    fr: Frame,
+    n_cats: int,
+    rng: random.Random,
+    need_split: bool,
+) -> list[Clue] | None:
+    """Drop clues, in a random order, while ``enough(indices)`` still holds.
+
+    With ``need_split`` the kept clues must not force the goal by propagation alone (so that
+    the proof needs a case split): up to DROP_ORDERS orders are tried, else None.
+    """
+    for _ in range(DROP_ORDERS if need_split else 1):
+        keep = list(range(len(clues)))
+        order = keep[:]
+        rng.shuffle(order)
+        for i in order:
+            rest = [j for j in keep if j != i]
+            if enough(rest):
+                keep = rest
+        out = [clues[j] for j in keep]
+        if not need_split or not Deducer(fr, n_cats, out).forced(goal):
+            return out
+    return None
