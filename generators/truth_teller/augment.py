@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable
 
 from verifiers.truth_teller.spec import (
+    And,
     Count,
     Expr,
     Is,
@@ -21,8 +22,11 @@ from verifiers.truth_teller.spec import (
     evaluate,
 )
 
-from .family import Draft
-from .tt_logic import Worlds
+from ..family import Draft
+from .claims import consistent_claim, random_claim, to_expr
+from .levels import N_RANGE
+from .logic import Worlds
+from .search import draft_of
 
 OTHER = {"knight": "knave", "knave": "knight"}
 
@@ -40,13 +44,6 @@ def _answer_values(spec: TruthTellerSpec, w: Worlds, sols: int) -> set:
             world = w.decode(i)
             out.add(tuple(world) if q.kind == "all" else world[q.person])
     return out
-
-
-def _draft(spec: TruthTellerSpec) -> Draft:
-    from . import truth_teller
-
-    make = getattr(truth_teller, "_draft_of", None)
-    return make(spec) if make else Draft(spec, truth_teller._metrics(spec))
 
 
 def _forced(spec: TruthTellerSpec) -> tuple | str | None:
@@ -112,8 +109,6 @@ def _equivalent(e: Expr, roles: list[str]) -> Expr | None:
             # "not both A and B are knights" == "at most one of A and B is a knight"
             return Count(op="at_most", k=len(people) - 1, role=roles_in.pop(), people=people)
     if k == "count" and e.op == "at_most" and e.k == len(e.people) - 1 and len(e.people) >= 2:
-        from verifiers.truth_teller.spec import And
-
         return Not(arg=And(args=tuple(Is(person=p, role=e.role) for p in e.people)))
     if k == "implies":
         return Or(args=(Not(arg=e.a), e.b))
@@ -158,37 +153,29 @@ def reword(d: Draft, rng: random.Random) -> Draft | None:
             continue
         st = list(spec.statements)
         st[si] = Statement(speaker=st[si].speaker, claim=claim)
-        return _draft(spec.model_copy(update={"statements": st}))
+        return draft_of(spec.model_copy(update={"statements": st}))
     return None
 
 
 def distract(d: Draft, rng: random.Random) -> Draft | None:
     """Add a true-to-role statement that provably leaves the solution set unchanged."""
-    from . import truth_teller
-
-    _consistent_claim = truth_teller._consistent_claim
-    _model = getattr(truth_teller, "_model", None)  # light search nodes -> spec nodes
-
     spec: TruthTellerSpec = d.spec
     w = _worlds(spec)
     sols = w.solutions(spec)
     n = len(spec.people)
     for _ in range(30):
         speaker = rng.randrange(n)
-        node = _consistent_claim(rng, 1, n, speaker, spec.truth, spec.roles)
-        if node is None:
+        claim = consistent_claim(rng, 1, n, speaker, spec.truth, spec.roles)
+        if claim is None:
             continue
-        claim = _model(node) if _model else node
         st = Statement(speaker=speaker, claim=claim)
         if w.allowed(st) & sols == sols and w.allowed(st) != w.full:
-            return _draft(spec.model_copy(update={"statements": [*spec.statements, st]}))
+            return draft_of(spec.model_copy(update={"statements": [*spec.statements, st]}))
     return None
 
 
 def scale(d: Draft, rng: random.Random) -> Draft | None:
     """One level up in size: a new person whose statement about another fixes their own role."""
-    from .truth_teller import N_RANGE
-
     spec: TruthTellerSpec = d.spec
     n = len(spec.people)
     if n + 1 > N_RANGE[spec.variant][1]:
@@ -222,7 +209,7 @@ def scale(d: Draft, rng: random.Random) -> Draft | None:
     )
     if _forced(new) is None:
         return None
-    return _draft(new)
+    return draft_of(new)
 
 
 def _leaf_edits(spec: TruthTellerSpec) -> list[tuple[str, int, tuple, Expr]]:
@@ -273,17 +260,13 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
         if spec.question.kind != "all":
             # Make the hidden world agree with the forced answer on the queried person.
             assert new.truth[new.question.person] == after
-        return _draft(new)
+        return draft_of(new)
     return None
 
 
-TRANSFORMS: dict[str, Callable[[Draft, random.Random], Draft | None]] = {
-    "reword": reword,
-    "reorder": reorder,
-    "distract": distract,
-    "scale": scale,
-    "perturb": perturb,
-}
+TRANSFORMS: dict[str, Callable[[Draft, random.Random], Draft | None]] = dict(
+    reword=reword, reorder=reorder, distract=distract, scale=scale, perturb=perturb
+)
 
 
 def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | None] | None:
@@ -297,22 +280,18 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
         for edit in edits[:60]:
             new = spec.model_copy(update=_apply(spec, edit))
             if w.solutions(new) == 0:
-                return Draft(new, {**d.metrics, "labelled": kind}), None
+                return Draft(new, {**d.metrics, "labelled": kind}, label=kind), None
         # Else one more statement that no remaining world allows (chains need this).
-        from . import truth_teller
-
         sols = w.solutions(spec)
         n = len(spec.people)
         for _ in range(40):
             speaker = rng.randrange(n)
-            node = truth_teller._claim(rng, 1, n, speaker, spec.roles)
-            claim = truth_teller._model(node) if hasattr(truth_teller, "_model") else node
+            claim = to_expr(random_claim(rng, 1, n, speaker, spec.roles))
             st = Statement(speaker=speaker, claim=claim)
             if w.allowed(st) & sols == 0:
                 new = spec.model_copy(update={"statements": [*spec.statements, st]})
-                return Draft(
-                    new, {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
-                ), None
+                metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
+                return Draft(new, metrics, label=kind), None
         return None
     order = list(range(len(spec.statements)))
     rng.shuffle(order)
@@ -332,7 +311,6 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
                 )
                 if theirs != mine and all(evaluate(f, world) for f in new.facts):
                     metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
-                    return Draft(new, metrics), Draft(
-                        new.model_copy(update={"truth": world}), metrics
-                    )
+                    other = new.model_copy(update={"truth": world})
+                    return Draft(new, metrics, label=kind), Draft(other, metrics, label=kind)
     return None
