@@ -101,17 +101,8 @@ def _transform(name: str) -> TransformFn:
 
 TRANSFORMS = {name: _transform(name) for name in augment.TRANSFORMS}
 
-FAMILY = Family(
-    info=INFO,
-    variants=tuple(Variant(v, VARIANT_DOCS[v]) for v in VARIANTS),
-    solver=SOLVER,
-    draft=draft,
-    level_of=level_of,
-    finalize=finalize,
-    transforms=TRANSFORMS,
-    mislabel=mislabel,
-    levels_doc=LEVELS_DOC,
-)
+_ENTRIES = tuple(Variant(v, VARIANT_DOCS[v]) for v in VARIANTS)
+FAMILY = Family(INFO, _ENTRIES, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC)
 
 __all__ = [
     "FAMILY",

@@ -7,7 +7,10 @@ intent exactly with the bitmask enumerator; the pipeline then proves the result 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from verifiers.truth_teller.spec import (
     And,
@@ -29,6 +32,8 @@ from .logic import Worlds
 from .search import draft_of
 
 OTHER = {"knight": "knave", "knave": "knight"}
+SpecT = TypeVar("SpecT", bound=BaseModel)  # a spec with ``statements``
+T = TypeVar("T")
 
 
 def _worlds(spec: TruthTellerSpec) -> Worlds:
@@ -134,6 +139,21 @@ def reorder(d: Draft, rng: random.Random) -> Draft | None:
         if st != list(d.spec.statements):
             return Draft(d.spec.model_copy(update={"statements": st}), d.metrics)
     return None
+
+
+def some_of(edits: list[T], rng: random.Random, k: int = 60) -> list[T]:
+    """At most ``k`` of ``edits``, in a random order (``edits`` is shuffled in place)."""
+    rng.shuffle(edits)
+    return edits[:k]
+
+
+def one_dropped(spec: SpecT, rng: random.Random) -> Iterator[SpecT]:
+    """``spec`` without one of its statements, for each statement in a random order."""
+    order = list(range(len(spec.statements)))
+    rng.shuffle(order)
+    for drop in order:
+        st = [s for i, s in enumerate(spec.statements) if i != drop]
+        yield spec.model_copy(update={"statements": st})
 
 
 def reword(d: Draft, rng: random.Random) -> Draft | None:
@@ -248,9 +268,7 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
     """Change one leaf so that the answer changes and stays unique (answer-changing)."""
     spec: TruthTellerSpec = d.spec
     before = _forced(spec)
-    edits = _leaf_edits(spec)
-    rng.shuffle(edits)
-    for edit in edits[:60]:
+    for edit in some_of(_leaf_edits(spec), rng):
         new = _with_truth(spec, **_apply(spec, edit))
         if new is None:
             continue
@@ -275,9 +293,7 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
     spec: TruthTellerSpec = d.spec
     w = _worlds(spec)
     if kind == "unsolvable":
-        edits = _leaf_edits(spec)
-        rng.shuffle(edits)
-        for edit in edits[:60]:
+        for edit in some_of(_leaf_edits(spec), rng):
             new = spec.model_copy(update=_apply(spec, edit))
             if w.solutions(new) == 0:
                 return Draft(new, {**d.metrics, "labelled": kind}, label=kind), None
@@ -293,12 +309,7 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
                 metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
                 return Draft(new, metrics, label=kind), None
         return None
-    order = list(range(len(spec.statements)))
-    rng.shuffle(order)
-    for drop in order:
-        new = spec.model_copy(
-            update={"statements": [s for i, s in enumerate(spec.statements) if i != drop]}
-        )
+    for new in one_dropped(spec, rng):
         sols = w.solutions(new)
         mine = (
             tuple(spec.truth) if spec.question.kind == "all" else spec.truth[spec.question.person]

@@ -12,7 +12,7 @@ from verifiers.truth_teller.seating_claims import ClaimStatement, Seat, SeatingC
 from verifiers.truth_teller.spec import Is
 
 from ...family import Draft
-from ..augment import reorder  # the same statement shuffle as the classic variants
+from ..augment import one_dropped, reorder, some_of  # as for the classic variants
 from .sample import random_claim
 from .search import allowed, answers, draft_of, solutions, table, truth_mask
 
@@ -153,9 +153,7 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
     """Change one leaf so that the answer changes and stays unique (answer-changing)."""
     spec: SeatingClaimsSpec = d.spec
     before = _answer_of(spec)
-    edits = _leaf_edits(spec)
-    rng.shuffle(edits)
-    for edit in edits[:60]:
+    for edit in some_of(_leaf_edits(spec), rng):
         new = _unique(_edited(spec, edit))
         if new is not None and _answer_of(new) != before:
             return draft_of(new)
@@ -170,20 +168,13 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
     spec: SeatingClaimsSpec = d.spec
     meta = {**d.metrics, "labelled": kind}
     if kind == "unsolvable":
-        edits = _leaf_edits(spec)
-        rng.shuffle(edits)
-        for edit in edits[:60]:
+        for edit in some_of(_leaf_edits(spec), rng):
             new = _edited(spec, edit)
             if not solutions(new).any():
                 return Draft(new, meta, label=kind), None
         return None
     before = _answer_of(spec)
-    order = list(range(len(spec.statements)))
-    rng.shuffle(order)
-    for drop in order:
-        new = spec.model_copy(
-            update={"statements": [s for i, s in enumerate(spec.statements) if i != drop]}
-        )
+    for new in one_dropped(spec, rng):
         sol = solutions(new)
         for w in np.flatnonzero(sol):
             alt = _with_world(new, int(w))
