@@ -129,6 +129,7 @@ def _everyone(n: int) -> tuple[int, ...]:
 
 
 def atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> Node:
+    """A random atomic claim: a role, a count over everyone, or "same / different"."""
     others = _others(n, speaker)
     kind = rng.random()
     if kind < 0.62:
@@ -144,6 +145,7 @@ def atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> Node:
 
 
 def random_claim(rng: random.Random, d: int, n: int, speaker: int, roles: list[str]) -> Node:
+    """A random claim of nesting depth up to ``d`` by ``speaker``, true or false."""
     if d <= 1:
         return atom(rng, n, speaker, roles)
     kind = rng.choice(("and", "or", "implies", "iff", "not_and", "or"))

@@ -23,5 +23,6 @@ ROLES = ("knight", "knave")
 
 
 def level_of(m: dict[str, Any]) -> int:
+    """Level 1–4 from size, and case splits at five people."""
     by_n = 1 + sum(m["n_people"] > t for t in (3, 4))
     return 4 if by_n == 3 and m["case_splits"] > HARD_SPLITS else by_n

@@ -48,6 +48,7 @@ def _atom(rng: random.Random, n: int, speaker: int) -> SExpr:
 
 
 def random_claim(rng: random.Random, n: int, speaker: int, compound: float) -> SExpr:
+    """A random claim by ``speaker``: an atom, or with chance ``compound`` two joined."""
     a = _atom(rng, n, speaker)
     if rng.random() >= compound:
         return a
@@ -62,7 +63,10 @@ def _done(spec_answers: set) -> bool:
 
 
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
-    """One attempt at a seating_claims puzzle aimed at ``level``; None if it failed."""
+    """One attempt at a seating_claims puzzle aimed at ``level``; None if it failed.
+
+    ``variant`` is always ``seating_claims``: the signature is the family's ``draft``.
+    """
     n = int(options["n"]) if options.get("n") else N_BY_LEVEL[level]
     n = max(N_RANGE[0], min(N_RANGE[1], n))
     truth = [rng.choice(ROLES) for _ in range(n)]

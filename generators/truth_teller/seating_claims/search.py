@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from generators.seating_logic import Frame, holds  # the seating family's clue semantics
 from verifiers.truth_teller.seating_claims import ClaimStatement, SeatingClaimsSpec, SExpr
 
 from ...family import Draft
-from ...seating_logic import Frame, holds
 from .levels import VARIANT
 
 
