@@ -65,7 +65,7 @@ VARIANT_DOCS = {**levels.VARIANT_DOCS, sc_levels.VARIANT: sc_levels.DOC}
 LEVELS_DOC = (
     levels.LEVELS_DOC + "\n\n`seating_claims` (people / case splits): " + sc_levels.LEVELS_ROW
 )
-N_RANGE = levels.N_RANGE
+N_RANGE = levels.N_RANGE  # people per classic variant
 
 
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
