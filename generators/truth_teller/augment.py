@@ -7,7 +7,7 @@ intent exactly with the bitmask enumerator; the pipeline then proves the result 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -129,16 +129,23 @@ def _equivalent(e: Expr, roles: list[str]) -> Expr | None:
 # --- transforms --------------------------------------------------------------------------
 
 
+def reshuffled(items: Sequence[T], rng: random.Random, tries: int = 5) -> list[T] | None:
+    """``items`` in another order (up to ``tries`` shuffles), or None: fewer than two
+    items, or every shuffle gave back the same order."""
+    out = list(items)
+    if len(out) < 2:
+        return None
+    for _ in range(tries):
+        rng.shuffle(out)
+        if out != list(items):
+            return out
+    return None
+
+
 def reorder(d: Draft, rng: random.Random) -> Draft | None:
     """Shuffle the order of the statements (the canonical hash is unchanged)."""
-    st = list(d.spec.statements)
-    if len(st) < 2:
-        return None
-    for _ in range(5):
-        rng.shuffle(st)
-        if st != list(d.spec.statements):
-            return Draft(d.spec.model_copy(update={"statements": st}), d.metrics)
-    return None
+    st = reshuffled(d.spec.statements, rng)
+    return None if st is None else Draft(d.spec.model_copy(update={"statements": st}), d.metrics)
 
 
 def some_of(edits: list[T], rng: random.Random, k: int = 60) -> list[T]:
