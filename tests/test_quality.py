@@ -17,7 +17,7 @@ from generators.config import load_config, parse_config
 from generators.pipeline import make_item
 from generators.shards import data_files, read_rows
 from generators.stats import compute, monotone_table
-from generators.tt_logic import Worlds
+from generators.truth_teller.logic import Worlds
 from generators.validate import check_record, check_splits
 from verifiers import score
 from verifiers.answers import AMBIGUOUS, UNSOLVABLE

@@ -11,7 +11,7 @@ import pytest
 from generators import generate, truth_teller
 from generators.config import load_config
 from generators.pipeline import make_item
-from generators.tt_logic import Deducer, Worlds
+from generators.truth_teller.logic import Deducer, Worlds
 from generators.validate import check_record
 from verifiers.answers import Answer
 from verifiers.solver import session
@@ -270,7 +270,7 @@ def test_mcq_letters_are_balanced():
 
 def test_solution_traces_stay_within_the_step_budget():
     """Refutation by cases can blow up; drafts past MAX_TRACE_STEPS are rejected, not emitted."""
-    from generators.tt_logic import TooLong
+    from generators.truth_teller.logic import TooLong
 
     puzzles = generate(
         "truth_teller", seed=11, variants={"knights_knaves_normals": 1.0}, levels={4: 1.0}

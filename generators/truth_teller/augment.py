@@ -7,9 +7,13 @@ intent exactly with the bitmask enumerator; the pipeline then proves the result 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from verifiers.truth_teller.spec import (
+    And,
     Count,
     Expr,
     Is,
@@ -21,10 +25,15 @@ from verifiers.truth_teller.spec import (
     evaluate,
 )
 
-from .family import Draft
-from .tt_logic import Worlds
+from ..family import Draft
+from .claims import consistent_claim, random_claim, to_expr
+from .levels import N_RANGE
+from .logic import Worlds
+from .search import draft_of
 
 OTHER = {"knight": "knave", "knave": "knight"}
+SpecT = TypeVar("SpecT", bound=BaseModel)  # a spec with ``statements``
+T = TypeVar("T")
 
 
 def _worlds(spec: TruthTellerSpec) -> Worlds:
@@ -40,13 +49,6 @@ def _answer_values(spec: TruthTellerSpec, w: Worlds, sols: int) -> set:
             world = w.decode(i)
             out.add(tuple(world) if q.kind == "all" else world[q.person])
     return out
-
-
-def _draft(spec: TruthTellerSpec) -> Draft:
-    from . import truth_teller
-
-    make = getattr(truth_teller, "_draft_of", None)
-    return make(spec) if make else Draft(spec, truth_teller._metrics(spec))
 
 
 def _forced(spec: TruthTellerSpec) -> tuple | str | None:
@@ -112,8 +114,6 @@ def _equivalent(e: Expr, roles: list[str]) -> Expr | None:
             # "not both A and B are knights" == "at most one of A and B is a knight"
             return Count(op="at_most", k=len(people) - 1, role=roles_in.pop(), people=people)
     if k == "count" and e.op == "at_most" and e.k == len(e.people) - 1 and len(e.people) >= 2:
-        from verifiers.truth_teller.spec import And
-
         return Not(arg=And(args=tuple(Is(person=p, role=e.role) for p in e.people)))
     if k == "implies":
         return Or(args=(Not(arg=e.a), e.b))
@@ -129,16 +129,38 @@ def _equivalent(e: Expr, roles: list[str]) -> Expr | None:
 # --- transforms --------------------------------------------------------------------------
 
 
+def reshuffled(items: Sequence[T], rng: random.Random, tries: int = 5) -> list[T] | None:
+    """``items`` in another order (up to ``tries`` shuffles), or None: fewer than two
+    items, or every shuffle gave back the same order."""
+    out = list(items)
+    if len(out) < 2:
+        return None
+    for _ in range(tries):
+        rng.shuffle(out)
+        if out != list(items):
+            return out
+    return None
+
+
 def reorder(d: Draft, rng: random.Random) -> Draft | None:
     """Shuffle the order of the statements (the canonical hash is unchanged)."""
-    st = list(d.spec.statements)
-    if len(st) < 2:
-        return None
-    for _ in range(5):
-        rng.shuffle(st)
-        if st != list(d.spec.statements):
-            return Draft(d.spec.model_copy(update={"statements": st}), d.metrics)
-    return None
+    st = reshuffled(d.spec.statements, rng)
+    return None if st is None else Draft(d.spec.model_copy(update={"statements": st}), d.metrics)
+
+
+def some_of(edits: list[T], rng: random.Random, k: int = 60) -> list[T]:
+    """At most ``k`` of ``edits``, in a random order (``edits`` is shuffled in place)."""
+    rng.shuffle(edits)
+    return edits[:k]
+
+
+def one_dropped(spec: SpecT, rng: random.Random) -> Iterator[SpecT]:
+    """``spec`` without one of its statements, for each statement in a random order."""
+    order = list(range(len(spec.statements)))
+    rng.shuffle(order)
+    for drop in order:
+        st = [s for i, s in enumerate(spec.statements) if i != drop]
+        yield spec.model_copy(update={"statements": st})
 
 
 def reword(d: Draft, rng: random.Random) -> Draft | None:
@@ -158,37 +180,29 @@ def reword(d: Draft, rng: random.Random) -> Draft | None:
             continue
         st = list(spec.statements)
         st[si] = Statement(speaker=st[si].speaker, claim=claim)
-        return _draft(spec.model_copy(update={"statements": st}))
+        return draft_of(spec.model_copy(update={"statements": st}))
     return None
 
 
 def distract(d: Draft, rng: random.Random) -> Draft | None:
     """Add a true-to-role statement that provably leaves the solution set unchanged."""
-    from . import truth_teller
-
-    _consistent_claim = truth_teller._consistent_claim
-    _model = getattr(truth_teller, "_model", None)  # light search nodes -> spec nodes
-
     spec: TruthTellerSpec = d.spec
     w = _worlds(spec)
     sols = w.solutions(spec)
     n = len(spec.people)
     for _ in range(30):
         speaker = rng.randrange(n)
-        node = _consistent_claim(rng, 1, n, speaker, spec.truth, spec.roles)
-        if node is None:
+        claim = consistent_claim(rng, 1, n, speaker, spec.truth, spec.roles)
+        if claim is None:
             continue
-        claim = _model(node) if _model else node
         st = Statement(speaker=speaker, claim=claim)
         if w.allowed(st) & sols == sols and w.allowed(st) != w.full:
-            return _draft(spec.model_copy(update={"statements": [*spec.statements, st]}))
+            return draft_of(spec.model_copy(update={"statements": [*spec.statements, st]}))
     return None
 
 
 def scale(d: Draft, rng: random.Random) -> Draft | None:
     """One level up in size: a new person whose statement about another fixes their own role."""
-    from .truth_teller import N_RANGE
-
     spec: TruthTellerSpec = d.spec
     n = len(spec.people)
     if n + 1 > N_RANGE[spec.variant][1]:
@@ -222,7 +236,7 @@ def scale(d: Draft, rng: random.Random) -> Draft | None:
     )
     if _forced(new) is None:
         return None
-    return _draft(new)
+    return draft_of(new)
 
 
 def _leaf_edits(spec: TruthTellerSpec) -> list[tuple[str, int, tuple, Expr]]:
@@ -261,9 +275,7 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
     """Change one leaf so that the answer changes and stays unique (answer-changing)."""
     spec: TruthTellerSpec = d.spec
     before = _forced(spec)
-    edits = _leaf_edits(spec)
-    rng.shuffle(edits)
-    for edit in edits[:60]:
+    for edit in some_of(_leaf_edits(spec), rng):
         new = _with_truth(spec, **_apply(spec, edit))
         if new is None:
             continue
@@ -273,17 +285,13 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
         if spec.question.kind != "all":
             # Make the hidden world agree with the forced answer on the queried person.
             assert new.truth[new.question.person] == after
-        return _draft(new)
+        return draft_of(new)
     return None
 
 
-TRANSFORMS: dict[str, Callable[[Draft, random.Random], Draft | None]] = {
-    "reword": reword,
-    "reorder": reorder,
-    "distract": distract,
-    "scale": scale,
-    "perturb": perturb,
-}
+TRANSFORMS: dict[str, Callable[[Draft, random.Random], Draft | None]] = dict(
+    reword=reword, reorder=reorder, distract=distract, scale=scale, perturb=perturb
+)
 
 
 def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | None] | None:
@@ -292,34 +300,23 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
     spec: TruthTellerSpec = d.spec
     w = _worlds(spec)
     if kind == "unsolvable":
-        edits = _leaf_edits(spec)
-        rng.shuffle(edits)
-        for edit in edits[:60]:
+        for edit in some_of(_leaf_edits(spec), rng):
             new = spec.model_copy(update=_apply(spec, edit))
             if w.solutions(new) == 0:
-                return Draft(new, {**d.metrics, "labelled": kind}), None
+                return Draft(new, {**d.metrics, "labelled": kind}, label=kind), None
         # Else one more statement that no remaining world allows (chains need this).
-        from . import truth_teller
-
         sols = w.solutions(spec)
         n = len(spec.people)
         for _ in range(40):
             speaker = rng.randrange(n)
-            node = truth_teller._claim(rng, 1, n, speaker, spec.roles)
-            claim = truth_teller._model(node) if hasattr(truth_teller, "_model") else node
+            claim = to_expr(random_claim(rng, 1, n, speaker, spec.roles))
             st = Statement(speaker=speaker, claim=claim)
             if w.allowed(st) & sols == 0:
                 new = spec.model_copy(update={"statements": [*spec.statements, st]})
-                return Draft(
-                    new, {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
-                ), None
+                metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
+                return Draft(new, metrics, label=kind), None
         return None
-    order = list(range(len(spec.statements)))
-    rng.shuffle(order)
-    for drop in order:
-        new = spec.model_copy(
-            update={"statements": [s for i, s in enumerate(spec.statements) if i != drop]}
-        )
+    for new in one_dropped(spec, rng):
         sols = w.solutions(new)
         mine = (
             tuple(spec.truth) if spec.question.kind == "all" else spec.truth[spec.question.person]
@@ -332,7 +329,6 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
                 )
                 if theirs != mine and all(evaluate(f, world) for f in new.facts):
                     metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
-                    return Draft(new, metrics), Draft(
-                        new.model_copy(update={"truth": world}), metrics
-                    )
+                    other = new.model_copy(update={"truth": world})
+                    return Draft(new, metrics, label=kind), Draft(other, metrics, label=kind)
     return None

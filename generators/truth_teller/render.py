@@ -1,0 +1,281 @@
+"""Rendering for the classic variants: names, persona, question text, MCQ options and the
+step-by-step solution from the propagation solver's derivation."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from templates import data, indefinite, join_names, render, render_string, slot_renderer
+from verifiers.answers import Answer
+from verifiers.truth_teller.spec import Expr, TruthTellerSpec
+
+from ..family import Draft, Final, RenderContext, TraceMismatch
+from .logic import Deducer, Step
+from .search import Derivation, targets
+
+LINE_STYLES = ('{p} says: "{c}."', '{p}: "{c}."', '{p} claims, "{c}."')
+CHAIN_PERSONA = "truth_tellers"
+
+
+class _Phrases:
+    """The phrase banks rendered with one persona's words ``w``.
+
+    Each phrase is compiled once per (phrase, role, count, words) by
+    :func:`templates.slot_renderer`; names and sub-claims are its slots, so rendering a
+    repeated phrase is one ``str.format``.
+    """
+
+    _fills: dict[tuple, Any] = {}
+
+    def __init__(self, w: dict):
+        self.w = w
+        self.wkey = tuple(w.items())
+        self.bank = data("truth_teller/phrases.yaml")
+
+    def __call__(
+        self, key: str, rng: random.Random, words: bool = False, role=None, k=None, **slots: str
+    ) -> str:
+        """Phrase of bank ``key`` chosen by ``rng``; ``words``: the phrase gets ``w``."""
+        options = self.bank[key]
+        source = options[rng.randrange(len(options))]
+        names = tuple(slots)
+        cache_key = (source, names, self.wkey if words else None, role, k)
+        fill = self._fills.get(cache_key)
+        if fill is None:
+            fixed: dict[str, Any] = {"w": self.w} if words else {}
+            if role is not None:
+                fixed["role"] = role
+            if k is not None:
+                fixed["k"] = k
+            if len(self._fills) > 20_000:
+                self._fills.clear()
+            fill = self._fills[cache_key] = slot_renderer(source, names, **fixed)
+        return fill(**slots)
+
+
+def _bracket(x: Expr) -> bool:
+    """A compound child is bracketed, so nested claims read unambiguously."""
+    return x.kind in ("and", "or", "implies", "iff") or (x.kind == "not" and x.arg.kind != "is")
+
+
+def _claim_text(
+    e: Expr, speaker: int, names: list[str], ph: _Phrases, rng: random.Random, chain: bool
+) -> str:
+    def who(p: int) -> str:
+        return "I" if p == speaker else names[p]
+
+    def sub(x: Expr) -> str:
+        t = _claim_text(x, speaker, names, ph, rng, chain)
+        return f"({t})" if _bracket(x) else t
+
+    k = e.kind
+    if k == "is":
+        if chain:
+            return ph(
+                "chain_truthful" if e.role == "knight" else "chain_lies", rng, p=names[e.person]
+            )
+        key = "is_self" if e.person == speaker else "is"
+        return ph(key, rng, True, e.role, p=who(e.person))
+    if k == "not":
+        if e.arg.kind == "is":
+            key = "not_is_self" if e.arg.person == speaker else "not_is"
+            return ph(key, rng, True, e.arg.role, p=who(e.arg.person))
+        return ph("not", rng, a=sub(e.arg))
+    if k in ("and", "or"):
+        return ph(k, rng, a=sub(e.args[0]), b=sub(e.args[1]))
+    if k in ("implies", "iff"):
+        return ph(k, rng, a=sub(e.a), b=sub(e.b))
+    if k == "count":
+        everyone = len(e.people) == len(names)
+        suffix = "" if e.op == "exactly" else "_" + e.op
+        if everyone and speaker >= 0:
+            return ph("count_all" + suffix, rng, True, e.role, e.k)
+        group = join_names([names[p] for p in e.people])
+        return ph("count" + suffix, rng, True, e.role, e.k, group=group)
+    if k == "same":
+        a, b = who(e.a), who(e.b)
+        if a == "I":
+            a, b = b, a
+        return ph("same" if e.same else "different", rng, True, a=a, b=b)
+    raise ValueError(k)
+
+
+def cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def choose_persona(variant: str, rng: random.Random, ctx: RenderContext) -> dict:
+    """A persona: pinned, else from the held-out pool for the test split, else the rest."""
+    personas = data("truth_teller/personas.yaml")
+    if variant == "liar_chain":
+        return next(p for p in personas if p["id"] == CHAIN_PERSONA)
+    pinned = ctx.pin.get("template")
+    if pinned:
+        return next(p for p in personas if p["id"] == pinned)
+    allowed = ctx.options.get("personas")
+    pool = [
+        p
+        for p in personas
+        if (not allowed or p["id"] in allowed) and p["id"] != ctx.avoid.get("template")
+    ]
+    held = [p for p in pool if p.get("heldout")]
+    pool = (
+        held
+        if (ctx.held_out_templates and held)
+        else [p for p in pool if not p.get("heldout")] or pool
+    )
+    return pool[rng.randrange(len(pool))]
+
+
+def finalize(d: Draft, ctx: RenderContext) -> Final:
+    """Name the people, render question and solution, build answer and distractors."""
+    spec: TruthTellerSpec = d.spec  # type: ignore[assignment]
+    rng = ctx.rng
+    n = len(spec.people)
+    pinned = list(ctx.pin.get("names") or [])[:n]
+    fresh = [x for x in ctx.names if x not in pinned]
+    names = pinned + rng.sample(fresh, n - len(pinned))
+    spec = spec.model_copy(update={"people": names})
+    persona = choose_persona(spec.variant, rng, ctx)
+    w = {k: v for k, v in persona.items() if k not in ("id", "intro")}
+    ph = _Phrases(w)
+    chain = spec.variant == "liar_chain"
+    normals = "normal" in spec.roles
+    style = rng.randrange(len(LINE_STYLES))
+    lines = []
+    for s in spec.statements:
+        c = _claim_text(s.claim, s.speaker, names, ph, rng, chain)
+        if chain:
+            lines.append(f"{names[s.speaker]} says {c}.")
+        else:
+            lines.append(LINE_STYLES[style].format(p=names[s.speaker], c=cap(c)))
+    facts = [cap(_claim_text(f, -1, names, ph, rng, chain)) + "." for f in spec.facts]
+    if chain:
+        intro = "Each of the following people either always tells the truth or always lies."
+    else:
+        intro = " ".join(render_string(persona["intro"], n=n, names=names, normals=normals).split())
+    q = spec.question
+    roles_text = " or ".join(indefinite(w[r]) for r in spec.roles)
+    if q.kind == "all":
+        question_line = f"Who is {roles_text}? Determine the role of each of {', '.join(names)}."
+    elif q.kind == "one":
+        question_line = f"Is {names[q.person]} {roles_text}?"
+    else:
+        question_line = f"Does {names[q.person]} tell the truth?"
+    question = render(
+        "truth_teller/puzzle.j2",
+        intro=intro,
+        statements=lines,
+        facts=facts,
+        facts_first=chain,
+        question=question_line,
+    )
+    aliases = {w[r]: r for r in spec.roles}
+    answer, distractors = _answers(spec, aliases, rng, ctx.n_choices)
+    words = {r: w[r] for r in spec.roles}
+    if d.label:
+        solution = ""  # deliberately unsolvable / ambiguous: the pipeline writes the Z3 note
+    else:
+        tr = d.trace
+        if isinstance(tr, Derivation) and tr.spec is d.spec and tr.steps and tr.derived:
+            steps, dom = tr.steps, tr.derived
+        else:
+            ded = Deducer(spec)
+            dom = ded.solve(targets(spec), log=True)
+            steps = ded.steps
+        solution = _solution(spec, names, w, answer, words, steps, dom)
+    template_id = f"truth_teller/{persona['id']}/{'chain' if chain else f'line{style}'}"
+    key = {"template": persona["id"]}
+    return Final(spec, answer, distractors, question, solution, template_id, words, key)
+
+
+def _answers(
+    spec: TruthTellerSpec, aliases: dict, rng: random.Random, k: int
+) -> tuple[Answer, list[Answer]]:
+    q = spec.question
+    if q.kind == "truthful":
+        yes = spec.truth[q.person] == "knight"
+        ans = Answer(type="label", value="yes" if yes else "no", space=["yes", "no"])
+        return ans, [Answer(type="label", value="no" if yes else "yes", space=["yes", "no"])]
+    if q.kind == "one":
+        r = spec.truth[q.person]
+        ans = Answer(type="label", value=r, space=list(spec.roles), aliases=aliases)
+        return ans, [
+            Answer(type="label", value=o, space=list(spec.roles), aliases=aliases)
+            for o in spec.roles
+            if o != r
+        ]
+    truth = dict(zip(spec.people, spec.truth, strict=True))
+    ans = Answer(type="assignment", value=truth, space=list(spec.roles), aliases=aliases)
+    seen = {ans.key()}
+    out: list[Answer] = []
+    n = len(spec.people)
+    total = len(spec.roles) ** n
+    for _ in range(60):
+        if len(out) >= min(k - 1, total - 1):
+            break
+        world = dict(truth)
+        for p in rng.sample(spec.people, rng.randint(1, min(n, 2))):
+            world[p] = rng.choice([r for r in spec.roles if r != world[p]])
+        cand = Answer(type="assignment", value=world, space=list(spec.roles), aliases=aliases)
+        if cand.key() not in seen:
+            seen.add(cand.key())
+            out.append(cand)
+    return ans, out
+
+
+def _source(spec: TruthTellerSpec, names: list[str], src: int, w: dict) -> str:
+    if src >= 0:
+        return f"{names[spec.statements[src].speaker]}'s statement"
+    return "the stated fact"
+
+
+def _solution(
+    spec: TruthTellerSpec,
+    names: list[str],
+    w: dict,
+    answer: Answer,
+    words: dict,
+    steps: list[Step],
+    dom: list[set[str]],
+) -> str:
+    """Step-by-step derivation from the propagation solver; checked against the answer."""
+    lines = []
+    for st in steps:
+        pad = "  " * st.depth
+        if st.kind == "assume":
+            lines.append(f"{pad}Suppose {names[st.person]} is {indefinite(w[st.role])}.")
+        elif st.kind == "contradiction":
+            lines.append(
+                f"{pad}  Then {_source(spec, names, st.source, w)} cannot hold: contradiction."
+            )
+        elif st.kind == "conclude":
+            lines.append(f"{pad}So {names[st.person]} is not {indefinite(w[st.role])}.")
+        elif st.note == "not":
+            excluded = [r for r in spec.roles if r not in st.role.split("|")]
+            lines.append(
+                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is not "
+                + " or ".join(indefinite(w[r]) for r in excluded)
+                + "."
+            )
+        else:
+            lines.append(
+                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is {indefinite(w[st.role])}."
+            )
+    derived = {names[p]: next(iter(dom[p])) for p in targets(spec) if len(dom[p]) == 1}
+    q = spec.question
+    if q.kind == "all":
+        got = Answer(type="assignment", value=derived, space=answer.space)
+    elif q.kind == "one":
+        got = Answer(type="label", value=derived.get(names[q.person], "?"), space=answer.space)
+    else:
+        got = Answer(
+            type="label",
+            value="yes" if derived.get(names[q.person]) == "knight" else "no",
+            space=answer.space,
+        )
+    if got.key() != answer.key():
+        raise TraceMismatch("solution trace does not reach the proven answer")
+    lines.append(f"Answer: {answer.text(words)}")
+    return "\n".join(lines)
