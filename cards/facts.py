@@ -76,8 +76,7 @@ def family_doc(family: str) -> FamilyDoc:
     fam = registry.find(family)
     if fam is None:
         return FamilyDoc(family, "", [], None)
-    mod = __import__(fam.draft.__module__, fromlist=["_"])
-    summary = " ".join((mod.__doc__ or "").strip().split("\n\n")[0].split())
+    summary = " ".join(fam.summary.split())
     variants = [(v.name, v.doc) for v in fam.variants]
     return FamilyDoc(family, summary, variants, fam.levels_doc or None)
 

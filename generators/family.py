@@ -126,6 +126,7 @@ class Family:
     transforms: Mapping[str, TransformFn] = field(default_factory=dict)
     mislabel: MislabelFn | None = None
     levels_doc: str = ""
+    summary: str = ""  # the card's one-paragraph description of the family
     templates: Path | None = None  # a folder of the family's own template files, if not templates/
 
     @property

@@ -69,6 +69,7 @@ def test_card_documents_the_family(toy_build):
     assert f"config_name: {NAME}" in card
     assert "A hidden number from 1 to 9 and clues about it." in card
     assert "Every puzzle is level 1." in card
+    assert "Guess the number: a hidden whole number" in card
     info = json.loads((out / "build_info.json").read_text())
     assert info["splits"][f"{NAME}/train"] > 0
 

@@ -133,5 +133,6 @@ FAMILY = Family(
     level_of=level_of,
     finalize=finalize,
     levels_doc="Every puzzle is level 1.",
+    summary="Guess the number: a hidden whole number and true clues about it.",
     templates=Path(__file__).resolve().parent / "toy_templates",
 )

@@ -23,5 +23,8 @@ from .draft import draft
 from .render import finalize
 from .variants import LEVELS_DOC, TABLE, level_of
 
-FAMILY = Family(INFO, TABLE, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC)
+FAMILY = Family(
+    INFO, TABLE, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC,
+    summary=__doc__.split("\n\n")[0],
+)  # fmt: skip
 VARIANTS = FAMILY.variant_names  # the variant names, in the card's order

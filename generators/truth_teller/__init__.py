@@ -1,5 +1,5 @@
 """Truth-tellers and liars: knights and knaves, webs of lies, islands with normals, and
-knights and knaves in a row of chairs (``seating_claims``).
+knights and knaves in a row of chairs (`seating_claims`).
 
 The family's parts: :mod:`.levels` (sizes and level thresholds), :mod:`.claims` (random
 claims), :mod:`.logic` (exact bitmask worlds and the propagation solver), :mod:`.sample`
@@ -102,7 +102,10 @@ def _transform(name: str) -> TransformFn:
 TRANSFORMS = {name: _transform(name) for name in augment.TRANSFORMS}
 
 _ENTRIES = tuple(Variant(v, VARIANT_DOCS[v]) for v in VARIANTS)
-FAMILY = Family(INFO, _ENTRIES, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC)
+FAMILY = Family(
+    INFO, _ENTRIES, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC,
+    summary=__doc__.split("\n\n")[0],
+)  # fmt: skip
 
 __all__ = [
     "FAMILY",
