@@ -67,25 +67,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     return _VARIANTS[variant][1](rng, level, options)
 
 
+_variants = tuple(Variant(name, doc) for name, (doc, _) in _VARIANTS.items())
 FAMILY = Family(
-    info=INFO,
-    variants=tuple(Variant(name, doc) for name, (doc, _) in _VARIANTS.items()),
-    solver=SOLVER,
-    draft=draft,
-    level_of=level_of,
-    finalize=finalize,
-    transforms=TRANSFORMS,
-    mislabel=mislabel,
-    levels_doc=LEVELS_DOC,
+    INFO, _variants, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC
 )
-
-__all__ = [
-    "FAMILY",
-    "LEVELS_DOC",
-    "TRANSFORMS",
-    "VARIANTS",
-    "draft",
-    "finalize",
-    "level_of",
-    "mislabel",
-]

@@ -29,7 +29,7 @@ from verifiers.blood_relations.spec import (
 )
 from verifiers.solver import blood_relations as S
 
-from ..family import Draft, RenderContext, TraceMismatch
+from ..family import Draft, RenderContext, TraceMismatch, TransformFn
 from .coded import CODE_SYMBOLS, CODE_TERMS
 from .derive import known_sex, spec_route
 from .descriptions import desc, desc_base, desc_steps, path_people, restep
@@ -558,10 +558,6 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
     return None
 
 
-TRANSFORMS: dict[str, Callable[[Draft, random.Random], Draft | None]] = {
-    "reword": reword,
-    "reorder": reorder,
-    "distract": distract,
-    "scale": scale,
-    "perturb": perturb,
-}
+TRANSFORMS: dict[str, TransformFn] = dict(
+    reword=reword, reorder=reorder, distract=distract, scale=scale, perturb=perturb
+)

@@ -90,6 +90,7 @@ def _plan(
 
 
 def draft(rng: random.Random, level: int, options: dict[str, Any], coded: bool) -> Draft | None:
+    """One chain (``coded``: operator codes) aimed at ``level``; None if the attempt failed."""
     hops, extra = _plan(rng, level, options, "coded" if coded else "chain")
     hops = max(1, min(hops, 6))
     gens = min(5, max(3, 2 + (hops + 1) // 2))

@@ -1,7 +1,7 @@
 """Search over stated facts: which relations to a person the facts force, and by which route.
 
 Composing facts breadth-first from the person asked about (:func:`derive`) is what a person
-would do with the puzzle; its route (:func:`route`) is both the solution's derivation and a
+would do with the puzzle; its route (:func:`route_of`) is both the solution's derivation and a
 difficulty metric.
 """
 

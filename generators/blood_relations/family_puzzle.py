@@ -19,6 +19,7 @@ from .world import Relatives, generations, graph, hidden, sample_tree
 
 
 def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | None:
+    """One family puzzle aimed at ``level``; None if the attempt failed."""
     lo, hi = score_range(level, "family_puzzle")
     fam = sample_tree(rng, generations=3, max_people=10, kids=(2, 3), inlaw_family=0.0)
     w0, _ = fam.freeze()

@@ -1,4 +1,10 @@
-"""Deliberately unsolvable or ambiguous variants of a draft (labelled items)."""
+"""Deliberately unsolvable or ambiguous variants of a draft (labelled items).
+
+An unsolvable variant must break the hidden world (:func:`.edit.holds_all` fails); an
+ambiguous one needs two concrete families that satisfy every fact and answer differently
+(each checked by :func:`.edit.holds_all` and by the exact closed-world Z3 check
+:func:`verifiers.solver.blood_relations.check`). Both drafts carry ``label=kind``.
+"""
 
 from __future__ import annotations
 

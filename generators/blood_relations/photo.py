@@ -96,6 +96,7 @@ def solve_riddle(
 
 
 def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | None:
+    """One photo riddle aimed at ``level``; None if the attempt failed."""
     fam = sample_tree(rng, generations=4, max_people=22)
     w0, _ = fam.freeze()
     rels = Relatives(w0)

@@ -20,6 +20,7 @@ import multiprocessing as mp
 import sys
 from pathlib import Path
 
+from verifiers.answers import Answer
 from verifiers.blood_relations.relations import INTERNAL, QUALIFIED_ANSWER_TERMS, TERMS
 from verifiers.blood_relations.spec import (
     BloodRelationsSpec,
@@ -29,7 +30,7 @@ from verifiers.blood_relations.spec import (
     Rel,
 )
 from verifiers.solver import session
-from verifiers.solver.blood_relations import encode
+from verifiers.solver.blood_relations import answer_literal, encode
 
 OUT = Path(__file__).resolve().parent / "tables.py"
 KEYS = tuple(t for t in TERMS if t not in INTERNAL) + INTERNAL
@@ -65,38 +66,39 @@ def _spec(facts: list[Rel], a: int, b: int, offered: list[str]) -> BloodRelation
     )
 
 
+def _holds(spec: BloodRelationsSpec, term: str) -> str:
+    """The literal "the question's X is the ``term`` of its Y"."""
+    return answer_literal(spec, Answer(type="label", value=term))
+
+
 def _check(enc, lit: str) -> str:
-    script = session._header(enc, session.DEFAULT_RLIMIT, reset=False)
+    """check-sat of the facts and ``lit``, in a fresh Z3 context (no earlier work counts)."""
+    script = f"(set-option :rlimit {session.DEFAULT_RLIMIT})\n{enc.decls}\n{enc.asserts}\n"
     return session.run(script + f"(assert {lit})(check-sat)", fresh=True)[0]
 
 
 def compose_entry(pair: tuple[str, str]) -> tuple[tuple[str, str], str | None]:
-    from verifiers.solver.blood_relations import _Builder
-
     t1, t2 = pair
     cands = _candidates(t1, t2)
     facts = [
         Rel(a=Ref(person=0), term=t1, b=Ref(person=1)),
         Rel(a=Ref(person=1), term=t2, b=Ref(person=2)),
     ]
-    enc = encode(_spec(facts, 0, 2, cands))
+    spec = _spec(facts, 0, 2, cands)
+    enc = encode(spec)
     if _check(enc, "true") == "unsat":
         return pair, "CONTRADICTION"
-    b = _Builder("")
     for c in cands:
-        if _check(enc, f"(not {b.rel(c, 'p0', 'p2')})") == "unsat":
+        if _check(enc, f"(not {_holds(spec, c)})") == "unsat":
             return pair, c
     return pair, None
 
 
 def exclusive_entry(pair: tuple[str, str]) -> tuple[tuple[str, str], bool]:
-    from verifiers.solver.blood_relations import _Builder
-
     t1, t2 = pair
     facts = [Rel(a=Ref(person=0), term=t1, b=Ref(person=1))]
-    enc = encode(_spec(facts, 0, 1, [t1, t2]))
-    b = _Builder("")
-    return pair, _check(enc, b.rel(t2, "p0", "p1")) == "unsat"
+    spec = _spec(facts, 0, 1, [t1, t2])
+    return pair, _check(encode(spec), _holds(spec, t2)) == "unsat"
 
 
 def build(workers: int = 2) -> str:
