@@ -45,7 +45,7 @@ from .edit import (
     tidy,
 )
 from .levels import level_of, metrics_of
-from .photo import solve_riddle
+from .photo import riddle_term
 from .render import finalize
 from .terms import INVERSE, world_ok
 from .world import COMPOUND, PRIMITIVE, Relatives, true_term
@@ -404,23 +404,10 @@ def _photo_build(
     checks of the family's own drafting: a single relation Z -> U, the 'only' condition,
     and an answer forced by its photo reasoning."""
     w = world.world()
-    rels = Relatives(w)
-    u = resolve(desc(s, ps), w)
-    z = resolve(desc(p, pp), w)
-    if u < 0 or z < 0 or z == u or s == p:
+    if s == p or any(st in ("husband", "wife") for st in (ps[1:] + pp[1:])):
         return None
-    if any(st in ("husband", "wife") for st in (ps[1:] + pp[1:])):
-        return None
-    zr = w.relations(z, u)
-    if len(zr) != 1:
-        return None
-    t = zr[0]
-    if only and (
-        TERMS[t].base != "child" or [c for c in rels.kids[u] if w.sex[c] == w.sex[z]] != [z]
-    ):
-        return None
-    solved = solve_riddle(w.sex[p], pp, w.sex[s], ps, t, only)
-    if solved is None or w.relations(p, s) != [solved[0]]:
+    t = riddle_term(w, Relatives(w), s, ps, p, pp, only)
+    if t is None:
         return None
     order = [s, p] + [i for i in range(len(w.sex)) if i not in (s, p)]
     base = BloodRelationsSpec(

@@ -95,6 +95,30 @@ def solve_riddle(
     return (out, info) if out else None
 
 
+def riddle_term(
+    w: World, rels: Relatives, s: int, ps: list[str], p: int, pp: list[str], only: bool
+) -> str | None:
+    """T in "<p's description> is the (only) T of <s's description>" when that riddle is
+    sound in ``w``: the two described people have one relation, the 'only' clause holds, and
+    :func:`solve_riddle` forces the answer, which is the only relation of p to s."""
+    u = resolve(desc(s, ps), w)
+    z = resolve(desc(p, pp), w)
+    if u < 0 or z < 0 or z == u:
+        return None
+    zr = w.relations(z, u)
+    if len(zr) != 1:
+        return None
+    t = zr[0]
+    if only and (
+        TERMS[t].base != "child" or [c for c in rels.kids[u] if w.sex[c] == w.sex[z]] != [z]
+    ):
+        return None
+    solved = solve_riddle(w.sex[p], pp, w.sex[s], ps, t, only)
+    if solved is None or w.relations(p, s) != [solved[0]]:
+        return None
+    return t
+
+
 def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | None:
     """One photo riddle aimed at ``level``; None if the attempt failed."""
     fam = sample_tree(rng, generations=4, max_people=22)
@@ -113,28 +137,15 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
     ps = _desc_chain(rng, w0, s, ks)
     if ps is None:
         return None
-    u = resolve(desc(s, ps), w0)
     cands = [p for p in range(n) if p != s]
     rng.shuffle(cands)
     for p in cands[:10]:
         pp = _desc_chain(rng, w0, p, kp)
         if pp is None:
             continue
-        z = resolve(desc(p, pp), w0)
-        if z < 0 or z == u:
-            continue
-        zr = w0.relations(z, u)
-        if len(zr) != 1:
-            continue
-        t = zr[0]
-        if only and (
-            TERMS[t].base != "child" or [c for c in rels.kids[u] if w0.sex[c] == w0.sex[z]] != [z]
-        ):
-            continue
-        solved = solve_riddle(w0.sex[p], pp, w0.sex[s], ps, t, only)
-        if solved is None or w0.relations(p, s) != [solved[0]]:
-            continue
-        break
+        t = riddle_term(w0, rels, s, ps, p, pp, only)
+        if t is not None:
+            break
     else:
         return None
     gen = generations(w0)
