@@ -16,7 +16,9 @@ import pytest
 from br_calculator import WORDS, relations_by_walk, walks  # noqa: F401
 
 from generators import blood_relations as br
-from generators import br_world
+from generators.blood_relations import world as br_world
+from generators.blood_relations.photo import solve_riddle
+from generators.blood_relations.terms import compose
 from generators.config import parse_config
 from generators.family import RenderContext
 from generators.pipeline import make_item, name_pool
@@ -31,6 +33,7 @@ from verifiers.blood_relations.spec import (
     Ref,
     Rel,
     SexFact,
+    expr_text,
 )
 from verifiers.solver import blood_relations as S
 
@@ -72,7 +75,7 @@ def test_gold_labels_agree_with_an_independent_calculator(variant, n):
         x, y = _resolve(q.a, w), _resolve(q.b, w)
         if q.kind == "expression":
             # the gold expression holds in the world, hop by hop, and names the target
-            opt = next(o for o in q.options if br.expr_text(spec, o) == gold)
+            opt = next(o for o in q.options if expr_text(spec, o) == gold)
             for a, op, b in zip(opt.people, opt.ops, opt.people[1:], strict=False):
                 assert spec.codes[op] in relations_by_walk(w, a, b), fin.question
             assert q.term in relations_by_walk(w, x, y), fin.question
@@ -123,10 +126,10 @@ def test_in_law_direction_regression():
     back = _spec(["A", "B", "C"], facts, 1, 0)
     proof = S.prove_unique(back, _label("son-in-law"), [_label("father-in-law")])
     assert proof.status == "unique" and proof.refuted == [True]
-    assert br.compose("father", "wife") == "father-in-law"
-    assert br.compose("husband", "daughter") == "son-in-law"
-    assert br.compose("sister", "husband") == "sister-in-law"  # spouse's sister
-    assert br.compose("wife", "brother") == "sister-in-law"  # brother's wife
+    assert compose("father", "wife") == "father-in-law"
+    assert compose("husband", "daughter") == "son-in-law"
+    assert compose("sister", "husband") == "sister-in-law"  # spouse's sister
+    assert compose("wife", "brother") == "sister-in-law"  # brother's wife
 
 
 def test_niece_nephew_take_the_younger_persons_sex():
@@ -135,7 +138,7 @@ def test_niece_nephew_take_the_younger_persons_sex():
     spec = _spec(["A", "B", "C"], facts, 0, 2)
     proof = S.prove_unique(spec, _label("niece"), [_label("nephew"), _label("uncle")])
     assert proof.status == "unique" and proof.refuted == [True, True]
-    assert br.compose("daughter", "brother") == "niece"
+    assert compose("daughter", "brother") == "niece"
     # and the other way round C's sex decides uncle/aunt: unknown here, so not forced
     spec = _spec(["A", "B", "C"], facts[:2], 2, 0)
     assert S.prove_unique(spec, _label("uncle")).status == "ambiguous"
@@ -168,7 +171,7 @@ def test_photo_only_daughter_of_my_mother(speaker_sex, answer):
     other = "son" if answer == "nephew" else "nephew"
     proof = S.prove_unique(spec, _label(answer), [_label(other)])
     assert proof.status == "unique" and proof.refuted == [True]
-    solved = br._photo_solve("M", ["mother"], speaker_sex, ["mother"], "daughter", True)
+    solved = solve_riddle("M", ["mother"], speaker_sex, ["mother"], "daughter", True)
     assert solved is not None and solved[0] == answer
 
 
@@ -189,8 +192,8 @@ def test_my_fathers_only_son():
 
 
 def test_composition_table_entries_are_proven_by_z3():
-    from generators.br_tablegen import compose_entry, exclusive_entry
-    from generators.br_tables import COMPOSE, EXCLUSIVE
+    from generators.blood_relations.tablegen import compose_entry, exclusive_entry
+    from generators.blood_relations.tables import COMPOSE, EXCLUSIVE
 
     rng = random.Random(3)
     keys = sorted(COMPOSE)

@@ -23,7 +23,8 @@ from generators.family import Draft, RenderContext
 from generators.pipeline import name_pool
 from generators.shards import data_files, read_rows
 from generators.validate import check_record
-from verifiers.blood_relations.spec import BloodRelationsSpec, HiddenWorld, Rel, SexFact
+from verifiers.blood_relations.relations import TERMS
+from verifiers.blood_relations.spec import BloodRelationsSpec, HiddenWorld, Rel, SexFact, expr_text
 from verifiers.solver import blood_relations as S
 from verifiers.solver import session
 
@@ -91,7 +92,7 @@ def gold_by_walk(spec: BloodRelationsSpec, w: HiddenWorld | None = None) -> str:
         for o in q.options:
             hops = zip(o.people, o.ops, o.people[1:], strict=False)
             if all(spec.codes[op] in relations_by_walk(w, a, b) for a, op, b in hops):
-                return br.expr_text(spec, o)
+                return expr_text(spec, o)
         raise AssertionError("no option holds hop by hop")
     got = relations_by_walk(w, x, y, q.qualified)
     if q.qualified:
@@ -130,7 +131,7 @@ def originals() -> list[Draft]:
 
 
 def test_recomputed_metrics_match_the_drafts_own(originals):
-    from generators.br_augment import metrics_of
+    from generators.blood_relations.levels import metrics_of
 
     for d in originals:
         assert metrics_of(d.spec) == d.metrics, d.spec.variant
@@ -182,7 +183,7 @@ def test_perturb_covers_both_kinds_of_change(originals):
         if new is None or new.spec.question.kind != "relation":
             continue
         a, b = gold_by_walk(d.spec), gold_by_walk(new.spec)
-        if br.TERMS[a].base == br.TERMS[b].base:  # the same relation, the other sex
+        if TERMS[a].base == TERMS[b].base:  # the same relation, the other sex
             flips += 1
         else:
             swaps += 1

@@ -1,4 +1,4 @@
-"""Hidden family worlds for the blood-relations family, and fast relation look-ups on them.
+"""Hidden family trees for the blood-relations family, and fast relation look-ups on them.
 
 A world is a small family tree over 2–5 generations: a root couple, their children, the
 children's spouses (some with their own parents and siblings: in-law families), and so on
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from verifiers.blood_relations.relations import TERMS, World, gendered
+from verifiers.blood_relations.spec import HiddenWorld
 
 PRIMITIVE = ("parent", "child", "sibling", "spouse")
 COMPOUND = (
@@ -32,7 +33,7 @@ COMPOUND = (
 
 
 @dataclass
-class Family:
+class FamilyTree:
     """A mutable world under construction; :meth:`freeze` gives the immutable view."""
 
     sex: list[str] = field(default_factory=list)
@@ -78,16 +79,16 @@ class Family:
         return w, perm
 
 
-def sample(
+def sample_tree(
     rng: random.Random,
     generations: int = 3,
     max_people: int = 24,
     kids: tuple[int, int] = (1, 3),
     marry: float = 0.75,
     inlaw_family: float = 0.35,
-) -> Family:
+) -> FamilyTree:
     """A random family over ``generations`` generations with at most ``max_people`` people."""
-    f = Family()
+    f = FamilyTree()
     h = f.add("M", 0)
     w = f.add("F", 0)
     f.marry(h, w)
@@ -109,7 +110,7 @@ def sample(
     return f
 
 
-def _spouse_for(f: Family, c: int, rng: random.Random, inlaw: float, cap: int) -> int:
+def _spouse_for(f: FamilyTree, c: int, rng: random.Random, inlaw: float, cap: int) -> int:
     """A new spouse for ``c``; sometimes with parents and a sibling (an in-law family)."""
     sex = "F" if f.sex[c] == "M" else "M"
     g = f.gen[c]
@@ -262,3 +263,17 @@ def is_valid(w: World) -> bool:
 
 def term_sex(term: str) -> str | None:
     return TERMS[term].sex
+
+
+def hidden(w: World) -> HiddenWorld:
+    """The spec's record of a world (the hidden family every fact is true of)."""
+    return HiddenWorld(sex=w.sex, father=w.father, mother=w.mother, spouse=w.spouse)
+
+
+def true_term(w: World, a: int, q: int) -> str | None:
+    """The primitive term (parent, child, sibling, spouse; gendered) that ``a`` is of ``q``."""
+    for base in PRIMITIVE:
+        t = gendered(base, w.sex[a])
+        if w.holds(t, a, q):
+            return t
+    return None

@@ -1,0 +1,240 @@
+"""Rendering: names, template style, fact and question text, MCQ options, and ``finalize``.
+
+Options come from the table of relations that can never hold together (so Z3 refutes each
+one); the solution comes from :mod:`.solution`.
+"""
+
+from __future__ import annotations
+
+import random
+
+from templates import render, render_string
+from verifiers.answers import Answer
+from verifiers.blood_relations.relations import TERMS, World, aliases_for, answer_space, gendered
+from verifiers.blood_relations.spec import BloodRelationsSpec, Rel, SexFact, expr_text, resolve
+
+from ..family import Draft, Final, RenderContext
+from .coded import right_option
+from .solution import write_photo_solution, write_solution
+from .terms import INVERSE, exclusive
+from .text import PRON, cap, desc_text, num, phrases, pick
+
+
+def _style(ctx: RenderContext) -> int:
+    pinned = ctx.pin.get("template")
+    if pinned is not None:
+        return int(pinned)
+    if ctx.held_out_templates:
+        return -1
+    styles = [s for s in range(6) if s != ctx.avoid.get("template")]
+    return styles[ctx.rng.randrange(len(styles))]
+
+
+def _names(ctx: RenderContext, n: int) -> list[str]:
+    pinned = list(ctx.pin.get("names") or [])[:n]
+    fresh = [x for x in ctx.names if x not in pinned]
+    return pinned + ctx.rng.sample(fresh, n - len(pinned))
+
+
+FUNCTIONAL = ("parent", "spouse", "grandparent", "great-grandparent", "parent-in-law")
+
+
+def _rel_text(a: str, t: str, b: str, style: int, only: bool = False) -> str:
+    bank = phrases()
+    src = pick(bank["only"] if only else bank["rel"], style)
+    if not only and TERMS[t].base in FUNCTIONAL and src == bank["rel"][2]:
+        src = bank["rel"][0]  # "a father of" reads wrong: one father, one spouse
+    return cap(render_string(src, a=a, t=t, b=b))
+
+
+def _fact_text(f, names: list[str], style: int) -> str:
+    bank = phrases()
+    if isinstance(f, Rel):
+        return _rel_text(names[f.a.person], f.term, names[f.b.person], style, f.only)
+    if isinstance(f, SexFact):
+        return render_string(pick(bank["sex"][f.sex], style), a=names[f.a.person])
+    return render_string(pick(bank["count"], style), a=names[f.a.person], k=num(f.k))
+
+
+def _distractors(ans: str, x_sex: str, space: list[str], rng: random.Random, k: int) -> list[str]:
+    """Plausible wrong relations that can never hold with ``ans`` (refuted by Z3): the
+    other sex, the reversed relation, "cannot be determined", then others of the same
+    generation gap."""
+    t = TERMS[ans]
+    picks: list[str] = []
+    other = gendered(t.base, "F" if t.sex == "M" else "M") if t.sex else None
+    if other and t.side:
+        other = f"{t.side} {other}"
+    rev = gendered(INVERSE[t.base], x_sex)
+    pool = [other, rev]
+    same_gen = [s for s in space if s in TERMS and TERMS[s].gen == t.gen]
+    rest = [s for s in space if s in TERMS]
+    rng.shuffle(same_gen)
+    rng.shuffle(rest)
+    for c in pool + same_gen + rest:
+        if c is None or c in picks or c == ans or c not in space:
+            continue
+        if not exclusive(c, ans):
+            continue
+        picks.append(c)
+        if len(picks) >= k:
+            break
+    return picks
+
+
+def finalize(d: Draft, ctx: RenderContext) -> Final:
+    """Name the people, render question and solution, build answer and distractors."""
+    spec: BloodRelationsSpec = d.spec  # type: ignore[assignment]
+    rng = ctx.rng
+    style = _style(ctx)
+    # a labelled (unsolvable / ambiguous) item gets the pipeline's labelled solution
+    labelled = bool(d.label)
+    if spec.variant == "photo":
+        return _finalize_photo(spec, ctx, style, labelled)
+    names = _names(ctx, len(spec.people))
+    spec = spec.model_copy(update={"people": names})
+    q = spec.question
+    bank = phrases()
+    w = spec.world.world()
+    facts_text = [_fact_text(f, names, style) for f in spec.facts]
+    legend: list[str] = []
+    if spec.variant == "coded":
+        legend = [
+            render_string(pick(bank["code_line"], style), sym=sym, t=t)
+            for sym, t in spec.codes.items()
+        ]
+    if q.kind == "expression":
+        qtext = render_string(
+            pick(bank["question"]["expression"], style),
+            a=names[q.a.person],
+            b=names[q.b.person],
+            t=q.term,
+        )
+    elif q.kind == "count":
+        qtext = render_string(pick(bank["question"]["count"], style), a=names[q.a.person], t=q.term)
+    elif spec.variant == "coded":
+        qtext = render_string(
+            pick(bank["question"]["decode"], style),
+            expr=expr_text(spec, spec.expression),
+            a=names[q.a.person],
+            b=names[q.b.person],
+        )
+    else:
+        qtext = render_string(
+            pick(bank["question"]["relation"], style), a=names[q.a.person], b=names[q.b.person]
+        )
+        if q.qualified:
+            qtext += bank["question"]["qualified"]
+    if spec.variant == "coded":
+        question = render(
+            "blood_relations/coded.j2",
+            intro=pick(bank["code_intro"], style),
+            legend=legend,
+            facts=facts_text,
+            question=qtext,
+        )
+    else:
+        intro = render_string(
+            pick(bank["intro"]["chain" if spec.variant == "chain" else "family_puzzle"], style),
+            n=len(names),
+        )
+        question = render(
+            "blood_relations/puzzle.j2", intro=intro, facts=facts_text, question=qtext
+        )
+    answer, distractors, offered = _answers(spec, w, rng, ctx.n_choices)
+    if offered:
+        spec = spec.model_copy(update={"question": q.model_copy(update={"offered": offered})})
+    solution = "" if labelled else write_solution(spec, answer)
+    return _final(spec, answer, distractors, question, solution, style)
+
+
+def _answers(
+    spec: BloodRelationsSpec, w: World, rng: random.Random, k: int
+) -> tuple[Answer, list[Answer], tuple[str, ...]]:
+    q = spec.question
+    if q.kind == "expression":
+        texts = [expr_text(spec, o) for o in q.options]
+        right = right_option(spec)
+        ans = Answer(type="label", value=texts[right], space=texts)
+        wrong = [
+            Answer(type="label", value=t, space=texts) for i, t in enumerate(texts) if i != right
+        ]
+        return ans, wrong[: k - 1], ()
+    if q.kind == "count":
+        kids = [
+            c for c in range(len(w.sex)) if w.father[c] == q.a.person or w.mother[c] == q.a.person
+        ]
+        want = "M" if q.term == "son" else "F"
+        n = sum(w.sex[c] == want for c in kids)
+        space = [str(i) for i in range(9)]
+        ans = Answer(type="label", value=str(n), space=space)
+        others = [
+            str(v) for v in (n + 1, n - 1, n + 2, len(kids), 0, n + 3) if 0 <= v <= 8 and v != n
+        ]
+        wrong = []
+        for v in others:
+            if v not in [x.value for x in wrong]:
+                wrong.append(Answer(type="label", value=v, space=space))
+        return ans, wrong[: k - 1], ()
+    x = resolve(q.a, w)
+    y = resolve(q.b, w)
+    rels = w.relations(x, y, q.qualified)
+    ans_t = ([r for r in rels if TERMS[r].side] or rels)[0] if q.qualified else rels[0]
+    space = answer_space(q.qualified)
+    aliases = {ans_t: ans_t} if q.qualified else aliases_for(ans_t)
+    ans = Answer(type="label", value=ans_t, space=space, aliases=aliases)
+    picks = _distractors(ans_t, w.sex[x], space, rng, k - 1)
+    wrong = [Answer(type="label", value=p, space=space) for p in picks]
+    offered = tuple(dict.fromkeys([ans_t, *picks]))
+    return ans, wrong, offered
+
+
+def _finalize_photo(
+    spec: BloodRelationsSpec, ctx: RenderContext, style: int, labelled: bool = False
+) -> Final:
+    rng = ctx.rng
+    bank = phrases()
+    w = spec.world.world()
+    s_name = _names(ctx, 1)[0]
+    sex_s, sex_p = w.sex[0], w.sex[1]
+    pw = {"M": "man", "F": "woman"}[sex_p]
+    sw = {"M": "man", "F": "woman"}[sex_s]
+    spec = spec.model_copy(update={"people": [s_name, f"the {pw}"]})
+    fact = next(f for f in spec.facts if isinstance(f, Rel))
+    dp = desc_text(fact.a, False, sex_p)
+    ds = desc_text(fact.b, True, sex_s)
+    only = "only " if fact.only else ""
+    if ds == "me":
+        st = f"{cap(dp)} is my {only}{fact.term}."
+    else:
+        st = f"{cap(dp)} is the {only}{fact.term} of {ds}."
+    riddle = render_string(
+        pick(bank["photo"], style),
+        s=s_name,
+        sw=sw,
+        pw=pw,
+        st=st,
+        poss=PRON[sex_s][1],
+    )
+    qtext = render_string(pick(bank["photo_question"], style), pw=pw, s=s_name)
+    question = render("blood_relations/photo.j2", riddle=riddle, facts=[], question=qtext)
+    answer, distractors, offered = _answers(spec, w, rng, ctx.n_choices)
+    spec = spec.model_copy(
+        update={"question": spec.question.model_copy(update={"offered": offered})}
+    )
+    solution = "" if labelled else write_photo_solution(spec, fact, s_name, pw, sw, answer)
+    return _final(spec, answer, distractors, question, solution, style)
+
+
+def _final(
+    spec: BloodRelationsSpec,
+    answer: Answer,
+    distractors: list[Answer],
+    question: str,
+    solution: str,
+    style: int,
+) -> Final:
+    """The rendered item; its template id names the variant and the phrasing style."""
+    template_id = f"blood_relations/{spec.variant}/{'heldout' if style < 0 else f's{style}'}"
+    key = {"template": style}
+    return Final(spec, answer, distractors, question, solution, template_id, render_key=key)
