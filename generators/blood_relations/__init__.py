@@ -69,5 +69,6 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
 
 _variants = tuple(Variant(name, doc) for name, (doc, _) in _VARIANTS.items())
 FAMILY = Family(
-    INFO, _variants, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC
-)
+    INFO, _variants, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC,
+    summary=__doc__.split("\n\n")[0],
+)  # fmt: skip
