@@ -3,7 +3,7 @@
 - ``rename``: new names (same template); ``reskin``: another template/persona (same names);
   both leave the canonical spec, and so the canonical hash, unchanged.
 - ``reword``, ``reorder``, ``distract``, ``scale``, ``perturb``: spec-level, supplied by the
-  family in ``TRANSFORMS`` (``perturb`` changes the answer on purpose; the new answer is
+  family in ``Family.transforms`` (``perturb`` changes the answer on purpose; the new answer is
   proven unique like any other).
 
 An augmented row records its transforms in ``augmentation`` and its parent in ``parent_id``,
@@ -13,8 +13,12 @@ and always lands in its parent's split.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import TypeVar
 
 from .family import Family
+
+T = TypeVar("T")
 
 TRANSFORM_NAMES = ("rename", "reskin", "reword", "reorder", "distract", "scale", "perturb")
 RENDER_LEVEL = ("rename", "reskin")
@@ -44,3 +48,16 @@ def choose_chain(
     order = {t: i for i, t in enumerate(TRANSFORM_NAMES)}
     # Spec-level transforms first (in a fixed order), render-level last.
     return sorted(chain, key=lambda t: (t in RENDER_LEVEL, order[t]))
+
+
+def reshuffled(items: Sequence[T], rng: random.Random, tries: int = 5) -> list[T] | None:
+    """``items`` in another order (up to ``tries`` shuffles), or None: fewer than two
+    items, or every shuffle gave back the same order."""
+    out = list(items)
+    if len(out) < 2:
+        return None
+    for _ in range(tries):
+        rng.shuffle(out)
+        if out != list(items):
+            return out
+    return None

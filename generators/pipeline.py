@@ -111,11 +111,8 @@ def _prove_unique(
 ) -> session.Proof:
     """Z3: the answer is the only one; every plain distractor is refuted (outcome options are
     refuted by uniqueness itself). ``enc``: the encoding of ``fin.spec``, if already made."""
-    lits = [fam.solver.answer_literal(fin.spec, x) for x in fin.distractors if not x.outcome]
-    enc = enc or fam.solver.encode(fin.spec)
-    return session.prove(
-        enc, fam.solver.answer_literal(fin.spec, fin.answer), lits, cfg.solver.rlimit
-    )
+    plain = [x for x in fin.distractors if not x.outcome]
+    return session.prove_unique(fam.solver, fin.spec, fin.answer, plain, cfg.solver.rlimit, enc)
 
 
 def _with_outcomes(fin, kind: str, outcomes: list[str], alt=None) -> None:

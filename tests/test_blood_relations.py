@@ -23,7 +23,7 @@ from generators.config import parse_config
 from generators.family import RenderContext
 from generators.pipeline import make_item, name_pool
 from generators.validate import check_record
-from verifiers.answers import Answer, parse
+from verifiers.answers import Answer
 from verifiers.blood_relations.relations import answer_space
 from verifiers.blood_relations.spec import (
     BloodRelationsSpec,
@@ -36,6 +36,7 @@ from verifiers.blood_relations.spec import (
     expr_text,
 )
 from verifiers.solver import blood_relations as S
+from verifiers.solver import session
 
 
 def _ctx(rng: random.Random, held: bool = False) -> RenderContext:
@@ -121,10 +122,10 @@ def test_in_law_direction_regression():
     """A is the father of C and C is the wife of B: A is B's father-in-law, B is A's son-in-law."""
     facts = [_r(0, "father", 2), _r(2, "wife", 1)]
     fwd = _spec(["A", "B", "C"], facts, 0, 1)
-    proof = S.prove_unique(fwd, _label("father-in-law"), [_label("son-in-law")])
+    proof = session.prove_unique(S, fwd, _label("father-in-law"), [_label("son-in-law")])
     assert proof.status == "unique" and proof.refuted == [True]
     back = _spec(["A", "B", "C"], facts, 1, 0)
-    proof = S.prove_unique(back, _label("son-in-law"), [_label("father-in-law")])
+    proof = session.prove_unique(S, back, _label("son-in-law"), [_label("father-in-law")])
     assert proof.status == "unique" and proof.refuted == [True]
     assert compose("father", "wife") == "father-in-law"
     assert compose("husband", "daughter") == "son-in-law"
@@ -136,19 +137,19 @@ def test_niece_nephew_take_the_younger_persons_sex():
     """A is the daughter of B, B is the brother of C: A is C's niece whatever C's sex."""
     facts = [_r(0, "daughter", 1), _r(1, "brother", 2), SexFact(a=Ref(person=2), sex="M")]
     spec = _spec(["A", "B", "C"], facts, 0, 2)
-    proof = S.prove_unique(spec, _label("niece"), [_label("nephew"), _label("uncle")])
+    proof = session.prove_unique(S, spec, _label("niece"), [_label("nephew"), _label("uncle")])
     assert proof.status == "unique" and proof.refuted == [True, True]
     assert compose("daughter", "brother") == "niece"
     # and the other way round C's sex decides uncle/aunt: unknown here, so not forced
     spec = _spec(["A", "B", "C"], facts[:2], 2, 0)
-    assert S.prove_unique(spec, _label("uncle")).status == "ambiguous"
+    assert session.prove_unique(S, spec, _label("uncle")).status == "ambiguous"
 
 
 def test_unknown_sex_is_detected_ambiguous_and_never_labelled():
     """'A is the child of B': son or daughter? Z3 finds both; a genuine second world exists."""
     spec = _spec(["A", "B"], [_r(0, "child", 1)], 0, 1)
-    assert S.prove_unique(spec, _label("son")).status == "ambiguous"
-    assert S.prove_unique(spec, _label("daughter")).status == "ambiguous"
+    assert session.prove_unique(S, spec, _label("son")).status == "ambiguous"
+    assert session.prove_unique(S, spec, _label("daughter")).status == "ambiguous"
     assert S.count_solutions(spec, 3) >= 2
     # both sexes are realised by concrete families that satisfy the facts
     for sex in ("M", "F"):
@@ -169,7 +170,7 @@ def test_photo_only_daughter_of_my_mother(speaker_sex, answer):
     ]
     spec = _spec(["Ravi", "the man"], facts, 1, 0)
     other = "son" if answer == "nephew" else "nephew"
-    proof = S.prove_unique(spec, _label(answer), [_label(other)])
+    proof = session.prove_unique(S, spec, _label(answer), [_label(other)])
     assert proof.status == "unique" and proof.refuted == [True]
     solved = solve_riddle("M", ["mother"], speaker_sex, ["mother"], "daughter", True)
     assert solved is not None and solved[0] == answer
@@ -184,7 +185,7 @@ def test_my_fathers_only_son():
         Rel(a=Of(step="father", of=Ref(person=1)), term="son", b=ff, only=True),
     ]
     spec = _spec(["Kavya", "the man"], facts, 1, 0)
-    proof = S.prove_unique(spec, _label("brother"), [_label("cousin")])
+    proof = session.prove_unique(S, spec, _label("brother"), [_label("cousin")])
     assert proof.status == "unique" and proof.refuted == [True]
 
 
@@ -207,20 +208,6 @@ def test_composition_table_entries_are_proven_by_z3():
 def _cfg(variant: str, count: int = 12, **extra):
     fam = {"count": count, "variants": {variant: 1.0}, **extra}
     return parse_config({"name": "t", "seed": 11, "families": {"blood_relations": fam}})
-
-
-@pytest.mark.parametrize("variant", ["chain", "coded", "photo", "family_puzzle"])
-def test_records_are_proven_and_every_distractor_is_refuted(variant):
-    cfg = _cfg(variant, 10)
-    recs = [make_item(cfg, "blood_relations", i).record for i in range(10)]
-    recs = [r for r in recs if r is not None]
-    assert len(recs) >= 8
-    for rec in recs:
-        assert check_record(rec.model_dump(mode="json")) == []
-        gold = Answer.model_validate_json(rec.answer_json)
-        for choice in rec.choices:
-            assert parse(choice, gold) is not None
-        assert rec.solution.splitlines()[-1] == f"Answer: {rec.answer}"
 
 
 def test_a_wrong_option_is_caught_by_validate():
@@ -259,23 +246,6 @@ def test_levels_follow_documented_scores_and_worlds_obey_the_axioms():
 
 
 # --- spec, dataset, determinism ---------------------------------------------------------------
-
-
-def test_spec_round_trip_and_canonical_hash_ignores_names_and_order():
-    d, fin = _drafts("chain", 1, seed=9)[0]
-    text = fin.spec.model_dump_json()
-    again = BloodRelationsSpec.model_validate_json(text)
-    assert again == fin.spec and again.model_dump_json() == text
-    assert fin.spec.canonical_hash() == d.spec.canonical_hash()
-    shuffled = d.spec.model_copy(update={"facts": list(reversed(d.spec.facts))})
-    assert shuffled.canonical_hash() == d.spec.canonical_hash()
-
-
-def test_determinism():
-    cfg = _cfg("chain", 6)
-    a = [make_item(cfg, "blood_relations", i).record for i in range(6)]
-    b = [make_item(cfg, "blood_relations", i).record for i in range(6)]
-    assert [r.model_dump() for r in a if r] == [r.model_dump() for r in b if r]
 
 
 def test_load_dataset_round_trip(tmp_path):

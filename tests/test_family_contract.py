@@ -108,10 +108,13 @@ def test_transforms_are_pure_functions_of_their_seed(family, variant):
     assert drafts or 2 not in fam.variant(variant).levels
     for name, fn in fam.transforms.items():
         for d in drafts:
+            before = d.spec.model_dump_json()
             a, b = fn(d, random.Random(9)), fn(d, random.Random(9))
+            assert d.spec.model_dump_json() == before, name  # the input is not changed
             assert (a is None) == (b is None), name
             if a is not None:
                 assert a.spec.model_dump_json() == b.spec.model_dump_json(), name
+                assert a.metrics == b.metrics, name
     if fam.mislabel is not None:
         for kind in ("unsolvable", "ambiguous"):
             for d in drafts:

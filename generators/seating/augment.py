@@ -26,6 +26,7 @@ from verifiers.seating.spec import (
     normal,
 )
 
+from ..augment import reshuffled
 from ..family import Draft
 from .deducer import Budget, Conflict, Deducer, Search, bits
 from .draft import metrics_of
@@ -198,13 +199,10 @@ def _redraft(spec: SeatingSpec, old: dict, keep_forced: bool = True) -> Draft | 
 
 def reorder(d: Draft, rng: random.Random) -> Draft | None:
     """Shuffle the order of the clues (the canonical hash is unchanged)."""
-    old = list(d.spec.clues)
-    clues = list(old)
-    for _ in range(5 if len(clues) > 1 else 0):  # up to five shuffles until the order changes
-        rng.shuffle(clues)
-        if clues != old:
-            return _redraft(d.spec.model_copy(update={"clues": clues}), d.metrics)
-    return None
+    clues = reshuffled(d.spec.clues, rng)
+    return (
+        None if clues is None else _redraft(d.spec.model_copy(update={"clues": clues}), d.metrics)
+    )
 
 
 def _rewordings(c: Clue) -> list[Clue]:

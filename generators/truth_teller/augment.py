@@ -7,7 +7,7 @@ intent exactly with the bitmask enumerator; the pipeline then proves the result 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -25,6 +25,7 @@ from verifiers.truth_teller.spec import (
     evaluate,
 )
 
+from ..augment import reshuffled
 from ..family import Draft
 from .claims import consistent_claim, random_claim, to_expr
 from .levels import N_RANGE
@@ -127,19 +128,6 @@ def _equivalent(e: Expr, roles: list[str]) -> Expr | None:
 
 
 # --- transforms --------------------------------------------------------------------------
-
-
-def reshuffled(items: Sequence[T], rng: random.Random, tries: int = 5) -> list[T] | None:
-    """``items`` in another order (up to ``tries`` shuffles), or None: fewer than two
-    items, or every shuffle gave back the same order."""
-    out = list(items)
-    if len(out) < 2:
-        return None
-    for _ in range(tries):
-        rng.shuffle(out)
-        if out != list(items):
-            return out
-    return None
 
 
 def reorder(d: Draft, rng: random.Random) -> Draft | None:

@@ -28,7 +28,7 @@ from ..blood_relations.spec import (
     resolve,
 )
 from . import session
-from .session import Encoding, Proof
+from .session import Encoding
 
 # Axioms per person term p, as one macro: a father is a man with a wife (the mother) one
 # generation up; spouses are mutual, of opposite sex, of one generation, not siblings.
@@ -300,19 +300,6 @@ def _count_literal(spec: BloodRelationsSpec, b: _Builder, qa: str, k: int) -> st
                 return "true" if k == 0 else "false"
             return f"((_ pbeq {k} {' '.join('1' for _ in lits)}) {' '.join(lits)})"
     return "false"
-
-
-def prove_unique(
-    spec: BloodRelationsSpec,
-    answer: Answer,
-    distractors: list[Answer] = (),
-    rlimit: int | None = None,
-) -> Proof:
-    """Prove ``answer`` is forced by ``spec`` and refute each distractor."""
-    lits = [answer_literal(spec, d) for d in distractors]
-    return session.prove(
-        encode(spec), answer_literal(spec, answer), lits, rlimit or session.DEFAULT_RLIMIT
-    )
 
 
 def _sat(enc: Encoding, extra: str) -> str:

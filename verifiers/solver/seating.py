@@ -15,7 +15,7 @@ from typing import NamedTuple
 from ..answers import Answer
 from ..seating.spec import Clue, Gap, Is, Next, Opposite, SeatingSpec, Side
 from . import session
-from .session import Encoding, Proof
+from .session import Encoding
 
 
 def x(e: int, s: int) -> str:
@@ -281,16 +281,6 @@ def decode(spec: SeatingSpec, model: dict[str, str]) -> tuple[list[int], list[bo
 def count_solutions(spec: SeatingSpec, cap: int = 2) -> int:
     """Number of arrangements (with facings and attributes) allowed by the clues, up to ``cap``."""
     return len(session.models(encode(spec), cap))
-
-
-def prove_unique(
-    spec: SeatingSpec, answer: Answer, distractors: list[Answer] = (), rlimit: int | None = None
-) -> Proof:
-    """Prove ``answer`` is forced by ``spec`` and refute each distractor."""
-    lits = [answer_literal(spec, d) for d in distractors]
-    return session.prove(
-        encode(spec), answer_literal(spec, answer), lits, rlimit or session.DEFAULT_RLIMIT
-    )
 
 
 def check(spec: SeatingSpec, seats: list[int], facing: list[bool] | None = None) -> bool:

@@ -16,7 +16,9 @@ is about ten times faster than building the same terms through the Python API.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import z3
 
@@ -158,6 +160,25 @@ def prove(
     if second == "sat":
         return Proof("ambiguous", stats)
     return Proof("unique", stats, [v == "unsat" for v in rest])
+
+
+def prove_unique(
+    solver: Any,
+    spec: Any,
+    answer: Any,
+    distractors: Sequence[Any] = (),
+    rlimit: int | None = None,
+    enc: Encoding | None = None,
+) -> Proof:
+    """Prove ``answer`` is forced by ``spec`` under a family's encoder (``encode``,
+    ``answer_literal``) and refute each distractor; ``enc``: the encoding, if already made."""
+    lits = [solver.answer_literal(spec, d) for d in distractors]
+    return prove(
+        enc or solver.encode(spec),
+        solver.answer_literal(spec, answer),
+        lits,
+        rlimit or DEFAULT_RLIMIT,
+    )
 
 
 def prove_label(enc: Encoding, rlimit: int = DEFAULT_RLIMIT) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..answers import Answer
 from ..truth_teller.spec import Expr, TruthTellerSpec
 from . import session
-from .session import Encoding, Proof
+from .session import Encoding
 
 
 def _role(i: int, role: str, normals: bool) -> str:
@@ -107,16 +107,6 @@ def world_of(spec: TruthTellerSpec, model: dict[str, str]) -> list[str]:
 def count_solutions(spec: TruthTellerSpec, cap: int = 2) -> int:
     """Number of consistent worlds, counted up to ``cap``."""
     return len(session.models(encode(spec), cap))
-
-
-def prove_unique(
-    spec: TruthTellerSpec, answer: Answer, distractors: list[Answer] = (), rlimit: int | None = None
-) -> Proof:
-    """Prove ``answer`` is forced by ``spec`` and refute each distractor."""
-    lit = [answer_literal(spec, d) for d in distractors]
-    return session.prove(
-        encode(spec), answer_literal(spec, answer), lit, rlimit or session.DEFAULT_RLIMIT
-    )
 
 
 def check(spec: TruthTellerSpec, candidate: list[str]) -> bool:
