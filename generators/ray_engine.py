@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_RETRIES = 2  # Ray re-runs a failed task this many times: 3 attempts in all
 FAIL_ENV = "LOGIC_SUITE_FAIL_SHARD"  # test hook: "NAME" fails always, "NAME:K" the first K tries
+MARKS_ENV = "LOGIC_SUITE_FAIL_MARKS"  # folder for its attempt marks (default: a new temp folder)
 _OWNED = False  # this process started (or joined) Ray itself, rather than its caller
 
 
@@ -89,17 +90,20 @@ def _fault_from_env() -> tuple | None:
     if not spec:
         return None
     name, _, times = spec.partition(":")
-    return (name, int(times) if times else None, uuid.uuid4().hex)
+    marks = os.environ.get(MARKS_ENV) or str(
+        Path(tempfile.gettempdir()) / "logic_suite_faults" / uuid.uuid4().hex
+    )
+    return (name, int(times) if times else None, marks)
 
 
 def _inject(job: ShardJob, fault: tuple | None) -> None:
-    """The test hook: fail the named shard always, or on its first K attempts (counted with
-    marker files, since a retried Ray task gets the same arguments)."""
+    """The test hook: fail the named shard always, or on its first K attempts (one mark file
+    per failed attempt, since a retried Ray task gets the same arguments)."""
     if fault is None or fault[0] != job.name:
         return
-    name, times, token = fault
+    name, times, marks_dir = fault
     if times is not None:
-        marks = Path(tempfile.gettempdir()) / "logic_suite_faults" / token
+        marks = Path(marks_dir)
         marks.mkdir(parents=True, exist_ok=True)
         tried = len(list(marks.iterdir()))
         if tried >= times:
