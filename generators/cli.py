@@ -111,10 +111,14 @@ def cmd_build(a: argparse.Namespace) -> int:
     if a.push_to_hub:  # fail before a long build, not after it
         from .push import check_repo_id, resolve_token
 
+        if "://" in a.out:
+            raise UsageError(
+                "--push-to-hub needs a local --out folder; build into one, or copy the URL's "
+                "folder down and run `push` on it"
+            )
+
         check_repo_id(a.push_to_hub)
         resolve_token()
-    if a.push_to_hub and "://" in a.out:
-        raise UsageError("--push-to-hub needs a local --out folder; push the URL's copy later")
     s = build(
         cfg,
         a.out,

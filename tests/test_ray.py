@@ -113,6 +113,32 @@ def test_ray_cli_names_a_shard_that_always_fails_then_resumes(ray_session, local
     assert sha256s(out) == sha256s(local_tiny)
 
 
+def test_file_url_out_with_local_processes_resumes_and_replaces(tmp_path):
+    """An fsspec --out without Ray: parts on the URL survive a stop and are resumed; a
+    rebuild with another config deletes the URL's data files that it lacks."""
+    from generators.config import parse_config
+
+    small = {
+        "name": "small", "seed": 3, "shard_size": 10,
+        "families": {"truth_teller": {"count": 40, "variants": {"knights_knaves": 1.0},
+                                      "levels": {1: 1.0}}},
+    }  # fmt: skip
+    cfg = parse_config(small)
+    ref, out = tmp_path / "ref", tmp_path / "url"
+    build(cfg, ref, workers=1, progress=False)
+    url = f"file://{out}"
+    build(cfg, url, workers=1, progress=False, max_jobs=2)  # stopped after two shards
+    assert len(list((out / ".parts" / cfg.digest()).glob("*.json"))) == 2
+    assert not (out / "README.md").exists()
+    s = build(cfg, url, workers=2, progress=False)
+    assert s.resumed_parts == 2 and sha256s(out) == sha256s(ref)
+    more = parse_config({**small, "rows_per_file": 10})
+    build(more, url, workers=1, progress=False)
+    assert any(not p.name.endswith("-of-00001.parquet") for p in (out / "data").rglob("*"))
+    build(cfg, url, workers=1, progress=False)
+    assert sha256s(out) == sha256s(ref)
+
+
 def test_generate_in_a_ray_data_pipeline(ray_session):
     """The README's Ray Data example: the same records as generate(...)[i]."""
     from generators import generate
@@ -140,6 +166,7 @@ def test_generate_in_a_ray_data_pipeline(ray_session):
         (["--engine", "ray", "--address", "not an address"], 2, "--address not an address"),
         (["--address", "auto"], 2, "--address needs --engine ray"),
         (["--out", "nosuchscheme://bucket/suite"], 2, "--out nosuchscheme://bucket/suite"),
+        (["--out", "file:///tmp/x", "--push-to-hub", "org/name"], 2, "needs a local --out"),
     ],
 )
 def test_bad_engine_input_is_one_line(tmp_path, args, code, needle):
