@@ -74,7 +74,15 @@ def build_url(
     from .build import BuildSummary, _progress, build, jobs_for
 
     fs, root = filesystem(url)
-    if fs.isfile(root):
+    try:
+        is_file = fs.isfile(root)
+    except Exception as e:  # the backend's own errors: credentials, network, no bucket
+        raise EngineError(
+            f"--out {url}: cannot reach it ({type(e).__name__}: {_line(e)}); check "
+            "the URL and the backend's credentials, then rerun",
+            3,
+        ) from None
+    if is_file:
         raise ConfigError(f"--out {url}: exists and is not a folder; choose another URL")
     prepare(engine, address, workers)
     t0 = time.perf_counter()
@@ -117,6 +125,10 @@ def build_url(
     summary.resumed_parts = len(jobs) - left
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:200]
 
 
 def _finished(fs: Any, parts: str) -> set[str]:
