@@ -11,7 +11,6 @@ seed and version give byte-identical files.
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
 import shutil
 import sys
@@ -23,8 +22,10 @@ from pathlib import Path
 from verifiers.record import SPLITS
 
 from .config import ConfigError, SuiteConfig, parse_config
+from .engines import prepare, run_jobs
 from .pipeline import make_item, split_of
 from .shards import read_rows, table, write_atomic, write_text_atomic
+from .url_out import build_url, is_url
 from .version import GENERATOR_VERSION
 
 
@@ -118,21 +119,24 @@ def run_shard(job: ShardJob, parts: Path, cfg: SuiteConfig | None = None) -> dic
     return stats
 
 
-def _run_shard_star(args: tuple[ShardJob, Path]) -> dict:
-    return run_shard(*args)
-
-
 def build(
     cfg: SuiteConfig,
-    out: Path,
+    out: Path | str,
     workers: int | None = None,
     jsonl: bool = False,
     progress: bool = True,
     max_jobs: int | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> BuildSummary:
-    """Build the suite into ``out``. ``max_jobs`` stops after that many new shards (for tests)."""
+    """Build the suite into ``out`` (a folder, or an fsspec URL: see ``url_out``) with
+    ``engine`` (``local`` processes or ``ray`` tasks, see ``engines``). ``max_jobs`` stops
+    after that many new shards (for tests)."""
+    if is_url(out):
+        return build_url(cfg, str(out), workers, jsonl, progress, max_jobs, engine, address)
     out = Path(out)
     check_out_dir(out)
+    prepare(engine, address, workers)
     out.mkdir(exist_ok=True)
     parts = out / ".parts" / cfg.digest()
     parts.mkdir(parents=True, exist_ok=True)
@@ -150,15 +154,7 @@ def build(
     workers = max(1, workers or os.cpu_count() or 1)
     t0 = time.perf_counter()
     bar = _progress(sum(j.end - j.start for j in todo), progress)
-    if workers == 1 or len(todo) <= 1:
-        for j in todo:
-            st = run_shard(j, parts, cfg)
-            bar.update(st["items"])
-    else:
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(cfg.model_dump_json(),)) as pool:
-            for st in pool.imap_unordered(_run_shard_star, [(j, parts) for j in todo]):
-                bar.update(st["items"])
+    run_jobs(todo, cfg, parts, workers, lambda st: bar.update(st["items"]), engine, address)
     bar.close()
     if max_jobs is not None and len(todo) < len([j for j in jobs if j.name not in done]):
         summary.seconds = time.perf_counter() - t0

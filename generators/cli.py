@@ -10,6 +10,7 @@ from pathlib import Path
 from verifiers.record import DEFAULT_OUT
 
 from .config import ConfigError, load_config
+from .engines import EngineError
 from .push import PushError
 
 
@@ -26,11 +27,26 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--config", help="YAML path or ready name (default, tiny, large); default: embedded default"
     )
-    b.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    b.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        help=f"output folder or fsspec URL such as s3://bucket/suite (default {DEFAULT_OUT})",
+    )
     b.add_argument(
         "--workers", type=int, default=None, help="parallel shard jobs (default: all cores)"
     )
     b.add_argument("--seed", type=int, default=None, help="override the config's seed")
+    b.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="run shard jobs as local processes or as Ray tasks (needs logic-suite[ray])",
+    )
+    b.add_argument(
+        "--address",
+        default=None,
+        help="with --engine ray: local (start one, the default), auto, HOST:PORT or ray://HOST:PORT",
+    )
     b.add_argument(
         "--format",
         choices=["parquet", "jsonl"],
@@ -95,9 +111,23 @@ def cmd_build(a: argparse.Namespace) -> int:
     if a.push_to_hub:  # fail before a long build, not after it
         from .push import check_repo_id, resolve_token
 
+        if "://" in a.out:
+            raise UsageError(
+                "--push-to-hub needs a local --out folder; build into one, or copy the URL's "
+                "folder down and run `push` on it"
+            )
+
         check_repo_id(a.push_to_hub)
         resolve_token()
-    s = build(cfg, Path(a.out), a.workers, a.format == "jsonl", progress=not a.no_progress)
+    s = build(
+        cfg,
+        a.out,
+        a.workers,
+        a.format == "jsonl",
+        progress=not a.no_progress,
+        engine=a.engine,
+        address=a.address,
+    )
     print(format_summary(s))
     if a.push_to_hub:
         from .push import push
@@ -183,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except PushError as e:
+    except (PushError, EngineError) as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
