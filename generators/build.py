@@ -14,7 +14,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +23,9 @@ from verifiers.record import SPLITS
 
 from . import GENERATOR_VERSION
 from .config import ConfigError, SuiteConfig, parse_config
+from .outdir import locked, pause_point, staging, swap_in
 from .pipeline import make_item, split_of
+from .progress import progress as _progress_bar
 from .shards import read_rows, table, write_atomic, write_text_atomic
 
 
@@ -122,6 +123,7 @@ def _run_shard_star(args: tuple[ShardJob, Path]) -> dict:
     return run_shard(*args)
 
 
+@locked  # one build per folder: a second one fails at once
 def build(
     cfg: SuiteConfig,
     out: Path,
@@ -163,23 +165,17 @@ def build(
     if max_jobs is not None and len(todo) < len([j for j in jobs if j.name not in done]):
         summary.seconds = time.perf_counter() - t0
         return summary  # partial, by request
-    assemble(cfg, out, parts, jobs, summary, jsonl)
+    stage = staging(out)  # the new files beside the old, then swapped in (see outdir)
+    assemble(cfg, stage, parts, jobs, summary, jsonl)
+    pause_point("assemble")
+    swap_in(stage, out)
     summary.seconds = time.perf_counter() - t0
     shutil.rmtree(out / ".parts", ignore_errors=True)
     return summary
 
 
 def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total,
-        unit="puzzle",
-        disable=not enabled or None,
-        file=sys.stderr,
-        dynamic_ncols=True,
-        smoothing=0.1,
-    )
+    return _progress_bar(total, enabled, unit="puzzle", desc="build")
 
 
 def assemble(
