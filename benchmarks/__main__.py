@@ -8,7 +8,8 @@ from pathlib import Path
 from verifiers.cli_errors import OneLineParser, fail, positive_int
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> OneLineParser:
+    """The command line of ``python -m benchmarks``."""
     parser = OneLineParser(prog="python -m benchmarks", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
     w = sub.add_parser("write-tasks", help="(re)generate the lm-eval task folder from suite.yaml")
@@ -39,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         "summary", type=Path, help="grpo_summary.json written by `python -m trainers grpo`"
     )
     c.add_argument("--out", type=Path, default=None, help="output stem (default: reward_curve)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
 
     if args.cmd == "curve":
         from .reward_curve import CurveError, write_curve

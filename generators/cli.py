@@ -161,12 +161,12 @@ def cmd_push(a: argparse.Namespace) -> int:
 
 
 def cmd_sample(a: argparse.Namespace) -> int:
+    if a.family not in FAMILIES:
+        raise UsageError(f"--family: {one_of('family', a.family, FAMILIES)}")
     from verifiers.prompt import mcq_text
 
     from . import generate
 
-    if a.family not in FAMILIES:
-        raise UsageError(f"--family: {one_of('family', a.family, FAMILIES)}")
     puzzles = generate(a.family, a.config, a.seed)
     shown = 0
     i = a.start
