@@ -1,8 +1,9 @@
 """One build per folder, and a folder that is never half old, half new.
 
 - :func:`locked` holds an exclusive ``flock`` on ``<out>/.lock`` for a whole build: a second
-  build into a folder in use fails at once with one line (the lock dies with its process, so
-  a killed build never leaves a stale lock).
+  build into a folder in use fails at once with one line naming the holder's pid (written in
+  the file while the build runs). The lock dies with its process, so a killed build never
+  leaves a stale lock.
 - :func:`staging` / :func:`swap_in`: assembly writes the new ``data/``, card, histogram and
   ``build_info.json`` into ``<out>/.staging/``; the swap then renames them into place. While
   it renames, ``<out>/BUILD_INCOMPLETE`` says so: a build killed before the swap leaves the
@@ -65,6 +66,7 @@ def locked(fn: F) -> F:
         try:
             return fn(cfg, out, *args, **kwargs)
         finally:
+            os.ftruncate(fd, 0)  # the pid goes with the lock: the same build, the same bytes
             os.close(fd)
 
     return wrapper  # type: ignore[return-value]
