@@ -328,3 +328,22 @@ def test_every_option_has_help_text(module, sub):
         if isinstance(action, argparse._HelpAction):
             continue
         assert action.help, f"{module} {sub} {action.option_strings or action.dest}: no help"
+
+
+def test_lm_eval_without_data_is_one_error_line(tmp_path):
+    """LOGIC_SUITE_DATA unset and no dist/ here: one line and exit 2, not a Hub traceback
+    (lm-eval's own INFO log lines aside). lm-eval's built-in dummy model: no weights needed."""
+    from benchmarks import tasks_path
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    env.pop("LOGIC_SUITE_DATA", None)
+    r = subprocess.run(
+        [sys.executable, "-m", "lm_eval", "--model", "dummy", "--tasks",
+         "logic_suite_truth_teller_l1", "--include_path", str(tasks_path()), "--limit", "1"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600,
+    )  # fmt: skip
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("error:")]
+    assert r.returncode == 2, r.stderr[-3000:]
+    assert "Traceback" not in r.stderr and len(errors) == 1, r.stderr[-3000:]
+    assert errors[0].startswith("error: LOGIC_SUITE_DATA is unset and dist/logic_suite/ does not")
+    assert list(tmp_path.iterdir()) == []
