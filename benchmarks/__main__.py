@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from verifiers.cli_errors import OneLineParser, fail, positive_int
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+
+def parser() -> OneLineParser:
+    """The command line of ``python -m benchmarks``."""
+    parser = OneLineParser(prog="python -m benchmarks", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
     w = sub.add_parser("write-tasks", help="(re)generate the lm-eval task folder from suite.yaml")
     w.add_argument(
-        "--out", type=Path, default=None, help="folder (default: benchmarks/tasks/logic_suite)"
+        "--out",
+        type=Path,
+        default=None,
+        help="folder (default: `python -m benchmarks tasks-path`, the source tree's or the installed one)",
     )
-    w.add_argument("--k", type=int, default=None, help="samples per puzzle for logic_suite_sampled")
-    w.add_argument("--max-gen-toks", type=int, default=None, help="generation budget of every task")
+    w.add_argument(
+        "--k", type=positive_int, default=None, help="samples per puzzle for logic_suite_sampled"
+    )
+    w.add_argument(
+        "--max-gen-toks", type=positive_int, default=None, help="generation budget of every task"
+    )
     w.add_argument("--check", action="store_true", help="exit 1 if the folder is out of date")
     sub.add_parser("tasks-path", help="print the folder to pass to lm_eval --include_path")
     r = sub.add_parser("report", help="table, Markdown and PNG chart from lm-eval results JSON")
@@ -31,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         "summary", type=Path, help="grpo_summary.json written by `python -m trainers grpo`"
     )
     c.add_argument("--out", type=Path, default=None, help="output stem (default: reward_curve)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
 
     if args.cmd == "curve":
         from .reward_curve import CurveError, write_curve
@@ -54,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.cmd == "write-tasks":
-        from . import SOURCE_TASKS
+        from . import tasks_path
         from .write_tasks import load_suite, stale, write
 
         suite = load_suite()
@@ -65,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             suite["sampling"]["k"] = args.k
         if args.max_gen_toks is not None:
             suite["max_gen_toks"] = args.max_gen_toks
-        out = args.out or SOURCE_TASKS
+        try:
+            out = args.out or tasks_path()  # a non-editable install: lm_eval/tasks/logic_suite
+        except FileNotFoundError as err:
+            return fail(str(err))
         if args.check:
             bad = stale(out, suite)
             if bad:

@@ -54,6 +54,11 @@ def resolve_source(env: dict[str, str] | None = None) -> Source:
     value = raw or DEFAULT_OUT
     revision = (env.get(REVISION_ENV) or "").strip() or None
     path = Path(value).expanduser()
+    if not raw and not path.is_dir():  # the default is a folder, never a Hub id
+        raise DataSourceError(
+            f"{DATA_ENV} is unset and {DEFAULT_OUT}/ does not exist here; build it with "
+            f"`python -m generators build` or set {DATA_ENV} to a built folder or `org/name[@rev]`"
+        )
     if path.is_dir():
         if not (path / "README.md").is_file() and not (path / "data").is_dir():
             raise DataSourceError(

@@ -18,20 +18,28 @@ filter hands over one completion whose parsed answer is the most common among th
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from typing import Any
 
 from verifiers import score
 from verifiers.scoring import parse_completion
 
-from .lm_data import EMPTY_ID, level_docs
+from .lm_data import EMPTY_ID, DataSourceError, level_docs
 
 METRICS = ("acc", "format", "cell_acc", "len_chars")
 
 
 def load(ls_family: str, ls_level: int, ls_mcq: bool = False, **_: Any) -> Any:
-    """``custom_dataset`` hook: the DatasetDict of one family and level (see lm_data)."""
-    return level_docs(ls_family, int(ls_level), bool(ls_mcq))
+    """``custom_dataset`` hook: the DatasetDict of one family and level (see lm_data).
+
+    A data source that cannot be used ends the lm-eval run with one line and exit code 2
+    (lm-eval would print a long traceback of its own task loading)."""
+    try:
+        return level_docs(ls_family, int(ls_level), bool(ls_mcq))
+    except DataSourceError as err:
+        print(f"error: {err}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
 
 
 def doc_to_text(doc: dict) -> str:

@@ -12,11 +12,24 @@ Two things plain YAML cannot do in lm-eval 0.4.13:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from lm_eval.api.task import ConfigurableTask
 
 from .lm_data import provenance, resolve_source
+
+
+class _QuietCustomKwargs(logging.Filter):
+    """Drop lm-eval's "Custom kwargs can be passed to `--metadata`" warning for our tasks:
+    it is printed once per task (a dozen times a run) and says nothing about logic_suite."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        return not (msg.startswith("logic_suite") and "Custom kwargs can be passed" in msg)
+
+
+logging.getLogger("lm_eval.api.task").addFilter(_QuietCustomKwargs())
 
 
 class LogicSuiteTask(ConfigurableTask):

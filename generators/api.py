@@ -6,9 +6,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from verifiers.cli_errors import one_of
 from verifiers.record import Record
 
-from .config import FamilyConfig, SuiteConfig, load_config, parse_config
+from . import registry
+from .config import (
+    ConfigError,
+    FamilyConfig,
+    SuiteConfig,
+    _first_error,
+    load_config,
+    parse_config,
+)
 from .pipeline import make_item
 
 
@@ -64,7 +75,7 @@ def generate(
     if family not in cfg.families:
         default = load_config(None)
         if family not in default.families:
-            raise ValueError(f"unknown family {family!r}")
+            raise ConfigError(f"generate(): {one_of('family', family, registry.names())}")
         cfg = cfg.model_copy(
             update={"families": {**cfg.families, family: default.families[family]}}
         )
@@ -73,8 +84,19 @@ def generate(
         updates["seed"] = seed
     if "levels" in family_overrides:
         family_overrides.setdefault("variant_levels", {})  # an explicit level mix applies to all
+    for key in family_overrides:
+        if key not in FamilyConfig.model_fields:
+            raise ConfigError(
+                f"generate({family!r}, {key}=...): "
+                + one_of("family setting", key, FamilyConfig.model_fields)
+            )
     if family_overrides:
-        fc = FamilyConfig.model_validate({**cfg.families[family].model_dump(), **family_overrides})
+        try:
+            fc = FamilyConfig.model_validate(
+                {**cfg.families[family].model_dump(), **family_overrides}
+            )
+        except ValidationError as e:
+            raise _first_error(e, f"generate({family!r})") from None
         updates["families"] = {**cfg.families, family: fc}
     if updates:
         cfg = parse_config(

@@ -6,38 +6,38 @@ parts, so an interrupted build resumes and loses nothing. Assembly then splits r
 canonical hash, drops duplicates inside a split, and writes
 ``data/<family>/<split>-NNNNN-of-NNNNN.parquet`` plus the dataset card. The same config,
 seed and version give byte-identical files.
+
+``--out`` may also be an fsspec URL (``s3://``, ``gs://``, ``file://``...): the shard jobs
+(local processes, or Ray tasks on a cluster that can reach the URL) write their parts to
+``<url>/.parts/<config digest>/``, so a rerun from any machine resumes from the URL; the
+driver then downloads the parts, assembles the folder locally and uploads it, data files
+first and the card last (:func:`build_url`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
-import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from verifiers.record import SPLITS
 
-from .config import ConfigError, SuiteConfig, parse_config
+from .config import ConfigError, SuiteConfig
 from .engines import prepare, run_jobs
-from .pipeline import make_item, split_of
+from .jobs import EngineError, ShardJob, jobs_for
+from .outdir import locked, pause_point, staging, swap_in
+from .pipeline import split_of
+from .progress import progress as _progress_bar
 from .shards import read_rows, table, write_atomic, write_text_atomic
-from .url_out import build_url, is_url
+from .urls import filesystem, is_url, upload_atomic
 from .version import GENERATOR_VERSION
-
-
-@dataclass(frozen=True)
-class ShardJob:
-    family: str
-    start: int
-    end: int
-
-    @property
-    def name(self) -> str:
-        return f"{self.family}-{self.start:09d}-{self.end:09d}"
 
 
 @dataclass
@@ -61,14 +61,6 @@ class BuildSummary:
         return sum(self.rows.values()) / self.seconds if self.seconds else 0.0
 
 
-def jobs_for(cfg: SuiteConfig) -> list[ShardJob]:
-    jobs = []
-    for fam, fc in cfg.families.items():
-        for start in range(0, fc.count, cfg.shard_size):
-            jobs.append(ShardJob(fam, start, min(fc.count, start + cfg.shard_size)))
-    return jobs
-
-
 def check_out_dir(out: Path) -> None:
     """Fail early, in one line, on an output folder that cannot be written."""
     parent = out.resolve().parent
@@ -83,42 +75,6 @@ def check_out_dir(out: Path) -> None:
         )
 
 
-_CFG: SuiteConfig | None = None
-
-
-def _init_worker(cfg_json: str) -> None:
-    global _CFG
-    _CFG = parse_config(json.loads(cfg_json))
-
-
-def run_shard(job: ShardJob, parts: Path, cfg: SuiteConfig | None = None) -> dict:
-    """Generate one shard and write its part (rows + stats) atomically; return the stats."""
-    cfg = cfg or _CFG
-    rows, drops, notes = [], Counter(), Counter()
-    t0 = time.perf_counter()
-    for i in range(job.start, job.end):
-        out = make_item(cfg, job.family, i)
-        notes.update(out.notes)
-        if out.record is None:
-            drops[out.dropped] += 1
-        else:
-            rows.append(out.record.model_dump(mode="json"))
-            rows.extend(r.model_dump(mode="json") for r in out.extra)
-    stats = {
-        "job": job.name,
-        "items": job.end - job.start,
-        "rows": len(rows),
-        "dropped": dict(drops),
-        "notes": dict(notes),
-        "seconds": time.perf_counter() - t0,
-    }
-    write_atomic(table(rows), parts / f"{job.name}.parquet")
-    write_text_atomic(
-        json.dumps(stats), parts / f"{job.name}.json"
-    )  # written last: marks the part complete
-    return stats
-
-
 def build(
     cfg: SuiteConfig,
     out: Path | str,
@@ -129,12 +85,25 @@ def build(
     engine: str = "local",
     address: str | None = None,
 ) -> BuildSummary:
-    """Build the suite into ``out`` (a folder, or an fsspec URL: see ``url_out``) with
+    """Build the suite into ``out`` (a folder, or an fsspec URL: see :func:`build_url`) with
     ``engine`` (``local`` processes or ``ray`` tasks, see ``engines``). ``max_jobs`` stops
     after that many new shards (for tests)."""
     if is_url(out):
         return build_url(cfg, str(out), workers, jsonl, progress, max_jobs, engine, address)
-    out = Path(out)
+    return _build_folder(cfg, Path(out), workers, jsonl, progress, max_jobs, engine, address)
+
+
+@locked  # one build per folder: a second one fails at once
+def _build_folder(
+    cfg: SuiteConfig,
+    out: Path,
+    workers: int | None,
+    jsonl: bool,
+    progress: bool,
+    max_jobs: int | None,
+    engine: str,
+    address: str | None,
+) -> BuildSummary:
     check_out_dir(out)
     prepare(engine, address, workers)
     out.mkdir(exist_ok=True)
@@ -159,23 +128,17 @@ def build(
     if max_jobs is not None and len(todo) < len([j for j in jobs if j.name not in done]):
         summary.seconds = time.perf_counter() - t0
         return summary  # partial, by request
-    assemble(cfg, out, parts, jobs, summary, jsonl)
+    stage = staging(out)  # the new files beside the old, then swapped in (see outdir)
+    assemble(cfg, stage, parts, jobs, summary, jsonl)
+    pause_point("assemble")
+    swap_in(stage, out)
     summary.seconds = time.perf_counter() - t0
     shutil.rmtree(out / ".parts", ignore_errors=True)
     return summary
 
 
 def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total,
-        unit="puzzle",
-        disable=not enabled or None,
-        file=sys.stderr,
-        dynamic_ncols=True,
-        smoothing=0.1,
-    )
+    return _progress_bar(total, enabled, unit="puzzle", desc="build")
 
 
 def assemble(
@@ -320,3 +283,96 @@ def format_summary(s: BuildSummary) -> str:
         f"{total} rows from {s.items} items in {s.seconds:.1f}s = {s.rate:.0f} puzzles/s -> {s.out}"
     )
     return "\n".join(lines)
+
+
+# --- an fsspec URL as --out ---------------------------------------------------------------
+
+
+def build_url(
+    cfg: SuiteConfig,
+    url: str,
+    workers: int | None = None,
+    jsonl: bool = False,
+    progress: bool = True,
+    max_jobs: int | None = None,
+    engine: str = "local",
+    address: str | None = None,
+) -> BuildSummary:
+    """``build()`` into the fsspec URL ``url``; the summary's ``out`` is the URL."""
+    fs, root = filesystem(url)
+    try:
+        is_file = fs.isfile(root)
+    except Exception as e:  # the backend's own errors: credentials, network, no bucket
+        raise EngineError(
+            f"--out {url}: cannot reach it ({type(e).__name__}: {_line(e)}); check "
+            "the URL and the backend's credentials, then rerun",
+            3,
+        ) from None
+    if is_file:
+        raise ConfigError(f"--out {url}: exists and is not a folder; choose another URL")
+    prepare(engine, address, workers)
+    t0 = time.perf_counter()
+    digest = cfg.digest()
+    parts = f"{root}/.parts/{digest}"
+    fs.makedirs(parts, exist_ok=True)
+    for stale in fs.ls(f"{root}/.parts", detail=False):
+        if stale.rstrip("/") != parts:
+            fs.rm(stale, recursive=True)
+    jobs = jobs_for(cfg)
+    done = _finished(fs, parts)
+    todo = [j for j in jobs if j.name not in done]
+    left = len(todo)
+    if max_jobs is not None:
+        todo = todo[:max_jobs]
+    bar = _progress(sum(j.end - j.start for j in todo), progress)
+    workers = max(1, workers or os.cpu_count() or 1)
+    run_jobs(
+        todo, cfg, fs.unstrip_protocol(parts), workers, lambda s: bar.update(s["items"]), engine
+    )
+    bar.close()
+    if len(todo) < left:  # partial, by request
+        return BuildSummary(out=url, resumed_parts=len(jobs) - left)  # type: ignore[arg-type]
+    missing = [j.name for j in jobs if j.name not in _finished(fs, parts)]
+    if missing:
+        raise EngineError(
+            f"shard {missing[0]}: its part is not in {url}/.parts/ ({len(missing)} missing); "
+            "every worker must be able to write to the --out URL"
+        )
+    with tempfile.TemporaryDirectory(prefix="logic_suite_stage_") as tmp:
+        stage = Path(tmp) / "out"
+        local_parts = stage / ".parts" / digest
+        local_parts.mkdir(parents=True)
+        names = [f"{j.name}{s}" for j in jobs for s in (".parquet", ".json")]
+        fs.get([f"{parts}/{n}" for n in names], [str(local_parts / n) for n in names])
+        summary = build(cfg, stage, workers=1, jsonl=jsonl, progress=False)
+        _upload(stage, fs, root)
+    fs.rm(f"{root}/.parts", recursive=True)
+    summary.out = url  # type: ignore[assignment]
+    summary.resumed_parts = len(jobs) - left
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:200]
+
+
+def _finished(fs: Any, parts: str) -> set[str]:
+    return {posixpath.basename(p)[: -len(".json")] for p in fs.glob(f"{parts}/*.json")}
+
+
+def _upload(stage: Path, fs: Any, root: str) -> None:
+    """Upload the staged folder (dot-files such as ``.parts`` stay behind): data files
+    first, the card last; then delete the URL's data files that this build lacks."""
+    files = sorted(
+        p
+        for p in stage.rglob("*")
+        if p.is_file() and not any(x.startswith(".") for x in p.relative_to(stage).parts)
+    )
+    files.sort(key=lambda p: (p.name == "README.md", p.parts[len(stage.parts)] != "data"))
+    for p in files:
+        upload_atomic(p, fs.unstrip_protocol(f"{root}/{p.relative_to(stage).as_posix()}"))
+    keep = {f"{root}/{p.relative_to(stage).as_posix()}" for p in files}
+    for old in fs.glob(f"{root}/data/*/*"):
+        if old not in keep:
+            fs.rm(old)

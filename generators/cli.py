@@ -7,11 +7,15 @@ import os
 import sys
 from pathlib import Path
 
+from verifiers.cli_errors import OneLineParser, fail, nonnegative_int, one_of, positive_int
 from verifiers.record import DEFAULT_OUT
 
-from .config import ConfigError, load_config
-from .engines import EngineError
+from . import registry
+from .config import CONFIG_DIR, ConfigError, load_config
+from .jobs import EngineError
+from .outdir import BusyError, incomplete
 from .push import PushError
+from .shards import DataError, data_files
 
 
 class UsageError(Exception):
@@ -19,13 +23,12 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m generators", description="Z3-proven logic puzzle datasets."
-    )
+    p = OneLineParser(prog=_prog(), description="Z3-proven logic puzzle datasets.")
     sub = p.add_subparsers(dest="cmd", required=True)
+    ready = ", ".join(sorted(x.stem for x in CONFIG_DIR.glob("*.yaml")))
     b = sub.add_parser("build", help="build a dataset folder in Hub layout")
     b.add_argument(
-        "--config", help="YAML path or ready name (default, tiny, large); default: embedded default"
+        "--config", help=f"YAML path or ready name ({ready}); default: the embedded default"
     )
     b.add_argument(
         "--out",
@@ -33,9 +36,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"output folder or fsspec URL such as s3://bucket/suite (default {DEFAULT_OUT})",
     )
     b.add_argument(
-        "--workers", type=int, default=None, help="parallel shard jobs (default: all cores)"
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="parallel shard jobs (default: all cores)",
     )
-    b.add_argument("--seed", type=int, default=None, help="override the config's seed")
+    b.add_argument("--seed", type=nonnegative_int, default=None, help="override the config's seed")
     b.add_argument(
         "--engine",
         choices=["local", "ray"],
@@ -53,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         default="parquet",
         help="jsonl also writes JSONL beside the parquet",
     )
-    b.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    b.add_argument(
+        "--no-progress", action="store_true", help="hide the progress bar (or log lines)"
+    )
     b.add_argument(
         "--push-to-hub",
         metavar="ORG/NAME",
@@ -61,15 +69,28 @@ def _parser() -> argparse.ArgumentParser:
         help="after the build, push the folder to this Hub dataset repo (see `push`)",
     )
     s = sub.add_parser("sample", help="print N puzzles")
-    s.add_argument("-n", type=int, default=3)
-    s.add_argument("--family", default="truth_teller")
-    s.add_argument("--config", default=None)
-    s.add_argument("--seed", type=int, default=None)
-    s.add_argument("--start", type=int, default=0, help="first item index")
-    s.add_argument("--mcq", action="store_true", help="show the MCQ prompt")
+    s.add_argument("-n", type=positive_int, default=3, help="puzzles to print (default 3)")
+    s.add_argument(
+        "--family",
+        default="truth_teller",
+        help=f"one of {', '.join(registry.names())} (default truth_teller)",
+    )
+    s.add_argument(
+        "--config",
+        default=None,
+        help=f"YAML path or ready name ({ready}) whose settings are used; default: the embedded default",
+    )
+    s.add_argument("--seed", type=nonnegative_int, default=None, help="override the config's seed")
+    s.add_argument("--start", type=nonnegative_int, default=0, help="first item index (default 0)")
+    s.add_argument("--mcq", action="store_true", help="show the MCQ prompt and answer letter")
     v = sub.add_parser("validate", help="re-prove every record of a built folder with Z3")
-    v.add_argument("path")
-    v.add_argument("--workers", type=int, default=None)
+    v.add_argument("path", help="built dataset folder (with data/ inside)")
+    v.add_argument(
+        "--workers", type=positive_int, default=None, help="parallel files (default: all cores)"
+    )
+    v.add_argument(
+        "--no-progress", action="store_true", help="hide the progress bar (or log lines)"
+    )
     pu = sub.add_parser("push", help="publish a built folder to the Hugging Face Hub, tagged")
     pu.add_argument("path", help="built dataset folder")
     pu.add_argument("--repo-id", required=True, metavar="ORG/NAME", help="Hub dataset repo")
@@ -77,24 +98,48 @@ def _parser() -> argparse.ArgumentParser:
     pu.add_argument("--revision", default=None, metavar="BRANCH", help="branch (default main)")
     pu.add_argument("--tag", default=None, help="release tag (default v<version>-<config digest>)")
     cu = sub.add_parser("curriculum", help="export the train split ordered easy to hard")
-    cu.add_argument("path")
+    cu.add_argument("path", help="built dataset folder (with data/ inside)")
     cu.add_argument(
         "--out",
         default=None,
         help="parquet file to write (default PATH/curriculum/train-00000-of-00001.parquet)",
     )
     st = sub.add_parser("stats", help="counts and difficulty distribution of a built folder")
-    st.add_argument("path")
-    st.add_argument("--json", default=None, help="also write the stats as JSON")
+    st.add_argument("path", help="built dataset folder (with data/ inside)")
+    st.add_argument("--json", default=None, metavar="FILE", help="also write the stats as JSON")
     return p
 
 
-def _dataset_dir(path: str) -> Path:
+def _prog() -> str:
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return name if name == "logic-suite" else "python -m generators"
+
+
+def _dataset_dir(path: str, complete: bool = True) -> Path:
+    """A built folder with data files; ``complete``: also refuse one marked incomplete."""
     p = Path(path)
     if not (p / "data").is_dir():
         raise UsageError(
             f"{path}: not a built dataset folder (no data/ inside); run `python -m generators build --out {path}` first"
         )
+    if complete and incomplete(p):
+        raise UsageError(incomplete(p))
+    if not data_files(p):
+        raise UsageError(
+            f"{path}/data: no parquet data files; rebuild with `python -m generators build --out {path}`"
+        )
+    return p
+
+
+def _out_file(path: str, flag: str) -> Path:
+    """An output file whose folder exists (checked before any work or output)."""
+    p = Path(path)
+    if not p.resolve().parent.is_dir():
+        raise UsageError(
+            f"{flag} {path}: folder {p.resolve().parent} does not exist; create it first"
+        )
+    if p.is_dir():
+        raise UsageError(f"{flag} {path}: is a folder; give a file name")
     return p
 
 
@@ -139,12 +184,16 @@ def cmd_build(a: argparse.Namespace) -> int:
 def cmd_push(a: argparse.Namespace) -> int:
     from .push import push
 
+    if incomplete(Path(a.path)):
+        raise UsageError(incomplete(Path(a.path)))
     r = push(Path(a.path), a.repo_id, private=a.private, revision=a.revision, tag=a.tag)
     print(r.summary())
     return 0
 
 
 def cmd_sample(a: argparse.Namespace) -> int:
+    if registry.find(a.family) is None:
+        raise UsageError(f"--family: {one_of('family', a.family, registry.names())}")
     from verifiers.prompt import mcq_text
 
     from . import generate
@@ -170,8 +219,8 @@ def cmd_sample(a: argparse.Namespace) -> int:
 def cmd_validate(a: argparse.Namespace) -> int:
     from .validate import validate
 
-    path = _dataset_dir(a.path)
-    problems, n = validate(path, a.workers)
+    path = _dataset_dir(a.path, complete=False)  # an incomplete folder is a reported problem
+    problems, n = validate(path, a.workers, progress=not a.no_progress)
     for p in problems[:50]:
         print(p)
     print(f"validated {n} records: {len(problems)} problems")
@@ -181,7 +230,9 @@ def cmd_validate(a: argparse.Namespace) -> int:
 def cmd_curriculum(a: argparse.Namespace) -> int:
     from .curriculum import export
 
-    path, n = export(_dataset_dir(a.path), Path(a.out) if a.out else None)
+    root = _dataset_dir(a.path)
+    out = _out_file(a.out, "--out") if a.out else None
+    path, n = export(root, out)
     print(f"wrote {n} train rows, easy to hard, to {path}")
     return 0
 
@@ -190,12 +241,13 @@ def cmd_stats(a: argparse.Namespace) -> int:
     from .stats import compute, format_stats
 
     path = _dataset_dir(a.path)
+    out = _out_file(a.json, "--json") if a.json else None
     st = compute(path)
     print(format_stats(st))
     if a.json:
         import json
 
-        Path(a.json).write_text(json.dumps(st, indent=2, sort_keys=True))
+        out.write_text(json.dumps(st, indent=2, sort_keys=True))
     return 0
 
 
@@ -210,12 +262,10 @@ def main(argv: list[str] | None = None) -> int:
             "curriculum": cmd_curriculum,
             "push": cmd_push,
         }[args.cmd](args)
-    except (ConfigError, UsageError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    except (ConfigError, UsageError, DataError, BusyError) as e:
+        return fail(str(e))
     except (PushError, EngineError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return e.exit_code
+        return fail(str(e), e.exit_code)
     except KeyboardInterrupt:
         print(
             "interrupted: finished shards are kept; rerun the same command to resume",

@@ -9,10 +9,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from verifiers.cli_errors import one_of, suggest
 from verifiers.hashing import stable_hash
 
 from . import registry
 from .augment import TRANSFORM_NAMES
+from .config_help import FieldError, check_option_ids, known_keys
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -69,7 +71,8 @@ class LabelledConfig(BaseModel):
 class FamilyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     count: int = Field(ge=0, le=100_000_000, description="items (indices) to generate")
-    variants: dict[str, float]
+    # omitted: every variant of the family, equal weights (filled in by SuiteConfig)
+    variants: dict[str, float] = {}
     levels: dict[int, float] = {1: 0.25, 2: 0.25, 3: 0.25, 4: 0.25}
     variant_levels: dict[str, dict[int, float]] = {}  # per-variant level mix overriding `levels`
     options: dict[str, Any] = {}
@@ -177,13 +180,15 @@ class SuiteConfig(BaseModel):
         for fam, fc in self.families.items():
             family = registry.find(fam)
             if family is None:
-                raise ValueError(f"unknown family {fam!r}; use {', '.join(registry.names())}")
+                raise FieldError(("families", fam), one_of("family", fam, registry.names()))
             known = family.variant_names
-            for v in [*fc.variants, *fc.variant_levels]:
-                if v not in known:
-                    raise ValueError(
-                        f"families.{fam}.variants: unknown variant {v!r}; use {', '.join(known)}"
-                    )
+            if not fc.variants:
+                fc.variants = dict.fromkeys(known, 1.0)
+            for key in ("variants", "variant_levels"):
+                for v in getattr(fc, key):
+                    if v not in known:
+                        raise FieldError(("families", fam, key, v), one_of("variant", v, known))
+            check_option_ids(family, fc.options)
         return self
 
     def digest(self) -> str:
@@ -192,12 +197,24 @@ class SuiteConfig(BaseModel):
 
 
 def _first_error(e: ValidationError, source: str) -> ConfigError:
-    err = e.errors()[0]
-    loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
+    errors = e.errors()
+    # A misspelt key also makes its field "missing": name the misspelling first.
+    err = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
+    raised = (err.get("ctx") or {}).get("error")
+    loc_parts = raised.loc if isinstance(raised, FieldError) else err["loc"]
+    loc = ".".join(str(x) for x in loc_parts) or "(top level)"
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        msg = "unknown key; remove it or check the spelling"
+        hint = suggest(loc_parts[-1], known_keys(SuiteConfig, loc_parts[:-1]))
+        msg = f"unknown key{hint or '; remove it or check the spelling'}"
+    elif err["type"] not in ("missing", "value_error", "assertion_error"):
+        msg += f" (got {_short(err.get('input'))})"
     return ConfigError(f"{source}: field '{loc}': {msg}")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def parse_config(raw: Any, source: str = "config") -> SuiteConfig:
@@ -218,9 +235,10 @@ def load_config(path: str | Path | None = None) -> SuiteConfig:
     if not p.exists() and (CONFIG_DIR / f"{path}.yaml").exists():
         p = CONFIG_DIR / f"{path}.yaml"
     if not p.is_file():
-        ready = ", ".join(sorted(x.stem for x in CONFIG_DIR.glob("*.yaml")))
+        names = sorted(x.stem for x in CONFIG_DIR.glob("*.yaml"))
+        hint = suggest(path, names)
         raise ConfigError(
-            f"config file {str(path)!r} not found; give a YAML path or one of: {ready}"
+            f"config file {str(path)!r} not found{hint or ';'} give a YAML path or one of: {', '.join(names)}"
         )
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8"))

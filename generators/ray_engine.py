@@ -10,19 +10,21 @@ build with one line naming it (exit 3); the other parts stay for the rerun to re
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .engines import RAY_INSTALL, EngineError, put_shard
+from .config import SuiteConfig, parse_config
+from .jobs import EngineError, ShardJob, put_shard
+from .urls import is_url
 
-if TYPE_CHECKING:
-    from .build import ShardJob
-    from .config import SuiteConfig
+RAY_INSTALL = 'pip install "logic-suite[ray]"'
+
 
 MAX_RETRIES = 2  # Ray re-runs a failed task this many times: 3 attempts in all
 FAIL_ENV = "LOGIC_SUITE_FAIL_SHARD"  # test hook: "NAME" fails always, "NAME:K" the first K tries
@@ -76,10 +78,6 @@ def _shard_task(job: ShardJob, cfg_json: str, parts: str, fault: tuple | None) -
     """One shard on a Ray worker (the config is parsed once per worker process)."""
     key = hashlib.sha256(cfg_json.encode()).hexdigest()
     if key not in _CFGS:
-        import json
-
-        from .config import parse_config
-
         _CFGS[key] = parse_config(json.loads(cfg_json))
     _inject(job, fault)
     return put_shard(job, parts, _CFGS[key])
@@ -122,8 +120,6 @@ def run_ray(
     """Run ``todo`` as Ray tasks; ``on_done(stats)`` as each finishes."""
     ray = require_ray()
     connect(None, workers)
-    from .url_out import is_url
-
     task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=True)(_shard_task)
     cfg_ref = ray.put(cfg.model_dump_json())
     fault = _fault_from_env()

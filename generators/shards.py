@@ -60,8 +60,19 @@ def write_text_atomic(text: str, path: Path) -> None:
             tmp.unlink()
 
 
+class DataError(ValueError):
+    """A data file of a built folder that cannot be read (the message names the file)."""
+
+
 def read_rows(path: Path) -> list[dict]:
-    return pq.read_table(path, schema=SCHEMA).to_pylist()
+    try:
+        return pq.read_table(path, schema=SCHEMA).to_pylist()
+    except (pa.ArrowException, OSError) as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise DataError(
+            f"{path}: not a readable parquet data file ({first}); "
+            "rebuild the folder with `python -m generators build`"
+        ) from None
 
 
 def data_files(root: Path) -> list[Path]:

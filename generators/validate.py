@@ -11,6 +11,8 @@ from verifiers.record import CANARY, Record
 from verifiers.registry import load_spec
 from verifiers.solver import encoder, session
 
+from .outdir import incomplete
+from .progress import progress as _progress
 from .shards import data_files, read_rows
 
 RLIMIT = 20_000_000
@@ -111,14 +113,25 @@ def check_splits(files: list[Path]) -> list[str]:
     return problems
 
 
-def validate(root: Path, workers: int | None = None) -> tuple[list[str], int]:
-    """(problems, records checked) for a built dataset folder."""
+def validate(
+    root: Path, workers: int | None = None, progress: bool = False
+) -> tuple[list[str], int]:
+    """(problems, records checked) for a built dataset folder; a folder whose last build was
+    cut off while swapping its files in (see :mod:`generators.outdir`) is a problem too."""
     files = data_files(root)
     workers = max(1, workers or os.cpu_count() or 1)
+    bar = _progress(len(files), progress, unit="file", desc="validate")
+    results = []
     if workers == 1 or len(files) <= 1:
-        results = [_check_file(f) for f in files]
+        for f in files:
+            results.append(_check_file(f))
+            bar.update(1)
     else:
         with mp.get_context("spawn").Pool(min(workers, len(files))) as pool:
-            results = pool.map(_check_file, files)
+            for r in pool.imap(_check_file, files):
+                results.append(r)
+                bar.update(1)
+    bar.close()
+    marker = incomplete(root)
     problems = [p for ps, _ in results for p in ps] + check_splits(files)
-    return problems, sum(n for _, n in results)
+    return ([marker] if marker else []) + problems, sum(n for _, n in results)

@@ -99,11 +99,19 @@ def test_wheel_install_and_uninstall_leave_lm_eval_intact(tmp_path):
         "print(benchmarks.tasks_path())\n"
         "print('logic_suite' in tm.all_groups, 'logic_suite_seating_l4_mcq' in tm.all_subtasks)\n"
     )
-    out = subprocess.run([py, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    bare = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the install, not a tree
+    out = subprocess.run([py, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=bare)
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.split("\n")
     assert lines[0].startswith(str(site)) and Path(lines[1]) == installed
     assert lines[2] == "True True"  # found by lm-eval with no --include_path
+    # `write-tasks --check` reads the installed task folder (there is no source tree here)
+    check = subprocess.run(
+        [py, "-m", "benchmarks", "write-tasks", "--check"],
+        capture_output=True, text=True, cwd=tmp_path, env=bare,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr[-2000:]
+    assert check.stdout.strip() == f"{installed}: up to date"
 
     _pip("--python", str(py), "uninstall", "-y", "logic-suite")
     assert not installed.exists()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from verifiers.cli_errors import NETWORK, CliError, OneLineParser, fail, positive_int
 
 
 def _init_model(args: argparse.Namespace) -> int:
@@ -18,7 +19,7 @@ def _train(args: argparse.Namespace) -> int:
     import importlib
     import json
 
-    from .config import check_model, load_run_config
+    from .config import check_data, check_model, load_run_config
 
     cfg = load_run_config(args.config, args.set or [], kind=args.command)
     if args.model:
@@ -30,6 +31,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.resume:
         cfg.resume_from_checkpoint = True if args.resume == "last" else args.resume
     check_model(cfg.model)
+    check_data(cfg.data.path)
     summary = importlib.import_module(f"trainers.{args.command}").run(cfg)
     last = [h for h in summary.get("log_history", []) if "loss" in h or "train_loss" in h]
     print(
@@ -41,10 +43,13 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _pairs(args: argparse.Namespace) -> int:
-    from .config import DataSection, check_model
+    from .config import DataSection, check_data, check_model
     from .data import load_rows
     from .pairs import on_policy_pairs, synthetic_pairs, write_jsonl
 
+    if args.mode == "on-policy" and not args.model:
+        raise ValueError("pairs --mode on-policy needs --model PATH_OR_HUB_ID")
+    check_data(args.data)
     rows = list(
         load_rows(
             DataSection(path=args.data, config=args.config_name, split=args.split, limit=args.limit)
@@ -53,8 +58,6 @@ def _pairs(args: argparse.Namespace) -> int:
     if args.mode == "synthetic":
         pairs = synthetic_pairs(rows, seed=args.seed)
     else:
-        if not args.model:
-            raise ValueError("pairs --mode on-policy needs --model")
         check_model(args.model)
         pairs = on_policy_pairs(
             rows, args.model, k=args.k, max_new_tokens=args.max_new_tokens, seed=args.seed
@@ -65,13 +68,15 @@ def _pairs(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m trainers", description=__doc__)
+    p = OneLineParser(prog="python -m trainers", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     im = sub.add_parser("init-model", help="create a tiny causal LM and BPE tokenizer from scratch")
     im.add_argument("--data", required=True, help="built dataset folder (tokenizer training text)")
-    im.add_argument("--size", default="tiny", choices=["tiny", "demo"])
+    im.add_argument(
+        "--size", default="tiny", choices=["tiny", "demo"], help="model size (default tiny)"
+    )
     im.add_argument("--out", required=True, help="output folder for the model")
-    im.add_argument("--seed", type=int, default=0)
+    im.add_argument("--seed", type=int, default=0, help="weight and tokenizer seed (default 0)")
     im.set_defaults(func=_init_model)
     for name, help_ in (
         ("sft", "SFT on solution traces (TRL SFTTrainer)"),
@@ -89,15 +94,29 @@ def parser() -> argparse.ArgumentParser:
         )
         t.set_defaults(func=_train)
     pp = sub.add_parser("pairs", help="build DPO preference pairs (synthetic or on-policy)")
-    pp.add_argument("--mode", choices=["synthetic", "on-policy"], default="synthetic")
-    pp.add_argument("--data", required=True)
-    pp.add_argument("--config-name", default="all")
-    pp.add_argument("--split", default="train")
-    pp.add_argument("--limit", type=int)
-    pp.add_argument("--model", help="policy for on-policy sampling")
-    pp.add_argument("--k", type=int, default=4)
-    pp.add_argument("--max-new-tokens", type=int, default=512)
-    pp.add_argument("--seed", type=int, default=0)
+    pp.add_argument(
+        "--mode",
+        choices=["synthetic", "on-policy"],
+        default="synthetic",
+        help="synthetic: corrupted gold answers as rejected; on-policy: sampled from --model",
+    )
+    pp.add_argument("--data", required=True, help="built dataset folder or Hub id")
+    pp.add_argument(
+        "--config-name", default="all", help="dataset config: a family or all (default all)"
+    )
+    pp.add_argument("--split", default="train", help="split to read (default train)")
+    pp.add_argument("--limit", type=positive_int, help="first N rows only (default: all)")
+    pp.add_argument("--model", help="policy for on-policy sampling (path or Hub id)")
+    pp.add_argument(
+        "--k", type=positive_int, default=4, help="on-policy samples per prompt (default 4)"
+    )
+    pp.add_argument(
+        "--max-new-tokens",
+        type=positive_int,
+        default=512,
+        help="on-policy generation budget (default 512)",
+    )
+    pp.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     pp.add_argument("--out", required=True, help="output .jsonl")
     pp.set_defaults(func=_pairs)
     return p
@@ -107,6 +126,40 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except CliError as e:
+        return fail(str(e), e.exit_code)
     except (ValueError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(str(e))
+    except OSError as e:
+        if _network(e):
+            return fail(
+                f"the Hub could not be reached ({_first_line(e)}); check the network, "
+                "or pass a local folder for --model / --data",
+                NETWORK,
+            )
+        raise
+
+
+_NETWORK = (
+    "ConnectionError",
+    "ConnectError",
+    "ConnectTimeout",
+    "ReadTimeout",
+    "Timeout",
+    "LocalEntryNotFoundError",
+    "OfflineModeIsEnabled",
+)
+
+
+def _network(e: BaseException | None) -> bool:
+    """Whether ``e`` (or what caused it) is a failure to reach the Hub."""
+    seen = 0
+    while e is not None and seen < 8:
+        if type(e).__name__ in _NETWORK or "couldn't connect" in str(e):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).splitlines() or [type(e).__name__])[0]

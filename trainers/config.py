@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from verifiers.cli_errors import suggest
+
 CONFIG_DIR = Path(__file__).parent / "configs"
 
 
@@ -91,8 +93,16 @@ def load_run_config(
         if not p.exists() and (CONFIG_DIR / f"{path}.yaml").exists():
             p = CONFIG_DIR / f"{path}.yaml"
         if not p.exists():
-            raise ConfigError(f"{path}: no such config file; give a YAML path or one of {names()}")
-        raw = yaml.safe_load(p.read_text()) or {}
+            raise ConfigError(
+                f"{path}: no such config file{suggest(path, names()) or ';'} give a YAML path "
+                f"or one of {', '.join(names())}"
+            )
+        try:
+            raw = yaml.safe_load(p.read_text()) or {}
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f" line {mark.line + 1}" if mark else ""
+            raise ConfigError(f"{p}:{where} is not valid YAML; fix the syntax") from None
         if not isinstance(raw, dict):
             raise ConfigError(f"{p}: a run config must be a mapping")
     raw = copy.deepcopy(raw)
@@ -100,20 +110,61 @@ def load_run_config(
         if "=" not in item:
             raise ConfigError(f"--set {item}: use KEY=VALUE, e.g. train.max_steps=10")
         k, v = item.split("=", 1)
-        _set(raw, k, yaml.safe_load(v))
+        try:
+            value = yaml.safe_load(v)
+        except yaml.YAMLError:
+            raise ConfigError(f"--set {item}: {v!r} is not a YAML value; quote it") from None
+        _check_override(raw, k, value)
+        _set(raw, k, value)
     if kind:
         raw.setdefault("kind", kind)
     try:
         return RunConfig.model_validate(raw)
     except ValidationError as e:
-        err = e.errors()[0]
+        errors = e.errors()
+        err = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
         loc = ".".join(str(x) for x in err["loc"])
-        msg = (
-            "unknown key; remove it or check the spelling"
-            if err["type"] == "extra_forbidden"
-            else err["msg"]
-        )
+        if err["type"] == "extra_forbidden":
+            section: Any = RunConfig
+            for part in err["loc"][:-1]:
+                f = getattr(section, "model_fields", {}).get(part)
+                section = f.annotation if f is not None else None
+            keys = list(getattr(section, "model_fields", {}))
+            msg = (
+                f"unknown key{suggest(err['loc'][-1], keys) or '; remove it or check the spelling'}"
+            )
+        else:
+            msg = err["msg"]
+            if err["type"] != "value_error":
+                msg += f" (got {err.get('input')!r})"
         raise ConfigError(f"{path or 'config'}: field '{loc}': {msg}") from None
+
+
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number"}
+
+
+def _check_override(raw: dict, dotted: str, value: Any) -> None:
+    """Reject ``--set a.b=v`` whose value has another type than the config's own value."""
+    node: Any = raw
+    for k in dotted.split("."):
+        if not isinstance(node, dict) or k not in node:
+            return  # a new key: checked with its section
+        node = node[k]
+    _check_type(f"--set {dotted}", node.__class__, value, f" like {node!r}")
+
+
+def _check_type(where: str, want: type, value: Any, example: str = "") -> None:
+    if want not in _KINDS or value is None:
+        return
+    ok = (
+        isinstance(value, bool)
+        if want is bool
+        else (
+            isinstance(value, int | float if want is float else int) and not isinstance(value, bool)
+        )
+    )
+    if not ok:
+        raise ConfigError(f"{where}: expected {_KINDS[want]}{example}, got {value!r}")
 
 
 def check_model(model: str) -> str:
@@ -124,13 +175,32 @@ def check_model(model: str) -> str:
     """
     if not model:
         raise ConfigError("no model: set `model:` in the config or pass --model PATH_OR_HUB_ID")
-    local = model.startswith(("/", ".", "~")) or model.count("/") > 1 or model.endswith("/")
+    local = looks_local(model)
     if local and not Path(model).expanduser().is_dir():
         raise ConfigError(
             f"model {model}: no such folder; pass a checkpoint folder (e.g. from "
             "`python -m trainers init-model`) or a Hub id such as Qwen/Qwen3-4B"
         )
     return model
+
+
+def looks_local(name: str) -> bool:
+    """Whether ``name`` is meant as a local path rather than a Hub id ``org/name``: absolute,
+    relative with ``.``/``~``, deeper than one slash, or under a folder that exists here
+    (``models/nosuch`` beside ``models/``)."""
+    if name.startswith(("/", ".", "~")) or name.count("/") > 1 or name.endswith("/"):
+        return True
+    return "/" in name and Path(name.split("/", 1)[0]).is_dir()
+
+
+def check_data(path: str) -> str:
+    """Reject a local data path that does not exist, before ``datasets`` asks the Hub."""
+    if looks_local(path) and not Path(path).expanduser().exists():
+        raise ConfigError(
+            f"data {path}: no such folder or file; build one with "
+            "`python -m generators build --out DIR` (or `trainers pairs` for DPO) or give a Hub id"
+        )
+    return path
 
 
 def names() -> list[str]:
@@ -140,13 +210,23 @@ def names() -> list[str]:
 def trl_args(cls: type, cfg: RunConfig, **defaults: Any):
     """Build a TRL config dataclass from ``cfg.train`` with one-line errors for bad keys."""
     import dataclasses
+    import typing
 
     known = {f.name for f in dataclasses.fields(cls)}
     bad = sorted(set(cfg.train) - known)
     if bad:
         raise ConfigError(
-            f"train.{bad[0]}: not a {cls.__name__} field; see TRL's {cls.__name__} docs"
+            f"train.{bad[0]}: not a {cls.__name__} field{suggest(bad[0], known)} "
+            f"(see TRL's {cls.__name__} docs)"
         )
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - a hint that does not resolve: skip the type check
+        hints = {}
+    for key, value in cfg.train.items():
+        want = hints.get(key)
+        args = [a for a in typing.get_args(want) if a is not type(None)]
+        _check_type(f"train.{key}", args[0] if len(args) == 1 else want, value)
     kw = {"output_dir": cfg.output_dir, "report_to": "none", **defaults, **cfg.train}
     return cls(**kw)
 

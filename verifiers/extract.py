@@ -29,8 +29,12 @@ MCQ letters are read from the extracted text (:func:`letter`) in their usual for
 from __future__ import annotations
 
 import re
+from typing import Any
 
 MAX_ANSWER_CHARS = 2000
+# A completion longer than this, after its <think> blocks are removed, reads as empty in
+# ``verifiers.score`` and in the rewards alike (a 1 MB output can farm nothing, costs no time).
+MAX_COMPLETION_CHARS = 32_768
 _TAG_OPEN, _TAG_CLOSE = "<answer>", "</answer>"
 _THINK_OPEN, _THINK_CLOSE = "<think>", "</think>"
 _REASON_OPEN, _REASON_CLOSE = "<reasoning>", "</reasoning>"
@@ -85,6 +89,36 @@ def _strip_think(text: str, low: str) -> tuple[str, str]:
 def strip_think(text: str) -> str:
     """Remove <think>…</think> blocks; an unclosed <think> hides the rest."""
     return _strip_think(text, _low(text))[0]
+
+
+def completion_text(completion: Any) -> str:
+    """The text of a completion: a string, or the content of the last of a list of chat
+    messages (``{"role", "content"}`` dicts, as TRL passes them), or of one message."""
+    if type(completion) is str:
+        return completion
+    if isinstance(completion, list | tuple):
+        if not completion:
+            return ""
+        completion = completion[-1]
+    if isinstance(completion, dict):
+        content = completion.get("content", "")
+    else:
+        content = getattr(completion, "content", completion)
+    if isinstance(content, str):
+        return content
+    raise ValueError(
+        "completion: expected a string or a list of chat messages with string `content`, "
+        f"got {type(content).__name__}"
+    )
+
+
+def within_limit(text: str) -> str:
+    """``text``, its <think>-free part when ``text`` is over :data:`MAX_COMPLETION_CHARS`,
+    or '' when even that is over the limit (scored as no answer)."""
+    if len(text) <= MAX_COMPLETION_CHARS:
+        return text
+    text = strip_think(text)
+    return text if len(text) <= MAX_COMPLETION_CHARS else ""
 
 
 def _reasoning_spans(low: str) -> list[tuple[int, int]]:

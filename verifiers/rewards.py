@@ -25,8 +25,10 @@ is scored).
   role for everyone earns 0; the reward is the mean, 0 without claims.
 - ``combined``: the weighted sum, 0.2 format + 0.3 process + 0.5 accuracy by default.
 
-Completions longer than :data:`MAX_COMPLETION_CHARS` score as if empty (no answer), so a
-1 MB output cannot farm any component and costs no time.
+Completions longer than :data:`MAX_COMPLETION_CHARS` after their ``<think>`` blocks are
+removed score as if empty (no answer), as in :func:`verifiers.score`, so a 1 MB output cannot
+farm any component and costs no time. A row whose ``answer_json`` or ``spec`` does not parse
+for its ``family`` raises one ``ValueError`` naming the column (never a silent 0).
 
 A family's process facts (a function of the parsed spec and the gold answer that returns the
 proven entity -> value facts and the value space) or claim checker come from its
@@ -46,10 +48,9 @@ from pydantic_core import from_json
 
 from . import answers, registry
 from .answers import Answer, ParsedValue, parse_value
-from .extract import _analyse, letter
+from .extract import MAX_COMPLETION_CHARS, _analyse, completion_text, letter, within_limit
 from .registry import SYNONYMS, FactsFn
 
-MAX_COMPLETION_CHARS = 32_768
 MAX_CLAIMS = 64
 MAX_VERDICTS = 256  # answers remembered per puzzle (a GRPO group repeats a few answers)
 MAX_TAILS = 4096  # claim texts after " is " remembered per value vocabulary
@@ -142,7 +143,25 @@ class _Vocab:
 
 @lru_cache(maxsize=8192)
 def _gold(answer_json: str) -> Answer:
-    return Answer.model_validate_json(answer_json)
+    try:
+        return Answer.model_validate_json(answer_json)
+    except ValueError as e:
+        raise ValueError(
+            f"reward: column `answer_json` holds no valid answer ({_first_line(e)}); "
+            "pass the dataset's answer_json column unchanged"
+        ) from None
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).splitlines() or [type(e).__name__])[0]
+
+
+def _bad_spec(family: str, e: Exception) -> ValueError:
+    return ValueError(
+        f"reward: column `spec` does not parse as a {family or 'generic'} spec "
+        f"({type(e).__name__}: {_first_line(e)}); pass the dataset's spec and family columns "
+        "of the same row"
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -170,8 +189,8 @@ def _ctx(answer_json: str, spec: str, family: str) -> _Ctx:
         if spec:
             try:
                 ctx.checker = checker(_load_json(spec), gold)
-            except (ValueError, KeyError, TypeError):
-                ctx.checker = None
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                raise _bad_spec(family, e) from None
     return ctx
 
 
@@ -185,8 +204,8 @@ def _facts(ctx: _Ctx) -> dict[str, str]:
     if ctx.spec:
         try:
             facts, space = _family_facts(ctx.family)(_load_json(ctx.spec), ctx.gold)
-        except (ValueError, KeyError, TypeError):
-            facts, space = {}, []
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise _bad_spec(ctx.family, e) from None
     if facts:  # vocabulary and names before the facts: a reader of ctx.facts finds them set
         ctx.vocab = _vocab(tuple(space), tuple(ctx.gold.aliases.items()))
         ctx.names = _plain_names(facts)
@@ -231,15 +250,7 @@ def clear_caches() -> None:
     answers.clear_caches()
 
 
-def _text(completion: Any) -> str:
-    if isinstance(completion, str):
-        return completion
-    if isinstance(completion, list) and completion:
-        last = completion[-1]
-        return last.get("content", "") if isinstance(last, dict) else str(last)
-    if isinstance(completion, dict):
-        return completion.get("content", "")
-    return ""
+_text = completion_text  # a string, or the last of a list of chat messages
 
 
 def _col(columns: dict[str, Any], name: str, n: int, default: Any = None) -> list[Any]:
@@ -404,8 +415,7 @@ def _first_claims(found: set[tuple[str, str]]) -> set[tuple[str, str]]:
 def claims(text: str, answer_json: str, spec: str, family: str) -> list[tuple[str, bool, str]]:
     """Distinct top-level claims (entity, negated, canonical value) in the reasoning block."""
     ctx = _ctx(answer_json, spec or "", family or "")
-    if len(text) > MAX_COMPLETION_CHARS:
-        return []
+    text = within_limit(text)
     found = _claims(ctx, _body(text))  # (builds the facts and their vocabulary on first use)
     words = ctx.vocab.words if ctx.vocab else {}
     out = set()
@@ -420,9 +430,9 @@ def checked_claims(text: str, answer_json: str, spec: str, family: str) -> list:
     """The claims a family's checker (``FamilyInfo.claims``) finds and checks in the
     reasoning block; [] for families without one."""
     ctx = _ctx(answer_json, spec or "", family or "")
-    if ctx.checker is None or len(text) > MAX_COMPLETION_CHARS:
+    if ctx.checker is None:
         return []
-    body = _body(text)
+    body = _body(within_limit(text))
     return ctx.checker.claims(_top_level(body))[:MAX_CLAIMS] if body else []
 
 
@@ -454,7 +464,9 @@ def _score(
     ctx = _ctx(answer_json, spec or "", family or "")
     if mcq:
         wrong = -1.0 / (k - 1) if k > 1 else 0.0
-    if not text or len(text) > MAX_COMPLETION_CHARS:
+    if len(text) > MAX_COMPLETION_CHARS:
+        text = within_limit(text)  # its <think>-free part, or '' (as verifiers.score reads it)
+    if not text:
         return 0.0, 0.0, (wrong if mcq else _accuracy(ctx, None))
     fmt, ans, body = _analyse(text)
     if mcq:

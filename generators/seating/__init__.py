@@ -26,5 +26,6 @@ from .variants import LEVELS_DOC, TABLE, level_of
 FAMILY = Family(
     INFO, TABLE, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC,
     summary=__doc__.split("\n\n")[0],
+    option_ids={"contexts": "seating/contexts.yaml"},
 )  # fmt: skip
 VARIANTS = FAMILY.variant_names  # the variant names, in the card's order

@@ -105,6 +105,7 @@ _ENTRIES = tuple(Variant(v, VARIANT_DOCS[v]) for v in VARIANTS)
 FAMILY = Family(
     INFO, _ENTRIES, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC,
     summary=__doc__.split("\n\n")[0],
+    option_ids={"personas": "truth_teller/personas.yaml"},
 )  # fmt: skip
 
 __all__ = [

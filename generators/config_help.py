@@ -1,0 +1,68 @@
+"""Helpers that make config errors name the right field: field paths, known keys, option ids."""
+
+from __future__ import annotations
+
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from templates import data
+from verifiers.cli_errors import one_of
+
+# options.<key> of a family whose values are template ids, and the template data listing them
+OPTION_IDS: dict[tuple[str, str], str] = {
+    ("truth_teller", "personas"): "truth_teller/personas.yaml",
+    ("seating", "contexts"): "seating/contexts.yaml",
+}
+
+
+class FieldError(ValueError):
+    """A validation error raised for a field deeper than the validator's own (``loc``)."""
+
+    def __init__(self, loc: tuple[Any, ...], message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model`` (e.g. ``('families', 'seating')``)."""
+    current: Any = model
+    for part in loc:
+        m = _model_of(current)
+        if m is not None:
+            field = m.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif get_origin(current) is dict:  # a mapping: the part is a key, go to its values
+            current = get_args(current)[1]
+        else:
+            return []
+    m = _model_of(current)
+    return list(m.model_fields) if m is not None else []
+
+
+def check_option_ids(family: str, options: dict[str, Any]) -> None:
+    """Reject ids in ``options.personas`` / ``options.contexts`` that no template defines."""
+
+    for (fam, key), source in OPTION_IDS.items():
+        if fam != family or key not in options:
+            continue
+        given = options[key]
+        if isinstance(given, str) or not isinstance(given, list | tuple):
+            raise FieldError(
+                ("families", family.name, "options", key),
+                f"must be a list of ids, e.g. [{data(source)[0]['id']}] (got {given!r})",
+            )
+        ids = [entry["id"] for entry in data(source)]
+        for value in given:
+            if value not in ids:
+                raise FieldError(
+                    ("families", family.name, "options", key), one_of(key[:-1], value, ids)
+                )
