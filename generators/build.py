@@ -90,6 +90,7 @@ def build(
     after that many new shards (for tests)."""
     if is_url(out):
         return build_url(cfg, str(out), workers, jsonl, progress, max_jobs, engine, address)
+    prepare(engine, address, workers)  # a bad engine or address: nothing is created
     return _build_folder(cfg, Path(out), workers, jsonl, progress, max_jobs, engine, address)
 
 
@@ -105,7 +106,6 @@ def _build_folder(
     address: str | None,
 ) -> BuildSummary:
     check_out_dir(out)
-    prepare(engine, address, workers)
     out.mkdir(exist_ok=True)
     parts = out / ".parts" / cfg.digest()
     parts.mkdir(parents=True, exist_ok=True)

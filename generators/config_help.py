@@ -9,11 +9,7 @@ from pydantic import BaseModel
 from templates import data
 from verifiers.cli_errors import one_of
 
-# options.<key> of a family whose values are template ids, and the template data listing them
-OPTION_IDS: dict[tuple[str, str], str] = {
-    ("truth_teller", "personas"): "truth_teller/personas.yaml",
-    ("seating", "contexts"): "seating/contexts.yaml",
-}
+from .family import Family
 
 
 class FieldError(ValueError):
@@ -48,11 +44,11 @@ def known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(m.model_fields) if m is not None else []
 
 
-def check_option_ids(family: str, options: dict[str, Any]) -> None:
-    """Reject ids in ``options.personas`` / ``options.contexts`` that no template defines."""
-
-    for (fam, key), source in OPTION_IDS.items():
-        if fam != family or key not in options:
+def check_option_ids(family: Family, options: dict[str, Any]) -> None:
+    """Reject ids in the options that name template entries (``Family.option_ids``, e.g. a
+    truth-teller family's ``personas``) that no template defines."""
+    for key, source in family.option_ids.items():
+        if key not in options:
             continue
         given = options[key]
         if isinstance(given, str) or not isinstance(given, list | tuple):

@@ -38,11 +38,12 @@ def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 def sha256s(root: Path) -> dict[str, str]:
-    """sha256 of every file of a built folder: data files, card, build_info, histogram."""
+    """sha256 of every file of a built folder: data files, card, build_info, histogram (not
+    the build's own dot-files such as the ``.lock`` of a local folder)."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.relative_to(root).parts[0].startswith(".")
     }
 
 
@@ -101,7 +102,7 @@ def test_ray_cli_names_a_shard_that_always_fails_then_resumes(ray_session, local
     assert "rerun" in errors[0] and "Traceback (most recent call last)" not in r.stderr
     assert "puzzles/s" not in r.stdout  # no summary: the build did not finish
     files = [p.relative_to(out) for p in out.rglob("*") if p.is_file()]
-    assert all(p.parts[0] == ".parts" for p in files), files  # no data, card or build_info
+    assert all(p.parts[0] in (".parts", ".lock") for p in files), files  # no data, card, info
     assert not any(".tmp-" in p.name for p in files)  # no half-written part
     names = {p.name for p in files}
     assert f"{SHARD}.json" not in names and f"{SHARD}.parquet" not in names
