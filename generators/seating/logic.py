@@ -161,19 +161,29 @@ def implies(c: Clue, fact: Clue, fr: Frame) -> bool:
 # --- exact tables ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=12)
 def world_table(fr: Frame) -> tuple[np.ndarray, np.ndarray | None]:
-    """(P, F): P[w, i] the seat of person i in world w; F[w, i] their facing (mixed only)."""
-    n = fr.n
-    if fr.layout == "circle":
+    """(P, F): P[w, i] the seat of person i in world w; F[w, i] their facing (mixed only).
+
+    Cached on (n, layout, mixed) only: the common facing does not change the worlds, and
+    keying on the whole frame rebuilt the table for every facing (read-only arrays, shared).
+    """
+    return _world_table(fr.n, fr.layout, fr.mixed)
+
+
+@lru_cache(maxsize=16)
+def _world_table(n: int, layout: str, mixed: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    if layout == "circle":
         perms = np.array([(0, *p) for p in itertools.permutations(range(1, n))], dtype=np.int8)
     else:
         perms = np.array(list(itertools.permutations(range(n))), dtype=np.int8)
-    if not fr.mixed:
+    perms.setflags(write=False)
+    if not mixed:
         return perms, None
     faces = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(bool)
     P = np.repeat(perms, len(faces), axis=0)
     F = np.tile(faces, (len(perms), 1))
+    P.setflags(write=False)
+    F.setflags(write=False)
     return P, F
 
 
