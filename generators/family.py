@@ -21,7 +21,7 @@ Optional, for the data-quality layer (the pipeline skips what a family lacks, an
 - ``mislabel(draft, kind, rng) -> (Draft, Draft | None) | None``: a variant of the draft
   whose clues are contradictory (``kind="unsolvable"``) or leave the answer open
   (``kind="ambiguous"``; the second draft holds another consistent world); its drafts carry
-  ``label=kind``.
+  ``label=kind`` (the pipeline writes it into the ``difficulty`` metrics as ``labelled``).
 
 For the dataset card: each :class:`Variant`'s ``doc`` line and the family's ``levels_doc``,
 Markdown stating the level thresholds that ``level_of`` applies, built from the same

@@ -204,6 +204,8 @@ def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
             _with_outcomes(fin, kind, outcomes, alt)
             stats = {}
         metrics = {**d.metrics, **{f"z3_{k}": v for k, v in stats.items()}, "level": level}
+        if kind != "unique":
+            metrics["labelled"] = kind  # the difficulty column names a deliberate label
         rec = _record(cfg, family, index, fin, metrics, chash, level, status=kind, split=split)
         extra = []
         if kind == "unique" and cfg.augment.per_item:

@@ -35,9 +35,7 @@ def _imports(name: str, module_level_only: bool = False) -> set[str]:
     """Dotted names ``name`` imports (all of them: inside functions too, unless asked)."""
     tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
     base = name if _is_package(name) else name.rpartition(".")[0]
-    nodes = tree.body if module_level_only else list(ast.walk(tree))
-    if module_level_only:  # top-level statements, including those inside if/try blocks
-        nodes = [n for top in tree.body for n in ast.walk(top) if not _in_function(top, n)]
+    nodes = _outside_functions(tree) if module_level_only else ast.walk(tree)
     out: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Import):
@@ -56,13 +54,15 @@ def _imports(name: str, module_level_only: bool = False) -> set[str]:
     return out
 
 
-def _in_function(top: ast.AST, node: ast.AST) -> bool:
-    """Whether ``node`` sits inside a function defined within ``top``."""
-    for f in ast.walk(top):
-        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and f is not node:
-            if any(n is node for n in ast.walk(f)):
-                return True
-    return False
+def _outside_functions(tree: ast.Module) -> list[ast.AST]:
+    """Every node that runs at import: module level, inside if/try blocks too, not in functions."""
+    out, stack = [], list(tree.body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
 
 
 def _graph() -> dict[str, set[str]]:

@@ -29,8 +29,9 @@ def register_info(info: FamilyInfo) -> None:
 
 
 def unregister_info(name: str) -> None:
-    """Forget a registered family (its answer words stay in the shared vocabulary)."""
-    _INFOS.pop(name, None)
+    """Forget a family registered later (its answer words stay in the shared vocabulary)."""
+    if name not in BUILTIN:
+        _INFOS.pop(name, None)
 
 
 def names() -> tuple[str, ...]:
@@ -40,8 +41,6 @@ def names() -> tuple[str, ...]:
 
 def find(family: str) -> FamilyInfo | None:
     """The info of ``family``, or None when no such family is known."""
-    if family not in _INFOS and family in BUILTIN:
-        register_info(import_module(f"verifiers.{family}").INFO)
     return _INFOS.get(family)
 
 
@@ -59,7 +58,7 @@ def load_spec(family: str, text: str) -> BaseModel:
 
 
 for _name in BUILTIN:  # their words are in SYNONYMS from the first import on
-    find(_name)
+    register_info(import_module(f"verifiers.{_name}").INFO)
 
 __all__ = [
     "BUILTIN",

@@ -24,10 +24,9 @@ from .terms import OTHER_SEX
 
 
 def _labelled(spec: BloodRelationsSpec, d: Draft, kind: str) -> Draft:
-    """``spec`` as a draft labelled ``kind``; its metrics keep the ``labelled`` key (the
-    ``difficulty`` column shows it)."""
+    """``spec`` as a draft labelled ``kind``, with its metrics recomputed."""
     m = metrics_of(spec) or {}
-    return Draft(spec, {**d.metrics, **m, "labelled": kind}, label=kind)
+    return Draft(spec, {**d.metrics, **m}, label=kind)
 
 
 def _unsolvable(spec: BloodRelationsSpec, rng: random.Random) -> BloodRelationsSpec | None:

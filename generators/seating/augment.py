@@ -441,8 +441,8 @@ TRANSFORMS = dict(reword=reword, reorder=reorder, distract=distract, scale=scale
 
 
 def _labelled(spec: SeatingSpec, d: Draft, kind: str) -> Draft:
-    """A mislabelled draft: no derivation; ``labelled`` stays in the metrics for the card."""
-    metrics = {**d.metrics, "n_clues": len(spec.clues), "labelled": kind}
+    """A mislabelled draft: no derivation."""
+    metrics = {**d.metrics, "n_clues": len(spec.clues)}
     return Draft(spec, metrics, trace=([], goal_of(spec) or []), label=kind)
 
 

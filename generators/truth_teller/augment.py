@@ -291,7 +291,7 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
         for edit in some_of(_leaf_edits(spec), rng):
             new = spec.model_copy(update=_apply(spec, edit))
             if w.solutions(new) == 0:
-                return Draft(new, {**d.metrics, "labelled": kind}, label=kind), None
+                return Draft(new, d.metrics, label=kind), None
         # Else one more statement that no remaining world allows (chains need this).
         sols = w.solutions(spec)
         n = len(spec.people)
@@ -301,7 +301,7 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
             st = Statement(speaker=speaker, claim=claim)
             if w.allowed(st) & sols == 0:
                 new = spec.model_copy(update={"statements": [*spec.statements, st]})
-                metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
+                metrics = {**d.metrics, "n_statements": len(new.statements)}
                 return Draft(new, metrics, label=kind), None
         return None
     for new in one_dropped(spec, rng):
@@ -316,7 +316,7 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
                     tuple(world) if spec.question.kind == "all" else world[spec.question.person]
                 )
                 if theirs != mine and all(evaluate(f, world) for f in new.facts):
-                    metrics = {**d.metrics, "n_statements": len(new.statements), "labelled": kind}
+                    metrics = {**d.metrics, "n_statements": len(new.statements)}
                     other = new.model_copy(update={"truth": world})
                     return Draft(new, metrics, label=kind), Draft(other, metrics, label=kind)
     return None

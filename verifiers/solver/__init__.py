@@ -11,6 +11,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from ..registry import BUILTIN, names
+
 _ENCODERS: dict[str, Any] = {}
 
 
@@ -20,14 +22,13 @@ def register_encoder(family: str, encoder: Any) -> None:
 
 
 def unregister_encoder(family: str) -> None:
+    """Forget the encoder registered for ``family``."""
     _ENCODERS.pop(family, None)
 
 
 def encoder(family: str) -> Any:
     """The Z3 encoder of ``family``; a one-line ``ValueError`` if the family has none."""
     if family not in _ENCODERS:
-        from ..registry import BUILTIN, names
-
         if family not in BUILTIN:
             raise ValueError(f"no Z3 encoder for family {family!r}; known: {', '.join(names())}")
         register_encoder(family, import_module(f"verifiers.solver.{family}"))

@@ -166,7 +166,7 @@ TRANSFORMS = dict(reword=reword, reorder=reorder, distract=distract, perturb=per
 def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | None] | None:
     """A contradictory variant, or one with two consistent answers (and that other world)."""
     spec: SeatingClaimsSpec = d.spec
-    meta = {**d.metrics, "labelled": kind}
+    meta = d.metrics
     if kind == "unsolvable":
         for edit in some_of(_leaf_edits(spec), rng):
             new = _edited(spec, edit)
