@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: write-tasks, tasks-path, report, curve."""
+"""``python -m benchmarks``: write-tasks, tasks-path, report, curve, quality."""
 
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ def parser() -> OneLineParser:
         "summary", type=Path, help="grpo_summary.json written by `python -m trainers grpo`"
     )
     c.add_argument("--out", type=Path, default=None, help="output stem (default: reward_curve)")
+    q = sub.add_parser("quality", help="rates of writing defects in a built dataset (issue 14)")
+    q.add_argument("root", type=Path, help="a built dataset folder (e.g. dist/logic_suite)")
+    q.add_argument("--json", type=Path, default=None, help="also write the result as JSON here")
+    q.add_argument("--limit", type=positive_int, default=None, help="scan at most this many rows")
+    q.add_argument("--check", action="store_true", help="exit 1 if a class is above its ceiling")
     return parser
 
 
@@ -55,6 +60,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 2
         return 0
+
+    if args.cmd == "quality":
+        from .quality import QualityError
+        from .quality import main as quality
+
+        try:
+            return quality(args.root, args.json, args.limit, args.check)
+        except QualityError as err:
+            return fail(str(err))
 
     if args.cmd == "tasks-path":
         from . import tasks_path
