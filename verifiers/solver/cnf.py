@@ -19,7 +19,8 @@ _TOKENS = re.compile(r"\(|\)|[^\s()]+")
 # Clauses (count, DIMACS text) of assertions over declared variables only, per
 # declaration list and assertion text.
 _CHUNKS: dict[tuple[str, ...], dict[str, tuple[int, str]]] = {}
-_CHUNK_CAP = 20_000
+_CHUNK_CAP = 8_000  # entries over all declaration lists (a few MB); then start afresh
+_chunk_count = 0
 
 
 ROOT, CLAUSE, NCLAUSE, TERM = range(4)
@@ -47,6 +48,16 @@ def _as_clause(lits: list[int], mode: int, clauses: list, b: Builder):
     if mode == CLAUSE:
         return lits
     return _as(b._or(lits), mode, clauses)
+
+
+def _remember(cache: dict, piece: str, hit: tuple[int, str]) -> None:
+    global _chunk_count
+    if _chunk_count >= _CHUNK_CAP:
+        for c in _CHUNKS.values():
+            c.clear()
+        _chunk_count = 0
+    cache[piece] = hit
+    _chunk_count += 1
 
 
 class NotPropositional(ValueError):
@@ -333,9 +344,7 @@ class Builder:
                 hit = (len(self.clauses), _text(self.clauses))
                 bound = len(self.names) + 1
                 if self._n == n0 and all(abs(a) <= bound for c in self.clauses for a in c):
-                    if len(cache) > _CHUNK_CAP:
-                        cache.clear()
-                    cache[piece] = hit
+                    _remember(cache, piece, hit)
                 self.clauses = []
             self._count += hit[0]
             self._parts.append(hit[1])
