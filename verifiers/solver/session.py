@@ -2,15 +2,22 @@
 
 Every family encoder emits SMT-LIB text (declarations plus assertions) and an answer
 literal: a Boolean term that holds exactly when a model agrees with the stated answer.
-A proof is one script on a freshly reset Z3 command context:
+A proof shows:
 
 1. facts ∧ answer is satisfiable (the stated answer is consistent);
 2. facts ∧ ¬answer is unsatisfiable (it is the only one);
 3. facts ∧ distractor is unsatisfiable, for every MCQ distractor.
 
+Two ways to run it, chosen by the text alone (so the same puzzle always takes the same one):
+
+- propositional encodings (Bool constants, connectives, unit pseudo-Booleans: truth-teller,
+  seating) go to Z3's SAT core (:mod:`.sat_path`): clauses from :mod:`.cnf`, a fresh SAT
+  solver per puzzle inside one long-lived context, every check by assumptions;
+- anything else is one SMT-LIB script in a fresh Z3 context (``Z3_eval_smtlib2_string``
+  is about ten times faster than building the same terms through the Python API).
+
 Budgets are Z3 resource limits (``rlimit``), never wall-clock time, so whether a puzzle
-is dropped does not depend on the machine. Feeding text to ``Z3_eval_smtlib2_string``
-is about ten times faster than building the same terms through the Python API.
+is dropped does not depend on the machine.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import z3
+
+from . import sat_path
 
 DEFAULT_RLIMIT = 2_000_000
 _STAT = re.compile(r":([a-z0-9-]+)\s+([0-9.]+)")
@@ -138,9 +147,17 @@ def prove(
 ) -> Proof:
     """Prove ``answer`` is the unique solution of ``enc`` and refute each distractor.
 
-    The script runs in a fresh Z3 context: its statistics (the difficulty metrics) are a pure
-    function of the puzzle, whatever ran before in the process.
+    Either way the statistics (the difficulty metrics) are a pure function of the puzzle,
+    whatever ran before in the process: a fresh Z3 context for an SMT script; for a
+    propositional encoding the SAT core's counters of the uniqueness check (facts ∧ ¬answer),
+    run first in a fresh SAT solver on clauses numbered by the text alone.
     """
+    fast = sat_path.prove(enc, answer, list(distractors), rlimit)
+    if fast is not None:
+        status, stats, refuted = fast
+        if status == "label":
+            status = prove_label(enc, rlimit)
+        return Proof(status, stats, refuted)
     stat = "(get-info :all-statistics)"
     script = [_header(enc, rlimit, reset=False)]
     script.append(f"(push)(assert {answer})(check-sat)(pop)")
@@ -183,6 +200,9 @@ def prove_unique(
 
 def prove_label(enc: Encoding, rlimit: int = DEFAULT_RLIMIT) -> str:
     """Status of the facts alone: 'unsolvable' if unsatisfiable, 'wrong' if satisfiable, or 'unknown'."""
+    fast = sat_path.satisfiable(enc, "true", rlimit)
+    if fast is not None:
+        return {"unsat": "unsolvable", "sat": "wrong"}.get(fast, "unknown")
     try:
         r = run(_header(enc, rlimit) + "(check-sat)")[0]
     except BudgetExceeded:
@@ -192,6 +212,9 @@ def prove_label(enc: Encoding, rlimit: int = DEFAULT_RLIMIT) -> str:
 
 def satisfiable(enc: Encoding, literal: str = "true", rlimit: int = DEFAULT_RLIMIT) -> str:
     """'sat', 'unsat' or 'unknown' for the facts of ``enc`` together with ``literal``."""
+    fast = sat_path.satisfiable(enc, literal, rlimit)
+    if fast is not None:
+        return fast
     try:
         return run(_header(enc, rlimit) + f"(assert {literal})(check-sat)")[0]
     except BudgetExceeded:
