@@ -178,12 +178,12 @@ def checkout(commit: str, where: Path) -> str:
     return sha
 
 
-def scaled_config(root: Path, factor: int, out: Path) -> Path:
-    """``root``'s default config with every family's count times ``factor``, as a YAML file."""
+def scaled_config(root: Path, name: str, factor: int, out: Path) -> Path:
+    """``root``'s ready config ``name`` with every family's count times ``factor``, as YAML."""
     import yaml
 
-    cfg = yaml.safe_load((root / "generators" / "configs" / "default.yaml").read_text())
-    cfg["name"] = f"default_x{factor}"
+    cfg = yaml.safe_load((root / "generators" / "configs" / f"{name}.yaml").read_text())
+    cfg["name"] = f"{name}_x{factor}"
     for fam in cfg["families"].values():
         fam["count"] *= factor
     out.write_text(yaml.safe_dump(cfg, sort_keys=False))
@@ -221,14 +221,14 @@ def versions(a: argparse.Namespace) -> dict:
         plan = [(v, 2) for v in commits] + [(v, 1) for v in w1]
         for k in range(a.repeats):
             for ver, w in plan if k % 2 == 0 else plan[::-1]:
-                r = time_build("default", "local", w, roots[ver])
-                _line(f"{k + 1}/{a.repeats} default {ver} w{w}", r)
-                runs.append({"repeat": k, "version": ver, "config": "default", **r})
+                r = time_build(a.config, "local", w, roots[ver])
+                _line(f"{k + 1}/{a.repeats} {a.config} {ver} w{w}", r)
+                runs.append({"repeat": k, "version": ver, "config": a.config, **r})
         big = {}
         if a.scale > 1:
-            cfg = scaled_config(roots["new"], a.scale, tmp / f"default_x{a.scale}.yaml")
+            cfg = scaled_config(roots["new"], a.config, a.scale, tmp / f"x{a.scale}.yaml")
             r = time_build(str(cfg), "local", 2, roots["new"])
-            _line(f"default x{a.scale} new w2", r)
+            _line(f"{a.config} x{a.scale} new w2", r)
             big["scaled"] = {"factor": a.scale, **r}
         if a.big:
             r = time_build(str(roots["new"] / a.big), "local", 2, roots["new"])
@@ -297,7 +297,9 @@ def format_versions(res: dict) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--config", default="default", help="ready config name or YAML path")
+    ap.add_argument(
+        "--config", default="default", help="ready config name (or YAML path, --mode ray)"
+    )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", default=None, help="write the results as JSON here")
