@@ -49,6 +49,8 @@ GOAL = 0.15  # Ray within 15% of local processes
 
 # The child: one build, timed; prints one JSON line. Only the build() signature of the
 # checkout at `root` is assumed (`engine` is passed for Ray only, so older commits work).
+# cpu_s: CPU seconds of the build in this process and its finished children (local
+# workers; not Ray's), which a shared machine's contention does not inflate.
 _CHILD = r"""
 import json, os, sys, time
 config, engine, workers, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -64,11 +66,16 @@ if engine == "ray":
     ray.init(num_cpus=workers, include_dashboard=False, logging_level="ERROR")
     startup = time.perf_counter() - t
     kw["engine"] = "ray"
+import resource
+def cpu():
+    return sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF,
+               resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime"))
+c = cpu()
 t = time.perf_counter()
 s = build(cfg, out, workers=workers, progress=False, **kw)
 seconds = time.perf_counter() - t
 print(json.dumps({"rows": sum(s.rows.values()), "items": s.items, "seconds": seconds,
-                  "startup_s": startup}))
+                  "startup_s": startup, "cpu_s": cpu() - c}))
 """
 
 
@@ -128,6 +135,7 @@ def time_build(config: str, engine: str, workers: int, root: Path = ROOT) -> dic
         raise RuntimeError(f"{engine} build failed (rc {proc.returncode}): {stderr[-2000:]}")
     res = json.loads(stdout.strip().splitlines()[-1])
     res["rows_per_s"] = res["rows"] / res["seconds"]
+    res["rows_per_cpu_s"] = res["rows"] / res["cpu_s"] if res.get("cpu_s") else None
     res.update(peak_rss_mib=peak_rss, peak_pss_mib=peak_pss)
     return {"engine": engine, "workers": workers, **res}
 
@@ -193,14 +201,15 @@ def scaled_config(root: Path, name: str, factor: int, out: Path) -> Path:
 def _line(tag: str, r: dict) -> None:
     print(
         f"{tag:<28} {r['seconds']:7.1f}s {r['rows']:>7} rows {r['rows_per_s']:7.1f} rows/s "
+        f"{r['rows_per_cpu_s']:6.1f} rows/cpu-s "
         f"peak RSS {r['peak_rss_mib']} MiB, PSS {r['peak_pss_mib']} MiB",
         file=sys.stderr,
         flush=True,
     )
 
 
-def _median(runs: list[dict], **match) -> float:
-    rs = [r["rows_per_s"] for r in runs if all(r[k] == v for k, v in match.items())]
+def _median(runs: list[dict], key: str = "rows_per_s", **match) -> float:
+    rs = [r[key] for r in runs if all(r[k] == v for k, v in match.items())]
     return round(statistics.median(rs), 1) if rs else float("nan")
 
 
@@ -240,10 +249,14 @@ def versions(a: argparse.Namespace) -> dict:
                 subprocess.run(["git", "worktree", "remove", "--force", str(p)], cwd=ROOT)
         shutil.rmtree(tmp, ignore_errors=True)
     rate = {f"{v}_w{w}": _median(runs, version=v, workers=w) for v, w in plan}
+    cpu = {f"{v}_w{w}": _median(runs, "rows_per_cpu_s", version=v, workers=w) for v, w in plan}
     new2 = rate["new_w2"]
     res = {
+        "config": a.config,
         "commits": shas,
-        "default_rows_per_s": rate,
+        "rows_per_s": rate,
+        "rows_per_cpu_s": cpu,
+        "new_over_old_per_cpu_s_w2": round(cpu["new_w2"] / cpu["old_w2"], 3),
         "new_over_old_w2": round(new2 / rate["old_w2"], 3),
         "w2_over_w1": {v: round(rate[f"{v}_w2"] / rate[f"{v}_w1"], 3) for v in w1},
         "runs": runs,
@@ -260,18 +273,21 @@ def versions(a: argparse.Namespace) -> dict:
 
 
 def format_versions(res: dict) -> str:
-    d = res["default_rows_per_s"]
+    d, c, name = res["rows_per_s"], res["rows_per_cpu_s"], res["config"]
+    cols = ["version", "commit", "w1 rows/s", "w2 rows/s", "w2/w1", "w1 rows/cpu-s"]
+    cols.append("w2 rows/cpu-s")
     lines = [
-        f"old {res['commits']['old'][:7]}  new {res['commits']['new'][:7]}",
         format_table(
             [
-                {"version": v, "w1 rows/s": d.get(f"{v}_w1", "-"), "w2 rows/s": d[f"{v}_w2"]}
-                | {"w2/w1": res["w2_over_w1"].get(v, "-")}
-                for v in res["commits"]
+                {"version": v, "commit": sha[:7], "w2/w1": res["w2_over_w1"].get(v, "-")}
+                | {"w1 rows/s": d.get(f"{v}_w1", "-"), "w2 rows/s": d[f"{v}_w2"]}
+                | {"w1 rows/cpu-s": c.get(f"{v}_w1", "-"), "w2 rows/cpu-s": c[f"{v}_w2"]}
+                for v, sha in res["commits"].items()
             ],
-            ["version", "w1 rows/s", "w2 rows/s", "w2/w1"],
+            cols,
         ),
-        f"default build, 2 workers: new/old = {res['new_over_old_w2']:.2f}x (goal >= 5x); "
+        f"{name} build, 2 workers: new/old = {res['new_over_old_w2']:.2f}x in rows/s (goal >= 5x), "
+        f"{res['new_over_old_per_cpu_s_w2']:.2f}x in rows per CPU-second; "
         f"new w2/w1 = {res['w2_over_w1']['new']:.2f}x (goal >= 1.9x)",
     ]
     if "new_over_base_w2" in res:
@@ -279,7 +295,7 @@ def format_versions(res: dict) -> str:
     if "scaled" in res:
         s = res["scaled"]
         lines.append(
-            f"default x{s['factor']}: {s['rows']} rows, {s['rows_per_s']:.1f} rows/s = "
+            f"{name} x{s['factor']}: {s['rows']} rows, {s['rows_per_s']:.1f} rows/s = "
             f"{res['scaled_over_1x']:.2f} of 1x (goal >= 0.90); peak RSS {s['peak_rss_mib']} MiB, "
             f"PSS {s['peak_pss_mib']} MiB"
         )
@@ -291,7 +307,7 @@ def format_versions(res: dict) -> str:
             f"1M rows extrapolated: {res['million_minutes_extrapolated']} min (goal <= 30)"
         )
     peaks = [(r["config"], r["workers"], r["peak_pss_mib"]) for r in res["runs"]]
-    lines.append(f"peak PSS of the default builds: {sorted({p for *_, p in peaks})} MiB")
+    lines.append(f"peak PSS of the {name} builds: {sorted({p for *_, p in peaks})} MiB")
     return "\n".join(lines)
 
 
