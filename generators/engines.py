@@ -56,8 +56,9 @@ def run_jobs(
     if engine == "ray":
         from .ray_engine import run_ray
 
-        _in_thread(meanwhile)
+        thread = _in_thread(meanwhile)
         run_ray(todo, cfg, str(parts), workers, on_done)
+        _join(thread)
         return
     if workers == 1 or len(todo) <= 1:
         for j in todo:
@@ -66,9 +67,19 @@ def run_jobs(
     run_pool(todo, cfg, str(parts), workers, on_done, meanwhile)
 
 
-def _in_thread(fn: Callable[[], None] | None) -> None:
-    if fn is not None:
-        threading.Thread(target=fn, daemon=True).start()
+def _in_thread(fn: Callable[[], None] | None) -> threading.Thread | None:
+    if fn is None:
+        return None
+    thread = threading.Thread(target=fn, daemon=True)
+    thread.start()
+    return thread
+
+
+def _join(thread: threading.Thread | None) -> None:
+    """Wait for ``meanwhile``: the build forks again later, and a thread caught mid-import
+    would leave that child an import lock that nobody releases."""
+    if thread is not None:
+        thread.join()
 
 
 def _context() -> mp.context.BaseContext:
@@ -122,7 +133,7 @@ def run_pool(
     with _context().Pool(
         workers, initializer=init_worker, initargs=(cfg.model_dump_json(),)
     ) as pool:
-        _in_thread(meanwhile)  # after the fork: a thread must not be copied mid-import
+        thread = _in_thread(meanwhile)  # after the workers' fork (see _join)
 
         def submit() -> None:
             job = sched.next()
@@ -147,3 +158,4 @@ def run_pool(
             if sched:
                 submit()
                 running += 1
+        _join(thread)
