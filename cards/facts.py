@@ -2,6 +2,8 @@
 
 Everything comes from ``build_info.json`` and the parquet shards, so a card can be
 re-rendered at push time (with the repo id and release tag) without the build's memory.
+A build tallies the same numbers (:class:`Tally`) as it assembles the rows, instead of
+reading its files back; a test checks that both give the same card.
 """
 
 from __future__ import annotations
