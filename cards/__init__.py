@@ -7,9 +7,11 @@ environment from the folder's own files (``build_info.json`` and the shards).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import yaml
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
@@ -17,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from verifiers.record import CANARY, DEFAULT_OUT, SPLITS
 
 from .facts import CardError, Facts, collect
-from .histogram import HISTOGRAM, write_histogram
+from .histogram import HISTOGRAM, draw_in_background
 
 ROOT = Path(__file__).resolve().parent
 CARD = "README.md"
@@ -92,6 +94,22 @@ def front_matter(license: str, pretty_name: str, families: list[str], n_rows: in
     }
 
 
+def _feature(t: pa.DataType) -> dict[str, Any]:
+    """The Hub's YAML form of one Arrow type (what ``datasets.Features`` writes in a card):
+    ``dtype`` for a value, ``list`` for a list, a list of named fields for a struct."""
+    if pa.types.is_list(t):
+        inner = _feature(t.value_type)
+        return {"list": inner.get("dtype") or inner.get("struct") or inner}
+    if pa.types.is_struct(t):
+        return {"struct": [{"name": f.name, **_feature(f.type)} for f in t]}
+    return {"dtype": {pa.string(): "string", pa.int64(): "int64"}[t]}
+
+
+def features_yaml(schema: pa.Schema) -> list[dict[str, Any]]:
+    """The card's ``features`` list for ``schema`` (tests compare it with ``datasets``' own)."""
+    return [{"name": f.name, **_feature(f.type)} for f in schema]
+
+
 def dataset_info(root: Path, families: list[str]) -> list[dict[str, Any]]:
     """Hub ``dataset_info`` per config: features and split sizes from the parquet footers.
 
@@ -100,15 +118,12 @@ def dataset_info(root: Path, families: list[str]) -> list[dict[str, Any]]:
     loading a rebuilt folder could return the previous build's rows.
     """
     import pyarrow.parquet as pq
-    from datasets import DatasetInfo, Features, SplitInfo
-    from datasets.splits import SplitDict
 
     from generators.shards import SCHEMA
 
-    features = Features.from_arrow_schema(SCHEMA)
     out = []
     for config in ["all", *families]:
-        splits, total = SplitDict(), 0
+        splits, total = [], 0
         for split in SPLITS:
             files = sorted(
                 root.glob(f"data/{'*' if config == 'all' else config}/{split}-*.parquet")
@@ -116,11 +131,16 @@ def dataset_info(root: Path, families: list[str]) -> list[dict[str, Any]]:
             rows = sum(pq.read_metadata(f).num_rows for f in files)
             size = sum(f.stat().st_size for f in files)
             total += size
-            splits.add(SplitInfo(name=split, num_bytes=size, num_examples=rows))
-        info = DatasetInfo(
-            features=features, splits=splits, download_size=total, dataset_size=total
+            splits.append({"name": split, "num_bytes": size, "num_examples": rows})
+        out.append(
+            {
+                "config_name": config,
+                "features": features_yaml(SCHEMA),  # a copy each: no YAML anchors
+                "splits": splits,
+                "download_size": total,
+                "dataset_size": total,
+            }
         )
-        out.append({"config_name": config, **info._to_yaml_dict()})
     return out
 
 
@@ -272,18 +292,26 @@ def card_text(
 
 
 def write_card(
-    root: Path, repo_id: str | None = None, tag: str | None = None, redraw: bool = True
+    root: Path,
+    repo_id: str | None = None,
+    tag: str | None = None,
+    redraw: bool = True,
+    facts: Facts | None = None,
+    histogram: Callable[[], Path | None] | None = None,
 ) -> Path:
     """Write the histogram PNG and README.md into the built folder ``root``; return the card.
 
     ``redraw=False`` keeps an existing histogram (it depends on the data only), as a push
-    that merely names the repo and tag in the card does.
+    that merely names the repo and tag in the card does. A build passes the ``facts`` it
+    tallied while assembling and ``histogram``, the wait() of the drawing it started then
+    (:func:`cards.histogram.draw_in_background`), so the PNG is drawn while data is written.
     """
     root = Path(root)
-    facts = collect(root)
-    if redraw or not (root / HISTOGRAM).is_file():
-        if write_histogram(facts, root) is None and (root / HISTOGRAM).exists():
-            (root / HISTOGRAM).unlink()  # a stale one from an earlier build
+    facts = facts or collect(root)
+    if histogram is None and (redraw or not (root / HISTOGRAM).is_file()):
+        histogram = draw_in_background(facts, root)
+    if histogram is not None and histogram() is None and (root / HISTOGRAM).exists():
+        (root / HISTOGRAM).unlink()  # a stale one from an earlier build
     from generators.shards import write_text_atomic
 
     path = root / CARD

@@ -2,13 +2,17 @@
 
 Everything comes from ``build_info.json`` and the parquet shards, so a card can be
 re-rendered at push time (with the repo id and release tag) without the build's memory.
+A build tallies the same numbers (:class:`Tally`) as it assembles the rows, instead of
+reading its files back; a test checks that both give the same card.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +51,7 @@ class Facts:
     rows: Counter = field(default_factory=Counter)  # (family, variant, level) -> rows
     letters: dict[tuple[str, str, int], Counter] = field(default_factory=dict)
     medians: dict[str, dict[str, list[float | None]]] = field(default_factory=dict)
-    hist: dict[str, tuple[str, dict[int, list[float]]]] = field(default_factory=dict)
+    hist: dict[str, tuple[str, dict[int, Sequence[float]]]] = field(default_factory=dict)
     examples: dict[tuple[str, str], tuple[str, dict[str, Any]]] = field(default_factory=dict)
     docs: list[FamilyDoc] = field(default_factory=list)
 
@@ -81,51 +85,90 @@ def family_doc(family: str) -> FamilyDoc:
     return FamilyDoc(family, summary, variants, fam.levels_doc or None)
 
 
-def collect(root: Path) -> Facts:
-    """Read ``root`` (a built folder) into the numbers and examples the card shows."""
+class Tally:
+    """The card's numbers, accumulated row by row: from the shards (:func:`collect`) or by
+    the build as it assembles them. Metric values are kept as 8-byte floats."""
+
+    def __init__(self) -> None:
+        self.splits: Counter = Counter()
+        self.rows: Counter = Counter()
+        self.letters: dict[tuple[str, str, int], Counter] = {}
+        self.metrics: dict[tuple[str, int], dict[str, array]] = defaultdict(
+            lambda: defaultdict(lambda: array("d"))
+        )
+        self.hist: dict[str, dict[str, dict[int, array]]] = defaultdict(lambda: defaultdict(dict))
+
+    def add(self, fam: str, split: str, var: str, lv: int, letter: str, difficulty: str) -> None:
+        """One published row (its ``difficulty`` column is the JSON string)."""
+        self.splits[(fam, split)] += 1
+        self.rows[(fam, var, lv)] += 1
+        self.letters.setdefault((fam, var, lv), Counter())[letter] += 1
+        d = json.loads(difficulty)
+        ms = self.metrics[(fam, lv)]
+        for k, v in d.items():
+            if k != "level" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                ms[k].append(float(v))
+        hist = self.hist[fam]
+        for m in HIST_METRICS:
+            v = lv if m == "level" else d.get(m)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                hist[m].setdefault(lv, array("d")).append(float(v))
+
+    def facts(self, info: dict[str, Any], families: list[str]) -> Facts:
+        """The counts, medians and histogram data of ``families`` (no examples or docs yet)."""
+        facts = Facts(info=info, families=families)
+        facts.splits, facts.rows, facts.letters = self.splits, self.rows, self.letters
+        metrics, hist = self.metrics, self.hist
+        for fam in families:
+            n_fam = sum(n for (f, _), n in facts.splits.items() if f == fam)
+            for m in HIST_METRICS:  # the first metric that every row of the family has
+                if sum(len(v) for v in hist[fam].get(m, {}).values()) == n_fam:
+                    facts.hist[fam] = (m, hist[fam][m])
+                    break
+            names = sorted({k for (f, _), ms in metrics.items() if f == fam for k in ms})
+            facts.medians[fam] = {
+                m: [
+                    statistics.median(metrics[(fam, lv)][m]) if metrics[(fam, lv)].get(m) else None
+                    for lv in LEVELS
+                ]
+                for m in names
+            }
+        return facts
+
+
+def family_order(families: set[str] | list[str]) -> list[str]:
+    """``families`` in registry order (unregistered ones last, by name)."""
+    order = {f: i for i, f in enumerate(registry.names())}
+    return sorted(set(families), key=lambda f: (order.get(f, len(order)), f))
+
+
+def read_info(root: Path) -> dict[str, Any]:
     info_path = root / "build_info.json"
     if not info_path.is_file():
         raise CardError(
             f"{info_path}: missing; this is not a finished build, run `python -m generators build` first"
         )
-    info = json.loads(info_path.read_text(encoding="utf-8"))
+    return json.loads(info_path.read_text(encoding="utf-8"))
+
+
+def collect(root: Path) -> Facts:
+    """Read ``root`` (a built folder) into the numbers and examples the card shows."""
+    info = read_info(root)
     files = _data_files(root)
     if not files:
         raise CardError(f"{root}/data: no parquet shards; run `python -m generators build` first")
-    order = {f: i for i, f in enumerate(registry.names())}
-    fams = sorted({f.parent.name for f in files}, key=lambda f: (order.get(f, len(order)), f))
-    facts = Facts(info=info, families=fams)
-    metrics: dict[tuple[str, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    hist: dict[str, dict[str, dict[int, list[float]]]] = defaultdict(lambda: defaultdict(dict))
+    tally = Tally()
     for f in files:
         split = split_of_file(f)
-        for row in pq.read_table(f, columns=_STAT_COLUMNS).to_pylist():
-            fam, var, lv = row["family"], row["variant"], row["level"]
-            facts.splits[(fam, split)] += 1
-            facts.rows[(fam, var, lv)] += 1
-            facts.letters.setdefault((fam, var, lv), Counter())[row["answer_label"]] += 1
-            d = json.loads(row["difficulty"])
-            for k, v in d.items():
-                if k != "level" and isinstance(v, (int, float)) and not isinstance(v, bool):
-                    metrics[(fam, lv)][k].append(float(v))
-            for m in HIST_METRICS:
-                v = lv if m == "level" else d.get(m)
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    hist[fam][m].setdefault(lv, []).append(float(v))
-    for fam in fams:
-        n_fam = sum(n for (f, _), n in facts.splits.items() if f == fam)
-        for m in HIST_METRICS:  # the first metric that every row of the family has
-            if sum(len(v) for v in hist[fam].get(m, {}).values()) == n_fam:
-                facts.hist[fam] = (m, hist[fam][m])
-                break
-        names = sorted({k for (f, _), ms in metrics.items() if f == fam for k in ms})
-        facts.medians[fam] = {
-            m: [
-                statistics.median(metrics[(fam, lv)][m]) if metrics[(fam, lv)].get(m) else None
-                for lv in LEVELS
-            ]
-            for m in names
-        }
+        cols = pq.read_table(f, columns=_STAT_COLUMNS).to_pydict()
+        for row in zip(*(cols[c] for c in _STAT_COLUMNS), strict=True):
+            tally.add(row[0], split, *row[1:])
+    return finish(root, tally.facts(info, family_order({f.parent.name for f in files})))
+
+
+def finish(root: Path, facts: Facts) -> Facts:
+    """Add the examples (read from ``root``'s shards) and the family docs to ``facts``."""
+    files = _data_files(root)
     wanted = {(f, v) for f, v, _ in facts.rows}
     for split in EXAMPLE_SPLITS:
         for f in (x for x in files if split_of_file(x) == split):
@@ -135,5 +178,5 @@ def collect(root: Path) -> Facts:
                     facts.examples.setdefault((row["family"], row["variant"]), (split, row))
                 if all(k in facts.examples for k in wanted if k[0] == f.parent.name):
                     break
-    facts.docs = [family_doc(f) for f in fams]
+    facts.docs = [family_doc(f) for f in facts.families]
     return facts

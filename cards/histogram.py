@@ -1,9 +1,17 @@
-"""The card's difficulty histogram: a PNG written next to README.md (matplotlib, Agg)."""
+"""The card's difficulty histogram: a PNG written next to README.md (matplotlib, Agg).
+
+Drawing takes a second or two, so a build draws it in a forked process
+(:func:`draw_in_background`) while it writes the data files, with matplotlib imported
+ahead (:func:`preload`) while the shard jobs run.
+"""
 
 from __future__ import annotations
 
 import math
+import multiprocessing as mp
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .facts import LEVELS, Facts
@@ -58,3 +66,33 @@ def write_histogram(facts: Facts, out: Path) -> Path | None:
         if tmp.exists():
             tmp.unlink()
     return path
+
+
+def preload() -> None:
+    """Import what drawing needs (a build does this in a thread while its workers run)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+
+def _draw_child(facts: Facts, out: Path) -> None:
+    write_histogram(facts, out)
+
+
+def draw_in_background(facts: Facts, out: Path) -> Callable[[], Path | None]:
+    """Start :func:`write_histogram` in a forked process; return a ``wait()`` that joins it
+    and returns the PNG's path (None if there were no rows). Where fork is unavailable, or
+    the child fails, ``wait()`` draws in this process instead (so an error surfaces here)."""
+    if not any(facts.hist.get(f) for f in facts.families):
+        return lambda: None
+    if sys.platform != "linux":
+        return lambda: write_histogram(facts, out)
+    child = mp.get_context("fork").Process(target=_draw_child, args=(facts, out), daemon=True)
+    child.start()
+
+    def wait() -> Path | None:
+        child.join()
+        if child.exitcode == 0:
+            return out / HISTOGRAM
+        return write_histogram(facts, out)
+
+    return wait

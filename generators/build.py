@@ -4,7 +4,7 @@ A build is a set of independent shard jobs (family, index range). Each job write
 part file atomically under ``<out>/.parts/<config digest>/``; a rerun skips finished
 parts, so an interrupted build resumes and loses nothing. Assembly then splits rows by
 canonical hash, drops duplicates inside a split, and writes
-``data/<family>/<split>-NNNNN-of-NNNNN.parquet`` plus the dataset card. The same config,
+``data/<family>/<split>-NNNNN-of-NNNNN.parquet`` plus the dataset card (``assembly``). The same config,
 seed and version give byte-identical files.
 
 ``--out`` may also be an fsspec URL (``s3://``, ``gs://``, ``file://``...): the shard jobs
@@ -16,7 +16,6 @@ first and the card last (:func:`build_url`).
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import shutil
@@ -29,15 +28,13 @@ from typing import Any
 
 from verifiers.record import SPLITS
 
+from .assembly import assemble
 from .config import ConfigError, SuiteConfig
 from .engines import prepare, run_jobs
-from .jobs import EngineError, ShardJob, jobs_for
+from .jobs import EngineError, jobs_for
 from .outdir import locked, pause_point, staging, swap_in
-from .pipeline import split_of
 from .progress import progress as _progress_bar
-from .shards import read_rows, table, write_atomic, write_text_atomic
 from .urls import filesystem, is_url, upload_atomic
-from .version import GENERATOR_VERSION
 
 
 @dataclass
@@ -123,7 +120,9 @@ def _build_folder(
     workers = max(1, workers or os.cpu_count() or 1)
     t0 = time.perf_counter()
     bar = _progress(sum(j.end - j.start for j in todo), progress)
-    run_jobs(todo, cfg, parts, workers, lambda st: bar.update(st["items"]), engine, address)
+    run_jobs(
+        todo, cfg, parts, workers, lambda st: bar.update(st["items"]), engine, address, _preload
+    )
     bar.close()
     if max_jobs is not None and len(todo) < len([j for j in jobs if j.name not in done]):
         summary.seconds = time.perf_counter() - t0
@@ -137,100 +136,14 @@ def _build_folder(
     return summary
 
 
+def _preload() -> None:
+    from cards.histogram import preload
+
+    preload()  # while the workers run, so that the card's histogram starts drawing at once
+
+
 def _progress(total: int, enabled: bool):
     return _progress_bar(total, enabled, unit="puzzle", desc="build")
-
-
-def assemble(
-    cfg: SuiteConfig,
-    out: Path,
-    parts: Path,
-    jobs: list[ShardJob],
-    summary: BuildSummary,
-    jsonl: bool,
-) -> None:
-    """Parts -> split, de-duplicated data files and the dataset card."""
-    by_family: dict[str, list[ShardJob]] = {}
-    for j in jobs:
-        by_family.setdefault(j.family, []).append(j)
-    written: set[Path] = set()
-    for fam, fjobs in by_family.items():
-        split_rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
-        seen: dict[str, set] = {s: set() for s in SPLITS}
-        split_by_id: dict[str, str] = {}
-        for j in sorted(fjobs, key=lambda x: x.start):
-            st = json.loads((parts / f"{j.name}.json").read_text())
-            summary.items += st["items"]
-            summary.dropped.update(st["dropped"])
-            summary.notes.update(st.get("notes", {}))
-            for row in read_rows(parts / f"{j.name}.parquet"):
-                # Originals split by canonical hash; augmented rows follow their parent.
-                parent = row["parent_id"]
-                s = split_by_id.get(parent) if parent else split_of(row["canonical_hash"], cfg)
-                if s is None:
-                    summary.dropped["orphan_augmentation"] += 1
-                    continue
-                key = row["canonical_hash"] if not parent else row["id"]
-                if key in seen[s]:
-                    summary.duplicates += 1
-                    continue
-                seen[s].add(key)
-                split_by_id[row["id"]] = s
-                split_rows[s].append(row)
-        for s, rows in split_rows.items():
-            n_files = max(1, -(-len(rows) // cfg.rows_per_file))
-            for k in range(n_files):
-                chunk = rows[k * cfg.rows_per_file : (k + 1) * cfg.rows_per_file]
-                path = out / "data" / fam / f"{s}-{k:05d}-of-{n_files:05d}.parquet"
-                write_atomic(table(chunk), path)
-                written.add(path)
-                if jsonl:
-                    jp = path.with_suffix(".jsonl")
-                    write_text_atomic(
-                        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk), jp
-                    )
-                    written.add(jp)
-            summary.splits[(fam, s)] = len(rows)
-            for r in rows:
-                summary.rows[(fam, r["variant"], r["level"])] += 1
-                summary.status[(fam, r["status"])] += 1
-        summary.composition[fam] = composition(
-            cfg, fam, [r for rows in split_rows.values() for r in rows]
-        )
-    for old in (out / "data").glob("*/*"):
-        if old not in written:
-            old.unlink()  # files of an earlier build that this one lacks
-    info = {
-        "generator_version": GENERATOR_VERSION,
-        "config": cfg.model_dump(mode="json"),
-        "config_digest": cfg.digest(),
-        "items": summary.items,
-        "rows": {f"{f}/{v}/L{lv}": n for (f, v, lv), n in sorted(summary.rows.items())},
-        "splits": {f"{f}/{s}": n for (f, s), n in sorted(summary.splits.items())},
-        "dropped": dict(sorted(summary.dropped.items())),
-        "duplicates": summary.duplicates,
-        "notes": dict(sorted(summary.notes.items())),
-        "status": {f"{f}/{st}": n for (f, st), n in sorted(summary.status.items())},
-        "composition": {
-            f: {f"{v}/L{lv}": {"target": t, "actual": a} for (v, lv), (t, a) in sorted(c.items())}
-            for f, c in summary.composition.items()
-        },
-    }
-    write_text_atomic(json.dumps(info, indent=2, sort_keys=True) + "\n", out / "build_info.json")
-    from cards import write_card
-
-    write_card(out)  # reads build_info.json and the shards; also draws the histogram
-
-
-def composition(
-    cfg: SuiteConfig, family: str, rows: list[dict]
-) -> dict[tuple[str, int], tuple[float, float]]:
-    """(variant, level) -> (target share, actual share) over a family's original rows."""
-    target = cfg.families[family].mix()
-    originals = [r for r in rows if not r["parent_id"]]
-    counts = Counter((r["variant"], r["level"]) for r in originals)
-    n = max(len(originals), 1)
-    return {k: (round(t, 4), round(counts.get(k, 0) / n, 4)) for k, t in target.items() if t > 0}
 
 
 def format_summary(s: BuildSummary) -> str:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import SuiteConfig, parse_config
-from .pipeline import make_item
-from .shards import table, write_atomic, write_text_atomic
+from .pipeline import DUPLICATE, make_item
+from .shards import read_column, table, write_atomic, write_text_atomic
 from .urls import is_url, upload_atomic
 
 
@@ -55,17 +55,91 @@ def init_worker(cfg_json: str) -> None:
     _CFG = parse_config(json.loads(cfg_json))
 
 
+# Canonical hashes a process remembers per family (about 100 bytes each), for skipping
+# duplicates before their proof; past the cap, new hashes are not remembered.
+MEMO_CAP = 200_000
+
+
+class Emitted:
+    """The canonical hashes that a family's items emitted, each with the lowest index known
+    to bound an emission of it from above (the item's own index, or the last index of a
+    finished part that holds it).
+
+    An item whose hash an earlier item emitted is a duplicate that assembly drops (the
+    split is a function of the hash; rows are assembled in index order), so its proof can
+    be skipped. Whichever shards a process happens to run, only earlier items count, so
+    what is skipped changes the work, never the assembled data.
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}
+        self.merged: set[str] = set()
+
+    def before(self, chash: str, index: int) -> bool:
+        j = self.first.get(chash)
+        return j is not None and j < index
+
+    def add(self, chash: str, index: int) -> None:
+        j = self.first.get(chash)
+        if j is not None:
+            self.first[chash] = min(j, index)
+        elif len(self.first) < MEMO_CAP:
+            self.first[chash] = index
+
+    def merge_parts(self, parts: Path, job: ShardJob) -> None:
+        """Add the originals of the finished parts of ``parts`` that lie wholly before ``job``."""
+        for stats in parts.glob(f"{job.family}-*.json"):
+            name = stats.stem
+            end = int(name.rsplit("-", 1)[1])
+            if name in self.merged or end > job.start:
+                continue
+            self.merged.add(name)
+            hashes, parents = read_column(parts / f"{name}.parquet", "canonical_hash", "parent_id")
+            for h, p in zip(hashes, parents, strict=True):
+                if not p:
+                    self.add(h, end - 1)  # emitted at some index in [start, end)
+
+
+_EMITTED: dict[tuple[str, str], Emitted] = {}
+
+
+def _emitted(cfg: SuiteConfig, family: str) -> Emitted | None:
+    """This process's memory of ``family``'s emitted hashes under ``cfg`` (one config at a
+    time); None when augmentation is on (a duplicate's augmented rows may still be kept)."""
+    if cfg.augment.per_item:
+        return None
+    key = (cfg.digest(), family)
+    if key not in _EMITTED:
+        for k in [k for k in _EMITTED if k[0] != key[0]]:
+            del _EMITTED[k]
+        _EMITTED[key] = Emitted()
+    return _EMITTED[key]
+
+
 def run_shard(job: ShardJob, parts: Path, cfg: SuiteConfig | None = None) -> dict:
-    """Generate one shard and write its part (rows + stats) atomically; return the stats."""
+    """Generate one shard and write its part (rows + stats) atomically; return the stats.
+
+    Items that repeat an earlier item's puzzle (:class:`Emitted`) are counted as
+    ``duplicates`` and not proven; assembly would drop them anyway.
+    """
     cfg = cfg or _CFG
     rows, drops, notes = [], Counter(), Counter()
+    duplicates = 0
     t0 = time.perf_counter()
+    memo = _emitted(cfg, job.family)
+    if memo is not None:
+        memo.merge_parts(parts, job)
     for i in range(job.start, job.end):
-        out = make_item(cfg, job.family, i)
+        seen = None if memo is None else (lambda h, i=i: memo.before(h, i))
+        out = make_item(cfg, job.family, i, seen)
         notes.update(out.notes)
-        if out.record is None:
+        if out.dropped == DUPLICATE:
+            duplicates += 1
+        elif out.record is None:
             drops[out.dropped] += 1
         else:
+            if memo is not None:
+                memo.add(out.record.canonical_hash, i)
             rows.append(out.record.model_dump(mode="json"))
             rows.extend(r.model_dump(mode="json") for r in out.extra)
     stats = {
@@ -73,6 +147,7 @@ def run_shard(job: ShardJob, parts: Path, cfg: SuiteConfig | None = None) -> dic
         "items": job.end - job.start,
         "rows": len(rows),
         "dropped": dict(drops),
+        "duplicates": duplicates,
         "notes": dict(notes),
         "seconds": time.perf_counter() - t0,
     }
@@ -96,7 +171,3 @@ def put_shard(job: ShardJob, parts: str, cfg: SuiteConfig | None = None) -> dict
         for suffix in (".parquet", ".json"):
             upload_atomic(Path(tmp) / f"{job.name}{suffix}", f"{parts}/{job.name}{suffix}")
     return stats
-
-
-def put_shard_star(args: tuple[ShardJob, str]) -> dict:
-    return put_shard(*args)

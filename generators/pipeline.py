@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -134,8 +135,22 @@ def _with_outcomes(fin, kind: str, outcomes: list[str], alt=None) -> None:
         fin.distractors = [special[0], plain, alt_plain, *rest]
 
 
-def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
-    """Generate, prove and render item ``index`` of ``family``; never raises for a bad draw."""
+DUPLICATE = "duplicate"  # Outcome.dropped of an item skipped by ``make_item(..., seen=...)``
+
+
+def make_item(
+    cfg: SuiteConfig, family: str, index: int, seen: Callable[[str], bool] | None = None
+) -> Outcome:
+    """Generate, prove and render item ``index`` of ``family``; never raises for a bad draw.
+
+    ``seen(canonical_hash)``: True when an earlier item of the family already emitted that
+    puzzle, so assembly would drop this one as a duplicate. Such an item is then returned
+    unproven with ``dropped=DUPLICATE`` (its record would never be published). The check
+    comes after ``finalize``, so an attempt that would be redrawn for a trace mismatch still
+    is. The skipped proof is of a puzzle whose canonical twin was proven, and a budget
+    overrun drops an item either way: only an unrefuted distractor (a family bug) could
+    have sent it back for a redraw.
+    """
     fam = registry.get(family)
     fc = cfg.families[family]
     variant, level = plan(cfg, family, index)
@@ -175,6 +190,8 @@ def make_item(cfg: SuiteConfig, family: str, index: int) -> Outcome:
         except TraceMismatch:
             reason = "trace_mismatch"
             continue
+        if seen is not None and seen(chash):
+            return Outcome(index, None, DUPLICATE, attempt, notes=notes)
         enc = fam.solver.encode(fin.spec)
         if kind == "unique":
             _with_outcomes(fin, kind, outcomes)

@@ -69,6 +69,7 @@ def progress(total: int, enabled: bool = True, unit: str = "item", desc: str = "
     if sys.stderr.isatty():
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: a build forks its workers after this
         return tqdm(
             total=total,
             unit=unit,
