@@ -62,6 +62,9 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
         )
         if opts:
             q, t = rng.choice(opts)
+            if frozenset((q, a)) in seen_pairs:
+                continue
+            seen_pairs.add(frozenset((q, a)))
             facts_raw.append((q, t, a))
             known_sex[q] = w0.sex[q]
     sex_facts: list[int] = []

@@ -132,8 +132,11 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
         kp = rng.randint(0, 2)
         only = rng.random() < 0.5
         part = kp + ks + 2 * only
-        if part <= hi and part + 3 >= lo:
+        # no description at all ("She is my aunt.") states the answer: no riddle
+        if kp + ks >= 1 and part <= hi and part + 3 >= lo:
             break
+    if kp + ks == 0:
+        return None
     ps = _desc_chain(rng, w0, s, ks)
     if ps is None:
         return None
