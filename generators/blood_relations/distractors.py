@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from verifiers.blood_relations.relations import TERMS
+from verifiers.blood_relations.relations import TERMS, gendered
 from verifiers.blood_relations.spec import BloodRelationsSpec, Rel
 
 from .tables import COMPOSE
@@ -35,22 +35,30 @@ def _chain_ok(t1: str, t2: str) -> bool:
 
 
 def survives(opt: str, x: int, y: int, clue: Clue) -> bool:
-    """Whether "x is the opt of y" is consistent with ``clue`` alone."""
+    """Whether "x is the opt of y" is consistent with ``clue`` alone. A clue stated from the
+    far end is turned round for either sex of its far person (the clue does not give it)."""
     a, t, b = clue
-    o = TERMS[opt]
+    o, c = TERMS[opt], TERMS[t]
     if {a, b} == {x, y}:
-        return TERMS[t].base == (o.base if a == x else INVERSE[o.base])
-    if a == x and TERMS[t].sex and o.sex and TERMS[t].sex != o.sex:
-        return False
-    inv = INVERSE[TERMS[t].base]
-    if a == x:  # b is inv of x, x is opt of y
-        return _chain_ok(inv, opt)
-    if b == x:  # a is t of x, x is opt of y
+        return c.base == (o.base if a == x else INVERSE[o.base])
+    turned = [gendered(INVERSE[c.base], s) for s in "MF"]
+    if a == x:  # p is turned of x (x is t of p), x is opt of y
+        return (not c.sex or not o.sex or c.sex == o.sex) and any(
+            _chain_ok(i, opt) for i in turned
+        )
+    if b == x:  # p is t of x, x is opt of y
         return _chain_ok(t, opt)
-    if a == y:  # x is opt of y, y is t of b
+    if a == y:  # x is opt of y, y is t of p
         return _chain_ok(opt, t)
-    if b == y:  # x is opt of y, y is inv of a
-        return _chain_ok(opt, inv)
+    if b == y:  # x is opt of y, y is turned of p (p is t of y)
+        for i in turned:
+            r = COMPOSE.get((opt, i))
+            # x married to p: the clue gives p's sex, the option x's
+            if r != "CONTRADICTION" and not (
+                r and TERMS[r].base == "spouse" and c.sex and c.sex == o.sex
+            ):
+                return True
+        return False
     return True
 
 

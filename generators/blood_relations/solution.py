@@ -154,7 +154,7 @@ def write_photo_solution(
     z_text = s if z_is is None else f"{poss(s)} {show(z_is)}"
     if not fact.only:
         lines.append(f"{cap(dp_t)} is the {fact.term} of {ds_t}, so {dp_t} is {z_text}.")
-    elif z_is is not None:
+    elif info["only"] == "other":
         lines.append(f"So {dp_t} is {z_text}.")
     if dp_t != P:
         lines.append(
