@@ -140,7 +140,13 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
     ps = _desc_chain(rng, w0, s, ks)
     if ps is None:
         return None
-    cands = [p for p in range(n) if p != s]
+    gen = generations(w0)
+
+    def fits(p: int) -> bool:  # the score adds the generation gap of the two people
+        score = part + abs(gen[p] - gen[s])
+        return lo <= score <= hi or level == 4 and score > hi
+
+    cands = [p for p in range(n) if p != s and fits(p)]
     rng.shuffle(cands)
     for p in cands[:10]:
         pp = _desc_chain(rng, w0, p, kp)
@@ -151,7 +157,6 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
             break
     else:
         return None
-    gen = generations(w0)
     span = abs(gen[p] - gen[s])
     score = kp + ks + 2 * int(only) + span
     w, _perm = fam.freeze([s, p])
