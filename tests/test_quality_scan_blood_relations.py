@@ -137,6 +137,19 @@ def test_option_wrong_sex(rows):
         assert "option_wrong_sex" in Q.defects(r)
 
 
+def test_expression_option_wrong_sex(rows):
+    r, spec = _first(rows, lambda r, s: s.question.kind == "expression")
+    assert "option_wrong_sex" not in Q.defects(r)
+    q = spec.question
+    x = q.options[0].people[0]
+    other = next(
+        sym for sym, t in spec.codes.items() if TERMS[t].sex not in (None, spec.world.sex[x])
+    )
+    bad = q.options[0].model_copy(update={"ops": (other, *q.options[0].ops[1:])})
+    spec.question = q.model_copy(update={"options": (bad, *q.options[1:])})
+    assert "option_wrong_sex" in Q.defects(_with_spec(r, spec))
+
+
 def test_single_clue_distractor(rows):
     # a clue that states the answer outright refutes every wrong option on its own
     r, spec = _first(rows, _relation)

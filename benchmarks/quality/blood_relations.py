@@ -12,7 +12,8 @@
   expression", one of the candidate expressions;
 - ``side_not_forced``: a paternal/maternal answer other than a grandparent's (an uncle or aunt
   by blood on one side can be one by marriage on the other in some family);
-- ``option_wrong_sex``: an option whose relation word is of the other sex than the asked person;
+- ``option_wrong_sex``: an option whose relation word is of the other sex than the asked person,
+  or a "which expression" option whose codes give someone the other sex;
 - ``single_clue_distractor``: a wrong option that one clue alone rules out (relation and count
   questions with two or more clues); consistency is witnessed in a rich reference family
   (:func:`witnesses`), so a flag means no witness there;
@@ -275,6 +276,10 @@ def option_defects(row: dict, spec: BloodRelationsSpec, answer: dict) -> set[str
         if len(spec.facts) >= 2 and any(_count_ruled_out(spec, v) for v in values):
             out.add("single_clue_distractor")
         return out
+    if q.kind == "expression":
+        if any(not _fits_sexes(spec, e) for e in q.options):
+            out.add("option_wrong_sex")
+        return out
     if q.kind != "relation" or q.a.kind != "ref" or q.b is None or q.b.kind != "ref":
         if q.kind == "relation" and spec.variant == "photo":
             x_sex = spec.world.sex[spec.pointed or 0]
@@ -289,6 +294,19 @@ def option_defects(row: dict, spec: BloodRelationsSpec, answer: dict) -> set[str
     if len(clues) >= 2 and any(not clue_allows(t, x, y, c) for t in terms for c in clues):
         out.add("single_clue_distractor")
     return out
+
+
+def _fits_sexes(spec: BloodRelationsSpec, e) -> bool:
+    """Every sex an expression's codes give (a gendered subject, a husband's or wife's
+    partner) is the person's own."""
+    sex = spec.world.sex
+    for a, op, b in zip(e.people, e.ops, e.people[1:], strict=False):
+        t = TERMS[spec.codes[op]]
+        if t.sex and t.sex != sex[a]:
+            return False
+        if t.base == "spouse" and t.sex and t.sex == sex[b]:
+            return False
+    return True
 
 
 def _terms(choices: list[str]) -> list[str]:
