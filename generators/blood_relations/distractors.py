@@ -43,9 +43,7 @@ def survives(opt: str, x: int, y: int, clue: Clue) -> bool:
         return c.base == (o.base if a == x else INVERSE[o.base])
     turned = [gendered(INVERSE[c.base], s) for s in "MF"]
     if a == x:  # p is turned of x (x is t of p), x is opt of y
-        return (not c.sex or not o.sex or c.sex == o.sex) and any(
-            _chain_ok(i, opt) for i in turned
-        )
+        return (not c.sex or not o.sex or c.sex == o.sex) and any(_chain_ok(i, opt) for i in turned)
     if b == x:  # p is t of x, x is opt of y
         return _chain_ok(t, opt)
     if a == y:  # x is opt of y, y is t of p
