@@ -361,3 +361,23 @@ def test_a_bad_names_option_is_a_clear_error():
         d = br.draft("chain", 2, random.Random(2), {})
     with pytest.raises(ValueError, match="names='x': use one of by_sex, mismatched"):
         br.FAMILY.finalize(d, ctx)
+
+
+def test_sides_are_asked_only_where_every_family_forces_them():
+    """A paternal/maternal question only for a grandparent (an uncle by blood on one side can
+    be an uncle by marriage on the other); Z3 refutes the other side for every one of them."""
+    rng, asked = random.Random(11), 0
+    for _ in range(400):
+        d = br.draft("chain", 3, rng, {"qualified": 1.0})
+        if d is None or not d.spec.question.qualified:
+            continue
+        fin = br.finalize(d, _ctx(rng))
+        term = TERMS[str(fin.answer.value)]
+        assert term.side and term.base == "grandparent"
+        other = ("maternal " if term.side == "paternal" else "paternal ") + term.unqualified
+        assert other in [str(x.value) for x in fin.distractors]
+        lits = [S.answer_literal(fin.spec, x) for x in fin.distractors]
+        proof = session.prove(S.encode(fin.spec), S.answer_literal(fin.spec, fin.answer), lits)
+        assert proof.ok
+        asked += 1
+    assert asked >= 5
