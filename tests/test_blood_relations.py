@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -354,13 +356,26 @@ def test_names_fit_the_stated_sex_unless_asked_otherwise(mode):
     assert (clash == 0) == (mode == "by_sex")
 
 
-def test_a_bad_names_option_is_a_clear_error():
+def test_a_bad_names_option_is_a_clear_error(tmp_path):
     ctx = RenderContext(rng=random.Random(0), names=name_pool(False), options={"names": "x"})
     d = br.draft("chain", 2, random.Random(1), {})
     while d is None:
         d = br.draft("chain", 2, random.Random(2), {})
-    with pytest.raises(ValueError, match="names='x': use one of by_sex, mismatched"):
+    with pytest.raises(ValueError, match="options.names: 'x' is not a naming mode; use one of"):
         br.FAMILY.finalize(d, ctx)
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(
+        "name: bad\nseed: 1\nfamilies:\n  blood_relations:\n    count: 2\n"
+        "    variants: {chain: 1.0}\n    options: {names: bogus}\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "generators", "build", "--config", str(cfg), "--out",
+         str(tmp_path / "out"), "--workers", "1", "--no-progress"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "options.names: 'bogus' is not a naming mode" in out.stderr
+    assert not list((tmp_path / "out").glob("data/*/*.parquet"))
 
 
 def test_sides_are_asked_only_where_every_family_forces_them():

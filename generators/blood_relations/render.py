@@ -59,8 +59,11 @@ def _names(ctx: RenderContext, sexes: list[str]) -> list[str]:
     whole pool instead, so that no name hints at a sex. Pinned names are kept where they fit."""
     mode = ctx.options.get("names", "by_sex")
     if mode not in NAME_MODES:
-        raise ValueError(
-            f"blood_relations option names={mode!r}: use one of {', '.join(NAME_MODES)}"
+        from ..config import ConfigError  # (the config module imports the families)
+
+        raise ConfigError(
+            f"families.blood_relations.options.names: {mode!r} is not a naming mode; "
+            f"use one of {', '.join(NAME_MODES)}"
         )
     pinned = list(ctx.pin.get("names") or [])[: len(sexes)]
     if mode == "mismatched":
