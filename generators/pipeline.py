@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from templates import data
 from verifiers import prompt as prompt_mod
 from verifiers.answers import OUTCOMES, Answer
+from verifiers.blood_relations.names import blocks, tagged
 from verifiers.hashing import stable_hash
 from verifiers.record import CANARY, Record
 from verifiers.solver import session
@@ -69,10 +69,9 @@ def split_of(canonical_hash: str, cfg: SuiteConfig) -> str:
 
 @lru_cache(maxsize=2)
 def name_pool(held_out: bool) -> list[str]:
-    names = data("names.yaml")
-    if held_out:
-        return list(names["heldout"])
-    return [n for pool in names["pools"].values() for n in pool]
+    """The flat list of first names (the test split's held-out pool with ``held_out``): every
+    sex-tagged pool of ``templates/names.yaml`` in file order, female, male, then neutral."""
+    return [n for b in blocks(held_out) for n, _ in tagged(b)]
 
 
 def item_rng(cfg: SuiteConfig, family: str, index: int) -> random.Random:

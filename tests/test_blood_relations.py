@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -17,6 +19,7 @@ from br_calculator import WORDS, relations_by_walk, walks  # noqa: F401
 
 from generators import blood_relations as br
 from generators.blood_relations import world as br_world
+from generators.blood_relations.distractors import survives
 from generators.blood_relations.photo import solve_riddle
 from generators.blood_relations.terms import compose
 from generators.config import parse_config
@@ -24,7 +27,7 @@ from generators.family import RenderContext
 from generators.pipeline import make_item, name_pool
 from generators.validate import check_record
 from verifiers.answers import Answer
-from verifiers.blood_relations.relations import answer_space
+from verifiers.blood_relations.relations import ANSWER_TERMS, TERMS, answer_space
 from verifiers.blood_relations.spec import (
     BloodRelationsSpec,
     HiddenWorld,
@@ -276,3 +279,120 @@ def test_load_dataset_round_trip(tmp_path):
     spec = BloodRelationsSpec.model_validate_json(row["spec"])
     assert spec.canonical_hash() == row["canonical_hash"]
     assert set(ds["train"]["variant"]) <= set(br.VARIANTS)
+
+
+def test_single_clue_check_agrees_with_z3():
+    """The distractor picker's own check (the Z3-derived tables): whenever it calls an option
+    consistent with one clue alone, Z3 finds a family where both hold."""
+    rng = random.Random(7)
+    clue_terms = [t for t in TERMS if t not in ("pibling", "nibling") and not TERMS[t].side]
+    dummy = HiddenWorld(sex=("M",) * 3, father=(-1,) * 3, mother=(-1,) * 3, spouse=(-1,) * 3)
+    checked = 0
+    for _ in range(120):
+        opt, t = rng.choice(ANSWER_TERMS), rng.choice(clue_terms)
+        a, b = rng.choice([(0, 2), (2, 0), (1, 2), (2, 1), (0, 1), (1, 0)])
+        if not survives(opt, 0, 1, (a, t, b)):
+            continue
+        spec = BloodRelationsSpec(
+            variant="check",
+            people=["X", "Y", "P"],
+            facts=[Rel(a=Ref(person=a), term=t, b=Ref(person=b))],
+            question=Question(kind="relation", a=Ref(person=0), b=Ref(person=1), offered=(opt,)),
+            world=dummy,
+        )
+        lit = S.answer_literal(spec, Answer(type="label", value=opt))
+        assert session.satisfiable(S.encode(spec), lit) == "sat", (opt, (a, t, b))
+        checked += 1
+    assert checked > 40
+
+
+def test_name_pools_are_tagged_by_sex_and_held_out_apart():
+    from templates import data
+    from verifiers.blood_relations.names import blocks, name_sexes, tagged
+
+    train = [nt for b in blocks(False) for nt in tagged(b)]
+    held = [nt for b in blocks(True) for nt in tagged(b)]
+    names = [n for n, _ in train + held]
+    assert len(names) == len(set(names)) == len(name_sexes())  # no name twice, in any pool
+    per_sex = Counter(t for _, t in train)
+    assert per_sex["F"] >= 500 and per_sex["M"] >= 500 and per_sex["N"] >= 40
+    assert len(data("names.yaml")["pools"]) >= 15  # many cultures
+    assert {t for _, t in held} == {"F", "M", "N"}
+    assert name_pool(False) == [n for n, _ in train] and name_pool(True) == [n for n, _ in held]
+
+
+@pytest.mark.parametrize("mode", ["by_sex", "mismatched"])
+def test_names_fit_the_stated_sex_unless_asked_otherwise(mode):
+    from verifiers.blood_relations.names import name_sexes
+    from verifiers.blood_relations.spec import stated_sexes
+
+    cfg = parse_config(
+        {
+            "name": "names",
+            "seed": 3,
+            "families": {
+                "blood_relations": {
+                    "count": 40,
+                    "variants": {"chain": 0.5, "family_puzzle": 0.5},
+                    "options": {"names": mode},
+                }
+            },
+        }
+    )
+    tags, clash = name_sexes(), 0
+    for i in range(40):
+        rec = make_item(cfg, "blood_relations", i).record
+        if rec is None:
+            continue
+        spec = BloodRelationsSpec.model_validate_json(rec.spec)
+        known = stated_sexes(spec)
+        if spec.question.kind == "relation":  # the proven answer word gives the asked sex
+            known[spec.question.a.person] = "?"
+        for p, name in enumerate(spec.people):
+            tag = tags[name]
+            if mode == "by_sex":
+                assert tag == (spec.world.sex[p] if p in known else "N")
+            clash += tag in "FM" and tag != spec.world.sex[p]
+    assert (clash == 0) == (mode == "by_sex")
+
+
+def test_a_bad_names_option_is_a_clear_error(tmp_path):
+    ctx = RenderContext(rng=random.Random(0), names=name_pool(False), options={"names": "x"})
+    d = br.draft("chain", 2, random.Random(1), {})
+    while d is None:
+        d = br.draft("chain", 2, random.Random(2), {})
+    with pytest.raises(ValueError, match="options.names: 'x' is not a naming mode; use one of"):
+        br.FAMILY.finalize(d, ctx)
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(
+        "name: bad\nseed: 1\nfamilies:\n  blood_relations:\n    count: 2\n"
+        "    variants: {chain: 1.0}\n    options: {names: bogus}\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "generators", "build", "--config", str(cfg), "--out",
+         str(tmp_path / "out"), "--workers", "1", "--no-progress"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "options.names: 'bogus' is not a naming mode" in out.stderr
+    assert not list((tmp_path / "out").glob("data/*/*.parquet"))
+
+
+def test_sides_are_asked_only_where_every_family_forces_them():
+    """A paternal/maternal question only for a grandparent (an uncle by blood on one side can
+    be an uncle by marriage on the other); Z3 refutes the other side for every one of them."""
+    rng, asked = random.Random(11), 0
+    for _ in range(400):
+        d = br.draft("chain", 3, rng, {"qualified": 1.0})
+        if d is None or not d.spec.question.qualified:
+            continue
+        fin = br.finalize(d, _ctx(rng))
+        term = TERMS[str(fin.answer.value)]
+        assert term.side and term.base == "grandparent"
+        other = ("maternal " if term.side == "paternal" else "paternal ") + term.unqualified
+        assert other in [str(x.value) for x in fin.distractors]
+        lits = [S.answer_literal(fin.spec, x) for x in fin.distractors]
+        proof = session.prove(S.encode(fin.spec), S.answer_literal(fin.spec, fin.answer), lits)
+        assert proof.ok
+        asked += 1
+    assert asked >= 5

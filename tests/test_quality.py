@@ -12,7 +12,7 @@ from validate_cli import assert_validates
 
 from generators.build import build
 from generators.config import load_config, parse_config
-from generators.pipeline import make_item
+from generators.pipeline import make_item, name_pool
 from generators.shards import data_files, read_rows
 from generators.stats import compute, monotone_table
 from generators.truth_teller.logic import Worlds
@@ -154,7 +154,7 @@ def test_test_split_holds_out_names_and_templates(robust_build):
     from templates import data
 
     out, _ = robust_build
-    held_names = set(data("names.yaml")["heldout"])
+    held_names = set(name_pool(True))
     held_personas = {p["id"] for p in data("truth_teller/personas.yaml") if p.get("heldout")}
     for r in rows_of(out):
         spec = TruthTellerSpec.model_validate_json(r["spec"])

@@ -6,10 +6,13 @@ once with Z3 (:mod:`.tablegen` writes :mod:`.tables`): "A is t1 of B" and "B is 
 force "A is t3 of C" (:mod:`.terms`). Composing hop by hop from the end of the path gives
 the answer and the step-by-step solution ("B is C's sister, so B is D's aunt"); a path whose
 composition is not forced at some step is abandoned, and so is one whose true relation is
-outside the vocabulary or not the only relation between the pair. Sex is never inferred
-from a name: it is stated by a gendered word, a "man"/"woman" fact, or a marriage ("X is
-Y's husband"). Distractors come from the table of relations that can never hold together,
-so each is refuted. Z3 then proves every emitted puzzle in the pipeline.
+outside the vocabulary or not the only relation between the pair. Sex is always stated, by
+a gendered word, a "man"/"woman" fact, or a marriage ("X is Y's husband"); names fit it (a
+neutral name where it is never stated; option ``names: mismatched`` draws names regardless
+of sex). Every question states the world rules the answers rely on. Distractors are of the
+asked person's sex, come from the table of relations that can never hold together with the
+answer (so each is refuted), and survive each single clue where enough do
+(:mod:`.distractors`). Z3 then proves every emitted puzzle in the pipeline.
 
 Modules: sampling and search per variant (:mod:`.chain` for ``chain`` and ``coded``,
 :mod:`.coded`, :mod:`.photo`, :mod:`.family_puzzle`; :mod:`.derive` composes stated facts),

@@ -23,6 +23,7 @@ from verifiers.blood_relations.spec import BloodRelationsSpec, Expr, Question, R
 
 from ..family import Draft
 from .coded import CODE_SYMBOLS, CODE_TERMS, expression_options
+from .derive import spec_route
 from .levels import score_range
 from .terms import answer_term, compose, world_ok
 from .world import COMPOUND, PRIMITIVE, Relatives, generations, hidden, sample_tree, true_term
@@ -80,7 +81,7 @@ def _plan(
         hops = int(forced)
     else:
         hops = {
-            1: rng.randint(1, 2),
+            1: 2,  # one hop states the answer: no puzzle
             2: rng.randint(2, 3),
             3: rng.randint(3, 4),
             4: rng.randint(4, 6),
@@ -121,7 +122,11 @@ def draft(rng: random.Random, level: int, options: dict[str, Any], coded: bool) 
             x, y = path[0], path[-1]
             qualified = bool(options.get("qualified", 0.25) > rng.random()) and not coded
             ans = answer_term(composed[0], qualified)
-            if ans is None or (qualified and not TERMS[ans].side):
+            # a side is forced only through blood (a grandparent): an uncle by blood on one
+            # side can be an uncle by marriage on the other in some family
+            if ans is None or (
+                qualified and (not TERMS[ans].side or TERMS[ans].base != "grandparent")
+            ):
                 qualified = False
                 ans = answer_term(composed[0], False)
             if ans is not None and world_ok(w0, x, y, ans, qualified):
@@ -147,6 +152,7 @@ def draft(rng: random.Random, level: int, options: dict[str, Any], coded: bool) 
         sex_facts.append((x, t, q))
         facts_raw[0] = (x, neutral(hop_terms[0]), path[1])
     distract: list[tuple[int, str, int]] = []
+    pairs = {frozenset((a, b)) for a, _, b in facts_raw + sex_facts}
     n_distract = 0 if coded else 2 * max(0, extra)
     if n_distract and rng.random() < 0.5:
         n_distract -= 1
@@ -154,7 +160,8 @@ def draft(rng: random.Random, level: int, options: dict[str, Any], coded: bool) 
         if len(distract) >= n_distract:
             break
         d = _distractor_fact(rng, w0, rels, set(path), named)
-        if d is not None:
+        if d is not None and frozenset((d[0], d[2])) not in pairs:
+            pairs.add(frozenset((d[0], d[2])))
             distract.append(d)
             for p in (d[0], d[2]):
                 if p not in named:
@@ -207,6 +214,10 @@ def draft(rng: random.Random, level: int, options: dict[str, Any], coded: bool) 
         question=question,
         world=hidden(w),
     )
+    if not coded:
+        route = spec_route(spec)
+        if route is None or len(route) != hops:
+            return None  # a true fact off the path gave a shortcut: fewer hops than planned
     gen = generations(w0)
     n_ops = len(codes)
     score = (

@@ -26,7 +26,8 @@ def expression_options(
     idx: dict[int, int],
 ) -> tuple[Expr, ...] | None:
     """The right expression plus wrong ones over the same people, each forcing a relation
-    that can never hold with the target (so Z3 refutes it)."""
+    that can never hold with the target (so Z3 refutes it) and each giving every person the
+    sex they have (so neither a name nor the target's sex rules it out)."""
     inv = {t: s for s, t in codes.items()}
     right = tuple(inv[t] for t in hop_terms)
     people = tuple(idx[p] for p in path)
@@ -48,7 +49,7 @@ def expression_options(
                 break
         if r is None or r == ans or not exclusive(answer_or_self(r), ans):
             continue
-        if not _consistent(ops_t, codes):
+        if not _consistent(ops_t, codes, [w.sex[p] for p in path]):
             continue
         wrong.append(ops_t)
     if len(wrong) < 3:
@@ -58,9 +59,10 @@ def expression_options(
     return tuple(opts)
 
 
-def _consistent(ops: tuple[str, ...], codes: dict[str, str]) -> bool:
-    """Stated sexes agree: a person who is husband/wife's object and a gendered subject."""
-    sexes: list[set[str]] = [set() for _ in range(len(ops) + 1)]
+def _consistent(ops: tuple[str, ...], codes: dict[str, str], true_sex: list[str]) -> bool:
+    """The sexes the codes give (a gendered subject, a husband's or wife's partner) are the
+    people's own."""
+    sexes: list[set[str]] = [{s} for s in true_sex]
     for i, o in enumerate(ops):
         t = TERMS[codes[o]]
         if t.sex:

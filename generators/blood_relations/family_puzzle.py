@@ -6,8 +6,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import networkx as nx
-
 from verifiers.blood_relations.relations import TERMS, gendered, neutral
 from verifiers.blood_relations.spec import BloodRelationsSpec, Count, Question, Ref, Rel, SexFact
 
@@ -21,7 +19,9 @@ from .world import Relatives, generations, graph, hidden, sample_tree
 def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | None:
     """One family puzzle aimed at ``level``; None if the attempt failed."""
     lo, hi = score_range(level, "family_puzzle")
-    fam = sample_tree(rng, generations=3, max_people=10, kids=(2, 3), inlaw_family=0.0)
+    # the score counts (people - 5) // 2: a family too big for the level can never fit it
+    cap = {1: 6, 2: 7, 3: 8, 4: 10}[level]
+    fam = sample_tree(rng, generations=3, max_people=cap, kids=(2, 3), inlaw_family=0.0)
     w0, _ = fam.freeze()
     n = len(w0.sex)
     if not 5 <= n <= 10:
@@ -35,13 +35,19 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
     rng.shuffle(edges)
     seen_pairs: set[frozenset] = set()
 
-    tree = nx.Graph()
-    tree.add_nodes_from(range(n))
+    root = list(range(n))  # union-find over the facts chosen so far (a spanning tree)
+
+    def find(p: int) -> int:
+        while root[p] != p:
+            root[p] = root[root[p]]
+            p = root[p]
+        return p
+
     for a, b, d in edges:
-        if frozenset((a, b)) in seen_pairs or nx.has_path(tree, a, b):
+        if frozenset((a, b)) in seen_pairs or find(a) == find(b):
             continue
         seen_pairs.add(frozenset((a, b)))
-        tree.add_edge(a, b)
+        root[find(a)] = find(b)
         base = "parent" if d["kind"] == "parent" else "spouse"
         x, y = (a, b) if rng.random() < 0.5 else (b, a)
         bx = base if x == a else INVERSE[base]
@@ -52,7 +58,7 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
         if TERMS[term].base == "spouse" and TERMS[term].sex:
             known_sex[y] = "F" if w0.sex[x] == "M" else "M"
         facts_raw.append((x, term, y))
-    if not nx.is_connected(tree):
+    if len({find(p) for p in range(n)}) > 1:
         return None
     # some indirect facts: a compound relation replaces nothing, it adds a route
     for _ in range(rng.randint(0, 2)):
@@ -62,6 +68,9 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
         )
         if opts:
             q, t = rng.choice(opts)
+            if frozenset((q, a)) in seen_pairs:
+                continue
+            seen_pairs.add(frozenset((q, a)))
             facts_raw.append((q, t, a))
             known_sex[q] = w0.sex[q]
     sex_facts: list[int] = []
@@ -93,21 +102,30 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
         spec_q = ("count", a, term, k_ans)
         deriv = len(kids)
     else:
-        pairs = [(x, y) for x in range(n) for y in range(n) if x != y]
-        rng.shuffle(pairs)
-        for x, y in pairs[:20]:
+        base = max(0, n - 5) // 2
+
+        def fits(deriv: int) -> bool:
+            return lo <= base + deriv <= hi or level == 4 and base + deriv > hi
+
+        stated = {frozenset((f[0], f[2])) for f in facts_raw}
+        ys = list(range(n))
+        rng.shuffle(ys)
+        for y in ys[:6]:  # one breadth-first derivation per person asked about
             derived, via = derive(facts_raw, known_sex, y)
-            r = derived.get(x)
-            if r is None:
-                continue
-            ans = answer_term(r, False)
-            if ans is None or not world_ok(w0, x, y, ans, False):
-                continue
-            if any(f[0] == x and f[2] == y or f[0] == y and f[2] == x for f in facts_raw):
-                continue  # not stated directly
-            spec_q = ("relation", x, y, ans)
-            deriv = len(route_of(via, x, y)) - 1
-            break
+            xs = sorted(derived)
+            rng.shuffle(xs)
+            for x in xs:
+                route = len(route_of(via, x, y)) - 1
+                if not fits(route) or frozenset((x, y)) in stated:
+                    continue  # off the level, or stated directly
+                ans = answer_term(derived[x], False)
+                if ans is None or not world_ok(w0, x, y, ans, False):
+                    continue
+                spec_q = ("relation", x, y, ans)
+                deriv = route
+                break
+            if spec_q is not None:
+                break
         if spec_q is None:
             return None
     score = max(0, n - 5) // 2 + deriv + int(count_q)

@@ -132,12 +132,21 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
         kp = rng.randint(0, 2)
         only = rng.random() < 0.5
         part = kp + ks + 2 * only
-        if part <= hi and part + 3 >= lo:
+        # no description at all ("She is my aunt.") states the answer: no riddle
+        if kp + ks >= 1 and part <= hi and part + 3 >= lo:
             break
+    if kp + ks == 0:
+        return None
     ps = _desc_chain(rng, w0, s, ks)
     if ps is None:
         return None
-    cands = [p for p in range(n) if p != s]
+    gen = generations(w0)
+
+    def fits(p: int) -> bool:  # the score adds the generation gap of the two people
+        score = part + abs(gen[p] - gen[s])
+        return lo <= score <= hi or level == 4 and score > hi
+
+    cands = [p for p in range(n) if p != s and fits(p)]
     rng.shuffle(cands)
     for p in cands[:10]:
         pp = _desc_chain(rng, w0, p, kp)
@@ -148,7 +157,6 @@ def draft(rng: random.Random, level: int, options: dict[str, Any]) -> Draft | No
             break
     else:
         return None
-    gen = generations(w0)
     span = abs(gen[p] - gen[s])
     score = kp + ks + 2 * int(only) + span
     w, _perm = fam.freeze([s, p])

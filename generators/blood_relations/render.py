@@ -7,16 +7,27 @@ one); the solution comes from :mod:`.solution`.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from templates import render, render_string
 from verifiers.answers import Answer
-from verifiers.blood_relations.relations import TERMS, World, aliases_for, answer_space, gendered
-from verifiers.blood_relations.spec import BloodRelationsSpec, Rel, SexFact, expr_text, resolve
+from verifiers.blood_relations.names import name_sexes
+from verifiers.blood_relations.relations import TERMS, World, aliases_for, answer_space
+from verifiers.blood_relations.spec import (
+    BloodRelationsSpec,
+    Count,
+    Rel,
+    SexFact,
+    expr_text,
+    resolve,
+    stated_sexes,
+)
 
 from ..family import Draft, Final, RenderContext
 from .coded import right_option
+from .distractors import clues_of
+from .distractors import pick as pick_distractors
 from .solution import write_photo_solution, write_solution
-from .terms import INVERSE, exclusive
 from .text import PRON, cap, desc_text, num, phrases, pick
 
 
@@ -30,10 +41,59 @@ def _style(ctx: RenderContext) -> int:
     return styles[ctx.rng.randrange(len(styles))]
 
 
-def _names(ctx: RenderContext, n: int) -> list[str]:
-    pinned = list(ctx.pin.get("names") or [])[:n]
-    fresh = [x for x in ctx.names if x not in pinned]
-    return pinned + ctx.rng.sample(fresh, n - len(pinned))
+NAME_MODES = ("by_sex", "mismatched")
+
+
+@lru_cache(maxsize=4)
+def _pools(names: tuple[str, ...]) -> dict[str, list[str]]:
+    tags = name_sexes()
+    out: dict[str, list[str]] = {"F": [], "M": [], "N": []}
+    for x in names:
+        out[tags.get(x, "N")].append(x)
+    return out
+
+
+def _names(ctx: RenderContext, sexes: list[str]) -> list[str]:
+    """A name per person: from the pool of their sex (``F``/``M``; ``N``: a neutral name for
+    someone whose sex the puzzle never states). Option ``names: mismatched`` draws from the
+    whole pool instead, so that no name hints at a sex. Pinned names are kept where they fit."""
+    mode = ctx.options.get("names", "by_sex")
+    if mode not in NAME_MODES:
+        from ..config import ConfigError  # (the config module imports the families)
+
+        raise ConfigError(
+            f"families.blood_relations.options.names: {mode!r} is not a naming mode; "
+            f"use one of {', '.join(NAME_MODES)}"
+        )
+    pinned = list(ctx.pin.get("names") or [])[: len(sexes)]
+    if mode == "mismatched":
+        fresh = [x for x in ctx.names if x not in pinned]
+        return pinned + ctx.rng.sample(fresh, len(sexes) - len(pinned))
+    tags = name_sexes()
+    pools = _pools(tuple(ctx.names))
+    out: list[str] = []
+    for i, sex in enumerate(sexes):
+        if i < len(pinned) and tags.get(pinned[i], sex) == sex:
+            out.append(pinned[i])
+            continue
+        pool = pools[sex] or pools["N"]
+        pick = ctx.rng.choice(pool)
+        while pick in out or pick in pinned:
+            pick = ctx.rng.choice(pool)
+        out.append(pick)
+    return out
+
+
+def _sexes(spec: BloodRelationsSpec, w: World) -> list[str]:
+    """Each named person's sex where the puzzle states or forces it, else ``N``."""
+    known = stated_sexes(spec)
+    q = spec.question
+    if q.kind == "relation" and q.a.kind == "ref" and q.b is not None:
+        known.setdefault(q.a.person, w.sex[q.a.person])  # the proven answer word is gendered
+    if q.kind == "expression":
+        right = q.options[right_option(spec)]
+        known.update(stated_sexes(spec, spec.expression_rels(right)))
+    return [w.sex[i] if i in known else "N" for i in range(len(spec.people))]
 
 
 FUNCTIONAL = ("parent", "spouse", "grandparent", "great-grandparent", "parent-in-law")
@@ -56,32 +116,6 @@ def _fact_text(f, names: list[str], style: int) -> str:
     return render_string(pick(bank["count"], style), a=names[f.a.person], k=num(f.k))
 
 
-def _distractors(ans: str, x_sex: str, space: list[str], rng: random.Random, k: int) -> list[str]:
-    """Plausible wrong relations that can never hold with ``ans`` (refuted by Z3): the
-    other sex, the reversed relation, "cannot be determined", then others of the same
-    generation gap."""
-    t = TERMS[ans]
-    picks: list[str] = []
-    other = gendered(t.base, "F" if t.sex == "M" else "M") if t.sex else None
-    if other and t.side:
-        other = f"{t.side} {other}"
-    rev = gendered(INVERSE[t.base], x_sex)
-    pool = [other, rev]
-    same_gen = [s for s in space if s in TERMS and TERMS[s].gen == t.gen]
-    rest = [s for s in space if s in TERMS]
-    rng.shuffle(same_gen)
-    rng.shuffle(rest)
-    for c in pool + same_gen + rest:
-        if c is None or c in picks or c == ans or c not in space:
-            continue
-        if not exclusive(c, ans):
-            continue
-        picks.append(c)
-        if len(picks) >= k:
-            break
-    return picks
-
-
 def finalize(d: Draft, ctx: RenderContext) -> Final:
     """Name the people, render question and solution, build answer and distractors."""
     spec: BloodRelationsSpec = d.spec  # type: ignore[assignment]
@@ -91,11 +125,11 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     labelled = bool(d.label)
     if spec.variant == "photo":
         return _finalize_photo(spec, ctx, style, labelled)
-    names = _names(ctx, len(spec.people))
+    w = spec.world.world()
+    names = _names(ctx, _sexes(spec, w))
     spec = spec.model_copy(update={"people": names})
     q = spec.question
     bank = phrases()
-    w = spec.world.world()
     facts_text = [_fact_text(f, names, style) for f in spec.facts]
     legend: list[str] = []
     if spec.variant == "coded":
@@ -109,6 +143,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
             a=names[q.a.person],
             b=names[q.b.person],
             t=q.term,
+            opts=", ".join(expr_text(spec, o) for o in q.options),
         )
     elif q.kind == "count":
         qtext = render_string(pick(bank["question"]["count"], style), a=names[q.a.person], t=q.term)
@@ -130,6 +165,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
             "blood_relations/coded.j2",
             intro=pick(bank["code_intro"], style),
             legend=legend,
+            rules=pick(bank["rules"], style),
             facts=facts_text,
             question=qtext,
         )
@@ -139,7 +175,11 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
             n=len(names),
         )
         question = render(
-            "blood_relations/puzzle.j2", intro=intro, facts=facts_text, question=qtext
+            "blood_relations/puzzle.j2",
+            intro=intro,
+            rules=pick(bank["rules"], style),
+            facts=facts_text,
+            question=qtext,
         )
     answer, distractors, offered = _answers(spec, w, rng, ctx.n_choices)
     if offered:
@@ -168,13 +208,7 @@ def _answers(
         n = sum(w.sex[c] == want for c in kids)
         space = [str(i) for i in range(9)]
         ans = Answer(type="label", value=str(n), space=space)
-        others = [
-            str(v) for v in (n + 1, n - 1, n + 2, len(kids), 0, n + 3) if 0 <= v <= 8 and v != n
-        ]
-        wrong = []
-        for v in others:
-            if v not in [x.value for x in wrong]:
-                wrong.append(Answer(type="label", value=v, space=space))
+        wrong = [Answer(type="label", value=v, space=space) for v in _count_options(spec, n)]
         return ans, wrong[: k - 1], ()
     x = resolve(q.a, w)
     y = resolve(q.b, w)
@@ -183,10 +217,25 @@ def _answers(
     space = answer_space(q.qualified)
     aliases = {ans_t: ans_t} if q.qualified else aliases_for(ans_t)
     ans = Answer(type="label", value=ans_t, space=space, aliases=aliases)
-    picks = _distractors(ans_t, w.sex[x], space, rng, k - 1)
+    clues = clues_of(spec) if q.a.kind == q.b.kind == "ref" else []
+    picks = pick_distractors(ans_t, w.sex[x], space, rng, k - 1, x, y, clues)
     wrong = [Answer(type="label", value=p, space=space) for p in picks]
     offered = tuple(dict.fromkeys([ans_t, *picks]))
     return ans, wrong, offered
+
+
+def _count_options(spec: BloodRelationsSpec, n: int) -> list[str]:
+    """Wrong counts that no single clue rules out: at most the stated number of children, and
+    at least one where a clue names a child of the asked sex; others only to make two."""
+    q = spec.question
+    k = next((f.k for f in spec.facts if isinstance(f, Count) and f.a == q.a), 8)
+    named = any(
+        isinstance(f, Rel) and f.term == q.term and f.b == q.a and f.a.kind == "ref"
+        for f in spec.facts
+    )
+    good = [v for v in range(int(named), k + 1) if v != n]
+    fill = [v for v in range(k + 1, 9) if v != n]
+    return [str(v) for v in (good + fill[: max(0, 2 - len(good))])]
 
 
 def _finalize_photo(
@@ -195,7 +244,7 @@ def _finalize_photo(
     rng = ctx.rng
     bank = phrases()
     w = spec.world.world()
-    s_name = _names(ctx, 1)[0]
+    s_name = _names(ctx, [w.sex[0]])[0]
     sex_s, sex_p = w.sex[0], w.sex[1]
     pw = {"M": "man", "F": "woman"}[sex_p]
     sw = {"M": "man", "F": "woman"}[sex_s]
@@ -217,7 +266,10 @@ def _finalize_photo(
         poss=PRON[sex_s][1],
     )
     qtext = render_string(pick(bank["photo_question"], style), pw=pw, s=s_name)
-    question = render("blood_relations/photo.j2", riddle=riddle, facts=[], question=qtext)
+    rules = pick(bank["rules"], style) + " " + pick(bank["photo_rule"], style)
+    question = render(
+        "blood_relations/photo.j2", rules=rules, riddle=riddle, facts=[], question=qtext
+    )
     answer, distractors, offered = _answers(spec, w, rng, ctx.n_choices)
     spec = spec.model_copy(
         update={"question": spec.question.model_copy(update={"offered": offered})}

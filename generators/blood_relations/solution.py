@@ -33,22 +33,23 @@ def _route_lines(
     for q, t, o in reversed(route):
         nq, no = names[q], names[o]
         said = stated.get((q, o))
-        if said is None:  # used the other way round
-            lines.append(f"{no} is {poss(nq)} {stated[(o, q)]}, so {nq} is {poss(no)} {show(t)}.")
-        elif said != t:
-            sx = "man" if sex[q] == "M" else "woman"
-            lines.append(
-                f"{nq} is {poss(no)} {said} and {nq} is a {sx} ({why[q]}), so {nq} is {poss(no)} {t}."
-            )
         r = t if cur is None else compose(t, cur)
         if r is None:
             return lines, None
         # the conclusion about the person asked about reads "X is the <term> of Y" (a claim
         # that the process reward checks); other statements are possessive
         concl = claim(nq, r, ny)
-        if cur is None:
+        if said is None:  # used the other way round
+            turned = f"{no} is {poss(nq)} {stated[(o, q)]}, so "
+            step = concl if cur is None else f"{nq} is {poss(no)} {show(t)}"
+            lines.append(f"{turned}{step}.")
+        elif said != t:
+            sx = "man" if sex[q] == "M" else "woman"
+            step = concl if cur is None else f"{nq} is {poss(no)} {t}"
+            lines.append(f"{nq} is {poss(no)} {said} and {nq} is a {sx} ({why[q]}), so {step}.")
+        elif cur is None:
             lines.append(f"{concl}.")
-        else:
+        if cur is not None:
             lines.append(
                 f"{nq} is {poss(no)} {show(t)} and {no} is {poss(ny)} {show(cur)}, so {concl}."
             )
@@ -93,8 +94,9 @@ def write_solution(spec: BloodRelationsSpec, answer: Answer) -> str:
         kids = [c for c, r in rel.items() if TERMS[r].base == "child"]
         k = next(f.k for f in spec.facts if isinstance(f, Count))
         lines.append(f"{names[a]} has exactly {k} children: {', '.join(names[c] for c in kids)}.")
-        for c in kids:
-            lines.append(f"{claim(names[c], rel[c], names[a])}.")
+        for c in kids:  # how each child's relation (and sex) follows from the facts
+            route, _ = _route_lines(spec, names, c, a)
+            lines += [ln for ln in route if ln not in lines]
         want = q.term
         n = sum(rel[c] == want for c in kids)
         if len(kids) != k or str(n) != answer.value:
@@ -127,7 +129,7 @@ def write_photo_solution(
     if dp_t in ("he", "she"):
         dp_t = P
     ds_t = desc_text(fact.b, True, w.sex[0]).replace("my ", f"{poss(s)} ")
-    lines = [f"{s} is a {sw}; {P} is a {pw}."]
+    lines: list[str] = []
     if info["rel_u"] and len(ps) > 1:
         lines.append(f"{cap(ds_t)} is {poss(s)} {show(info['rel_u'])}.")
     if fact.only:
@@ -143,17 +145,23 @@ def write_photo_solution(
                 f"{cap(k_desc)} is a {fact.term} of {ds_t}, and {dp_t} is the only {fact.term} of {ds_t}, so {dp_t} is {k_desc}."
             )
         else:
+            what = f"a {sw}" if k_desc == s else "not a " + fact.term
+            sib = "brother" if TERMS[fact.term].sex == "M" else "sister"
             lines.append(
-                f"{cap(k_desc)} is not a {fact.term}, so the only {fact.term} of {ds_t} is a {'brother' if TERMS[fact.term].sex == 'M' else 'sister'} of {k_desc}."
+                f"{cap(k_desc)} is {what}, so the only {fact.term} of {ds_t} is a {sib} of {k_desc}."
             )
-    if info["z_is"]:
-        lines.append(f"So {dp_t} is {poss(s)} {show(info['z_is'])}.")
-    if info["p_is"] and len(pp) > 1:
-        lines.append(f"{cap(P)} is the {show(info['p_is'])} of {dp_t}.")
+    z_is, p_is = info["z_is"], info["p_is"]
+    z_text = s if z_is is None else f"{poss(s)} {show(z_is)}"
+    if not fact.only:
+        lines.append(f"{cap(dp_t)} is the {fact.term} of {ds_t}, so {dp_t} is {z_text}.")
+    elif info["only"] == "other":
+        lines.append(f"So {dp_t} is {z_text}.")
+    if dp_t != P:
+        lines.append(
+            f"{cap(P)} is the {show(p_is)} of {dp_t}, and {dp_t} is {z_text}, so {P} is {poss(s)} {ans}."
+        )
     back = w.relations(0, 1)
-    if back:
-        lines.append(f"So {claim(s, back[0], P)}, and {P} is {poss(s)} {ans}.")
-    else:
-        lines.append(f"So {P} is {poss(s)} {ans}.")
+    if back:  # the claim from the speaker's side, for the process reward
+        lines[-1] = f"{lines[-1][:-1]}, and {claim(s, back[0], P)}."
     lines.append(f"Answer: {answer.text()}")
     return "\n".join(lines)

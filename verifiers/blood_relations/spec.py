@@ -265,3 +265,32 @@ def process_facts(spec: dict, gold) -> tuple[dict[str, str], list[str]]:
         if rels:
             facts[name] = rels[0]
     return facts, list(ANSWER_TERMS)
+
+
+def stated_sexes(spec: BloodRelationsSpec, facts: list | None = None) -> dict[int, str]:
+    """Named people whose sex the facts state or force: a man/woman fact, a gendered word
+    about them ("X is Y's aunt"), the partner of a husband or wife, and, through a neutral
+    spouse fact, the partner of someone of known sex (spouses are a man and a woman).
+    ``facts``: these instead of :meth:`BloodRelationsSpec.all_facts`."""
+    facts = spec.all_facts() if facts is None else facts
+    sex: dict[int, str] = {}
+    spouses: list[tuple[int, int]] = []
+    other = {"M": "F", "F": "M"}
+    for f in facts:
+        if isinstance(f, SexFact) and f.a.kind == "ref":
+            sex[f.a.person] = f.sex
+        elif isinstance(f, Rel) and f.a.kind == "ref":
+            t = TERMS[f.term]
+            if t.sex:
+                sex[f.a.person] = t.sex
+            if t.base == "spouse" and f.b.kind == "ref":
+                spouses.append((f.a.person, f.b.person))
+    changed = True
+    while changed:
+        changed = False
+        for a, b in spouses:
+            for x, y in ((a, b), (b, a)):
+                if x in sex and y not in sex:
+                    sex[y] = other[sex[x]]
+                    changed = True
+    return sex

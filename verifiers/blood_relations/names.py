@@ -1,0 +1,34 @@
+"""Sex tags of the first names in ``templates/names.yaml``: ``F``, ``M`` or ``N`` (neutral).
+
+The name pools are shared by every family (:func:`generators.pipeline.name_pool` flattens
+them); blood relations names each person from the pool of their sex, and a person whose
+sex the puzzle never states from the neutral pool, so that a name never contradicts, nor
+gives away, a sex.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from templates import data
+
+SEX_KEYS = {"female": "F", "male": "M", "neutral": "N"}
+
+
+def tagged(block: dict) -> list[tuple[str, str]]:
+    """(name, tag) for a ``{female: [...], male: [...], neutral: [...]}`` block."""
+    return [(n, tag) for key, tag in SEX_KEYS.items() for n in block.get(key, ())]
+
+
+def blocks(held_out: bool) -> list[dict]:
+    """The sex-tagged blocks of the training pools (per culture, then neutral) or the held-out one."""
+    names = data("names.yaml")
+    if held_out:
+        return [names["heldout"]]
+    return [*names["pools"].values(), {"neutral": names["neutral"]}]
+
+
+@lru_cache(maxsize=1)
+def name_sexes() -> dict[str, str]:
+    """Every name (training and held-out pools) -> its tag."""
+    return {n: tag for held in (False, True) for b in blocks(held) for n, tag in tagged(b)}
