@@ -233,8 +233,9 @@ def _bits(m: int, limit: int) -> list[int]:
 
 def near_misses(spec: TruthTellerSpec, w: Worlds, rng: random.Random, k: int) -> list[int]:
     """Up to ``k`` wrong worlds for the MCQ options: each agrees with every stated fact and
-    breaks as few statements as possible (one, where the puzzle allows), so that no single
-    clue check or count of roles picks the answer out."""
+    breaks one statement only (a near miss), so that no count of roles and no check of a
+    clue that the answer alone passes picks the answer out. Where there are fewer than two
+    near misses, the closest other worlds make up two."""
     base = w.full
     for f in spec.facts:
         base &= w.table(f)
@@ -254,10 +255,11 @@ def near_misses(spec: TruthTellerSpec, w: Worlds, rng: random.Random, k: int) ->
         for pool in pools:
             if pool and len(picked) < k:
                 picked.append(pool.pop(rng.randrange(len(pool))))
-    if len(picked) < k:  # too few near misses: the fact-respecting worlds closest to them
+    want = min(k, 2)  # fewer options rather than ones that fail two statements, but two wrong
+    if len(picked) < want:  # too few near misses: the fact-respecting worlds closest to them
         rest = _bits(base & ~truth & ~sum(1 << i for i in picked), 4096)
         rest.sort(key=lambda i: (sum(not a >> i & 1 for a in allowed), i))
-        picked += rest[: k - len(picked)]
+        picked += rest[: want - len(picked)]
     return picked
 
 

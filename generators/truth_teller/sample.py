@@ -28,13 +28,13 @@ def max_silent(n: int) -> int:
 
 
 def _one_clue_decides(w: Worlds, base: int, allowed: list[int], person: int, truth) -> bool:
-    """Whether some single clue (with the stated facts) rules out a wrong role of ``person``:
-    then that option falls to a one-clue check and the puzzle is answered by one statement."""
+    """Whether the stated facts, or some single statement on its own, rule out a wrong role
+    of ``person``: then that option falls to a one-clue check."""
     for r in w.roles:
         if r == truth[person]:
             continue
-        mask = w.role(person, r) & base
-        if any(not mask & a for a in allowed):
+        mask = w.role(person, r)
+        if not mask & base or any(not mask & a for a in allowed):
             return True
     return False
 

@@ -101,8 +101,8 @@ def answers(spec: SeatingClaimsSpec, sol: np.ndarray) -> set[tuple]:
 
 def near_answers(spec: SeatingClaimsSpec, rng: random.Random, k: int) -> list[tuple]:
     """Up to ``k`` wrong answers (role vector, chair) for the MCQ options: first those that
-    every single statement allows on its own (no one-clue check removes them), then those
-    that break the fewest statements."""
+    every single statement allows on its own (no one-clue check removes them); where
+    there are fewer than two of those, the ones that break the fewest statements."""
     n, q = spec.n, spec.question.person
     codes = _answer_codes(n, q)
     right = int(_answer_codes(n, q)[world_index(n, spec.truth, spec.seats)])
@@ -113,12 +113,17 @@ def near_answers(spec: SeatingClaimsSpec, rng: random.Random, k: int) -> list[tu
         broken += ~ok
     broken[right] = 1 << 30
     order = sorted(range(len(broken)), key=lambda c: (broken[c], rng.random()))
-    # Distinct role vectors first, so that no option stands out by its roles alone.
+    # Among equally good ones, distinct role vectors first, so that no option stands out
+    # by its roles alone.
+    # Fewer options rather than ones a single statement removes, but at least two wrong.
+    k = min(k, max(2, int((broken == 0).sum())))
     picked: list[int] = []
-    for code in order:
-        if len(picked) < k and all(code // n != c // n for c in picked):
-            picked.append(code)
-    picked += [c for c in order if c not in picked][: k - len(picked)]
+    for _ in range(k):
+        used = {c // n for c in picked}
+        rest = [c for c in order if c not in picked]
+        if not rest:
+            break
+        picked.append(min(rest, key=lambda c: (broken[c], c // n in used)))
     out = []
     for code in picked:
         roles, chair = divmod(code, n)
