@@ -138,11 +138,12 @@ def atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> Node:
         p = rng.choice(others) if others and rng.random() < 0.9 else speaker
         return _Is(p, rng.choice(roles))
     if kind < 0.82:
-        # The number of normals is a stated fact, so a count of them says nothing new; and
-        # "at least 0" / "at most n" hold whatever the roles.
+        # The number of normals is a stated fact, so a count of them says nothing new;
+        # "at least 0" / "at most n" hold whatever the roles, and "at most 0" / "at least
+        # n" read better as "exactly".
         role = rng.choice(roles[:2])
         op = rng.choice(("exactly", "exactly", "at_least", "at_most"))
-        k = rng.randint(1, n) if op == "at_least" else rng.randint(0, n - (op == "at_most"))
+        k = rng.randint(0, n) if op == "exactly" or n < 2 else rng.randint(1, n - 1)
         return _Count(op, k, role, _everyone(n))
     a, b = rng.sample(range(n), 2)
     return _Same(a, b, rng.random() < 0.5)

@@ -281,10 +281,8 @@ def statement_names(spec: Any) -> list[str]:
     return out
 
 
-def _source(spec: TruthTellerSpec, names: list[str], src: int, w: dict) -> str:
-    if src >= 0:
-        return statement_names(spec)[src]
-    return "the stated fact"
+def _source(cited: list[str], src: int) -> str:
+    return cited[src] if src >= 0 else "the stated fact"
 
 
 def _solution(
@@ -297,27 +295,26 @@ def _solution(
     dom: list[set[str]],
 ) -> str:
     """Step-by-step derivation from the propagation solver; checked against the answer."""
+    cited = statement_names(spec)
     lines = []
     for st in steps:
         pad = "  " * st.depth
         if st.kind == "assume":
             lines.append(f"{pad}Suppose {names[st.person]} is {indefinite(w[st.role])}.")
         elif st.kind == "contradiction":
-            lines.append(
-                f"{pad}  Then {_source(spec, names, st.source, w)} cannot hold: contradiction."
-            )
+            lines.append(f"{pad}  Then {_source(cited, st.source)} cannot hold: contradiction.")
         elif st.kind == "conclude":
             lines.append(f"{pad}So {names[st.person]} is not {indefinite(w[st.role])}.")
         elif st.note == "not":
             excluded = [r for r in spec.roles if r not in st.role.split("|")]
             lines.append(
-                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is not "
+                f"{pad}From {_source(cited, st.source)}, {names[st.person]} is not "
                 + " or ".join(indefinite(w[r]) for r in excluded)
                 + "."
             )
         else:
             lines.append(
-                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is {indefinite(w[st.role])}."
+                f"{pad}From {_source(cited, st.source)}, {names[st.person]} is {indefinite(w[st.role])}."
             )
     derived = {names[p]: next(iter(dom[p])) for p in targets(spec) if len(dom[p]) == 1}
     q = spec.question
