@@ -63,13 +63,66 @@ class Step:
     note: str = ""
 
 
-def _restrict(dom: list[int], p: int, keep: int, changed: list[int]) -> None:
+def restrict(dom: list[int], p: int, keep: int, changed: list[int]) -> None:
     new = dom[p] & keep
     if new != dom[p]:
         if not new:
             raise Conflict(f"p{p}")
         dom[p] = new
         changed.append(p)
+
+
+def said(speaker: int, ev, fo, dom: list[int], changed: list[int]) -> None:
+    """A statement: a settled claim settles whether its speaker is a knight or a knave, and
+    a knight's (knave's) claim is forced true (false)."""
+    val = ev(dom)
+    if val == T:
+        restrict(dom, speaker, ~KNAVE, changed)
+    elif val == F:
+        restrict(dom, speaker, ~KNIGHT, changed)
+    d = dom[speaker]
+    if d == KNIGHT:
+        fo(T, dom, changed)
+    elif d == KNAVE:
+        fo(F, dom, changed)
+
+
+def junction(kind: str, subs: list):
+    """(eval, force) closures of ``and`` / ``or`` over its parts' (eval, force) closures."""
+    evs = [s[0] for s in subs]
+    whole = T if kind == "and" else F  # the value that forces every argument
+    other = 1 - whole
+
+    def ev(dom):
+        res = whole
+        for f in evs:
+            v = f(dom)
+            if v == other:
+                return other
+            if v == U:
+                res = U
+        return res
+
+    def fo(v, dom, changed):
+        cur = ev(dom)
+        if cur != U:
+            if cur != v:
+                raise Conflict("value")
+            return
+        if v == whole:
+            for _, f in subs:
+                f(whole, dom, changed)
+        else:
+            open_ = [f for g, f in subs if g(dom) == U]
+            if len(open_) == 1:
+                open_[0](v, dom, changed)
+
+    return ev, fo
+
+
+def compile_claim(e: Expr, full: int, people: set[int]):
+    """:func:`_compile`, for other solvers that share its role atoms and junctions."""
+    return _compile(e, full, people)
 
 
 def _compile(e: Expr, full: int, people: set[int]):
@@ -96,7 +149,7 @@ def _compile(e: Expr, full: int, people: set[int]):
                 if cur != v:
                     raise Conflict("value")
                 return
-            _restrict(dom, p, bit if v == T else off, changed)
+            restrict(dom, p, bit if v == T else off, changed)
 
         return ev, fo
     if k == "not":
@@ -116,36 +169,7 @@ def _compile(e: Expr, full: int, people: set[int]):
 
         return ev, fo
     if k in ("and", "or"):
-        subs = [_compile(a, full, people) for a in e.args]
-        evs = [s[0] for s in subs]
-        whole = T if k == "and" else F  # the value that forces every argument
-        other = 1 - whole
-
-        def ev(dom):
-            res = whole
-            for f in evs:
-                v = f(dom)
-                if v == other:
-                    return other
-                if v == U:
-                    res = U
-            return res
-
-        def fo(v, dom, changed):
-            cur = ev(dom)
-            if cur != U:
-                if cur != v:
-                    raise Conflict("value")
-                return
-            if v == whole:
-                for _, f in subs:
-                    f(whole, dom, changed)
-            else:
-                open_ = [f for g, f in subs if g(dom) == U]
-                if len(open_) == 1:
-                    open_[0](v, dom, changed)
-
-        return ev, fo
+        return junction(k, [_compile(a, full, people) for a in e.args])
     if k in ("implies", "iff"):
         ev_a, fo_a = _compile(e.a, full, people)
         ev_b, fo_b = _compile(e.b, full, people)
@@ -243,10 +267,10 @@ def _compile(e: Expr, full: int, people: set[int]):
                     maybe.append(p)
             if yes == bounds[1]:
                 for p in maybe:
-                    _restrict(dom, p, off, changed)
+                    restrict(dom, p, off, changed)
             elif yes + len(maybe) == bounds[0]:
                 for p in maybe:
-                    _restrict(dom, p, bit, changed)
+                    restrict(dom, p, bit, changed)
 
         return ev, fo
     if k == "same":
@@ -269,13 +293,13 @@ def _compile(e: Expr, full: int, people: set[int]):
                 return
             da, db = dom[pa], dom[pb]
             if (v == T) == same:
-                _restrict(dom, pa, db, changed)
-                _restrict(dom, pb, dom[pa], changed)
+                restrict(dom, pa, db, changed)
+                restrict(dom, pb, dom[pa], changed)
             else:
                 if not da & (da - 1):
-                    _restrict(dom, pb, full & ~da, changed)
+                    restrict(dom, pb, full & ~da, changed)
                 if not db & (db - 1):
-                    _restrict(dom, pa, full & ~db, changed)
+                    restrict(dom, pa, full & ~db, changed)
 
         return ev, fo
     raise ValueError(f"unknown expression kind {k!r}")
@@ -331,7 +355,6 @@ class Deducer:
         """
         clauses, watch = self._clauses, self._watch
         dirty &= (1 << len(clauses)) - 1
-        not_knave, not_knight = ~KNAVE, ~KNIGHT
         progress = True
         while progress:
             progress = False
@@ -346,16 +369,7 @@ class Deducer:
                     if spk < 0:
                         fo(T, dom, changed)
                     else:
-                        val = ev(dom)
-                        if val == T:
-                            _restrict(dom, spk, not_knave, changed)
-                        elif val == F:
-                            _restrict(dom, spk, not_knight, changed)
-                        d = dom[spk]
-                        if d == KNIGHT:
-                            fo(T, dom, changed)
-                        elif d == KNAVE:
-                            fo(F, dom, changed)
+                        said(spk, ev, fo, dom, changed)
                 except Conflict:
                     if log:
                         self.steps.append(Step("contradiction", depth, src))

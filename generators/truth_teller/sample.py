@@ -27,6 +27,22 @@ def max_silent(n: int) -> int:
     return n // 3
 
 
+def next_speaker(
+    k: int, order: list[int], spoken: list[int], solved: bool, quiet: int, rng: random.Random
+) -> int | None:
+    """Who speaks at step ``k``: everyone once in ``order``, then a silent person (always,
+    once the answer is forced) or anyone; None when the answer is forced and at most
+    ``quiet`` people are silent."""
+    silent = [p for p in order if not spoken[p]]
+    if solved and len(silent) <= quiet:
+        return None
+    if k < len(order):
+        return order[k]
+    if silent and (solved or rng.random() < 0.5):
+        return silent[0]
+    return rng.randrange(len(order))
+
+
 def _one_clue_decides(w: Worlds, base: int, allowed: list[int], person: int, truth) -> bool:
     """Whether the stated facts, or some single statement on its own, rule out a wrong role
     of ``person``: then that option falls to a one-clue check."""
@@ -83,16 +99,10 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     k = 0
     while budget > 0:
         solved = done(sol)
-        silent = [p for p in order if not spoken[p]]
-        if solved and len(silent) <= quiet:
+        speaker = next_speaker(k, order, spoken, solved, quiet, rng)
+        if speaker is None:
             break
         budget -= 1
-        if k < n:
-            speaker = order[k]
-        elif silent and (solved or rng.random() < 0.5):
-            speaker = silent[0]
-        else:
-            speaker = rng.randrange(n)
         k += 1
         if spoken[speaker] >= 2:
             continue

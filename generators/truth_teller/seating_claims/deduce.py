@@ -13,19 +13,24 @@ from __future__ import annotations
 
 from verifiers.truth_teller.seating_claims import SeatingClaimsSpec, SExpr, seat_holds
 
-from ..logic import KNAVE, KNIGHT, ROLE_OF, Conflict, F, Step, T, TooLong, U
+from ..logic import (
+    KNAVE,
+    KNIGHT,
+    ROLE_OF,
+    Conflict,
+    F,
+    Step,
+    T,
+    TooLong,
+    U,
+    compile_claim,
+    junction,
+    restrict,
+    said,
+)
 
 BOTH = KNAVE | KNIGHT
 CHAIRS = -2  # the source of a step that one person per chair gives
-
-
-def _restrict(dom: list[int], v: int, keep: int, changed: list[int]) -> None:
-    new = dom[v] & keep
-    if new != dom[v]:
-        if not new:
-            raise Conflict(f"v{v}")
-        dom[v] = new
-        changed.append(v)
 
 
 _BITS = tuple(tuple(i for i in range(m.bit_length()) if m >> i & 1) for m in range(1 << 8))
@@ -50,22 +55,7 @@ def _compile(e: SExpr, n: int, vars_: set[int]):
     chair. ``eval`` gives T, F or U; ``force(v, dom, changed)`` narrows to value ``v``."""
     k = e.kind
     if k == "is":
-        p, bit = e.person, KNIGHT if e.role == "knight" else KNAVE
-        vars_.add(p)
-
-        def ev(dom):
-            d = dom[p]
-            return T if d == bit else (F if not d & bit else U)
-
-        def fo(v, dom, changed):
-            cur = ev(dom)
-            if cur != U:
-                if cur != v:
-                    raise Conflict("value")
-                return
-            _restrict(dom, p, bit if v == T else BOTH & ~bit, changed)
-
-        return ev, fo
+        return compile_claim(e, BOTH, vars_)
     if k == "seat":
         c = e.clue
         a, b = n + c.a, (n + c.b if getattr(c, "b", None) is not None else None)
@@ -79,7 +69,7 @@ def _compile(e: SExpr, n: int, vars_: set[int]):
                 return T if not d & bad else (F if not d & good else U)
 
             def fo(v, dom, changed):
-                _restrict(dom, a, good if v == T else bad, changed)
+                restrict(dom, a, good if v == T else bad, changed)
 
             return ev, fo
         vars_.update((a, b))
@@ -109,40 +99,11 @@ def _compile(e: SExpr, n: int, vars_: set[int]):
 
         def fo(v, dom, changed):
             i = 0 if v == T else 1
-            _restrict(dom, a, back[i][dom[b]], changed)
-            _restrict(dom, b, fwd[i][dom[a]], changed)
+            restrict(dom, a, back[i][dom[b]], changed)
+            restrict(dom, b, fwd[i][dom[a]], changed)
 
         return ev, fo
-    subs = [_compile(x, n, vars_) for x in e.args]
-    evs = [s[0] for s in subs]
-    whole = T if k == "and" else F  # the value that forces every part
-    other = 1 - whole
-
-    def ev(dom):
-        res = whole
-        for f in evs:
-            v = f(dom)
-            if v == other:
-                return other
-            if v == U:
-                res = U
-        return res
-
-    def fo(v, dom, changed):
-        cur = ev(dom)
-        if cur != U:
-            if cur != v:
-                raise Conflict("value")
-            return
-        if v == whole:
-            for _, f in subs:
-                f(whole, dom, changed)
-        else:
-            open_ = [f for g, f in subs if g(dom) == U]
-            if len(open_) == 1:
-                open_[0](v, dom, changed)
-
-    return ev, fo
+    return junction(k, [_compile(x, n, vars_) for x in e.args])
 
 
 class SeatDeducer:
@@ -172,13 +133,13 @@ class SeatDeducer:
             if not d & (d - 1):
                 for o in range(n):
                     if o != p:
-                        _restrict(dom, n + o, ~d, changed)
+                        restrict(dom, n + o, ~d, changed)
         for s in range(n):
             who = [p for p in range(n) if dom[n + p] >> s & 1]
             if not who:
                 raise Conflict("chair")
             if len(who) == 1:
-                _restrict(dom, n + who[0], 1 << s, changed)
+                restrict(dom, n + who[0], 1 << s, changed)
 
     def propagate(self, dom: list[int], depth: int, log: bool) -> None:
         progress = True
@@ -191,16 +152,7 @@ class SeatDeducer:
                         src = CHAIRS
                         self._chairs(dom, changed)
                     else:
-                        spk, ev, fo = clause
-                        val = ev(dom)
-                        if val == T:
-                            _restrict(dom, spk, KNIGHT, changed)
-                        elif val == F:
-                            _restrict(dom, spk, KNAVE, changed)
-                        if dom[spk] == KNIGHT:
-                            fo(T, dom, changed)
-                        elif dom[spk] == KNAVE:
-                            fo(F, dom, changed)
+                        said(*clause, dom, changed)
                 except Conflict:
                     if log:
                         self.steps.append(Step("contradiction", depth, src))

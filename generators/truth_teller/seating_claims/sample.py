@@ -22,7 +22,7 @@ from verifiers.truth_teller.seating_claims import (
 from verifiers.truth_teller.spec import Is
 
 from ...family import Draft
-from ..sample import max_silent
+from ..sample import max_silent, next_speaker
 from .levels import N_BY_LEVEL, N_RANGE, ROLES
 from .search import allowed, claim_defect, draft_of, n_answers, table, world_index
 
@@ -93,15 +93,9 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
 
     for step in range(24 * n + 30):
         solved = done(sol)
-        silent = [p for p in order if not spoken[p]]
-        if solved and len(silent) <= quiet:
+        speaker = next_speaker(step, order, spoken, solved, quiet, rng)
+        if speaker is None:
             break
-        if step < n:
-            speaker = order[step]
-        elif silent and (solved or rng.random() < 0.5):
-            speaker = silent[0]
-        else:
-            speaker = rng.randrange(n)
         if spoken[speaker] >= 3:
             continue
         claim = random_claim(rng, n, speaker, compound)
