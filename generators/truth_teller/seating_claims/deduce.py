@@ -11,6 +11,8 @@ steps become the solution and its case splits the level.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from verifiers.truth_teller.seating_claims import SeatingClaimsSpec, SExpr, seat_holds
 
 from ..logic import (
@@ -50,6 +52,30 @@ def _unions(rows: list[int], n: int) -> list[int]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _seat_tables(c, n: int) -> tuple:
+    """The chair tables of seating clue ``c``: (good, bad) chairs of a one-person clue;
+    for a two-person clue (fwd, back, None): fwd[i][d], the chairs of b that some chair of
+    a in domain d allows when the clue is true (i=0) or false (i=1), back the reverse."""
+    if getattr(c, "b", None) is None:
+        good = sum(1 << s for s in range(n) if seat_holds(c, [s] * n))
+        return good, ((1 << n) - 1) & ~good
+    seats = [0] * n
+    yes = []  # yes[sa]: chairs of b (other than sa) where the clue holds
+    for sa in range(n):
+        m = 0
+        for sb in range(n):
+            if sb != sa:
+                seats[c.a], seats[c.b] = sa, sb
+                m |= seat_holds(c, seats) << sb
+        yes.append(m)
+    no = [((1 << n) - 1) & ~(yes[sa] | 1 << sa) for sa in range(n)]
+    rev = [
+        [sum((tbl[sa] >> sb & 1) << sa for sa in range(n)) for sb in range(n)] for tbl in (yes, no)
+    ]
+    return (_unions(yes, n), _unions(no, n)), tuple(_unions(r, n) for r in rev), None
+
+
 def _compile(e: SExpr, n: int, vars_: set[int]):
     """(eval, force) closures over the domains: variable p is person p's role, n + p their
     chair. ``eval`` gives T, F or U; ``force(v, dom, changed)`` narrows to value ``v``."""
@@ -58,11 +84,11 @@ def _compile(e: SExpr, n: int, vars_: set[int]):
         return compile_claim(e, BOTH, vars_)
     if k == "seat":
         c = e.clue
-        a, b = n + c.a, (n + c.b if getattr(c, "b", None) is not None else None)
-        if b is None:
-            good = sum(1 << s for s in range(n) if seat_holds(c, [s] * n))
+        tables = _seat_tables(c, n)
+        if len(tables) == 2:
+            good, bad = tables
+            a = n + c.a
             vars_.add(a)
-            bad = ((1 << n) - 1) & ~good
 
             def ev(dom):
                 d = dom[a]
@@ -72,24 +98,9 @@ def _compile(e: SExpr, n: int, vars_: set[int]):
                 restrict(dom, a, good if v == T else bad, changed)
 
             return ev, fo
+        a, b = n + c.a, n + c.b
         vars_.update((a, b))
-        seats = [0] * n
-        yes = []  # yes[sa]: chairs of b (other than sa) where the clue holds
-        for sa in range(n):
-            m = 0
-            for sb in range(n):
-                if sb != sa:
-                    seats[c.a], seats[c.b] = sa, sb
-                    m |= seat_holds(c, seats) << sb
-            yes.append(m)
-        no = [((1 << n) - 1) & ~(yes[sa] | 1 << sa) for sa in range(n)]
-        # By domain: the chairs of b that some chair of a allows, and the reverse.
-        rev = [
-            [sum((tbl[sa] >> sb & 1) << sa for sa in range(n)) for sb in range(n)]
-            for tbl in (yes, no)
-        ]
-        fwd = [_unions(yes, n), _unions(no, n)]
-        back = [_unions(r, n) for r in rev]
+        fwd, back = tables[0], tables[1]
 
         def ev(dom):
             da, db = dom[a], dom[b]

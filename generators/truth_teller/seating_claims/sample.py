@@ -23,8 +23,10 @@ from verifiers.truth_teller.spec import Is
 
 from ...family import Draft
 from ..sample import max_silent, next_speaker
-from .levels import N_BY_LEVEL, N_RANGE, ROLES
+from .levels import N_BY_LEVEL, N_RANGE, ROLES, level_of
 from .search import allowed, claim_defect, draft_of, n_answers, table, world_index
+
+TRIES = 3  # orders of dropping redundant statements tried per draft
 
 
 def _atom(rng: random.Random, n: int, speaker: int) -> SExpr:
@@ -114,6 +116,24 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         spoken[speaker] += 1
     if not done(sol):
         return None
+    # Redundant statements dropped in a random order; another order gives another puzzle,
+    # so a few orders are tried until one measures at the level aimed at.
+    rank = {p: r for r, p in enumerate(order)}
+    out = None
+    for _ in range(TRIES):
+        kept = _drop_redundant(found, masks, done, n, quiet, rng)
+        if kept is None:
+            continue
+        kept.sort(key=lambda st: rank[st.speaker])
+        out = draft_of(base.model_copy(update={"statements": kept}))
+        if out is not None and level_of(out.metrics) == level:
+            break
+    return out
+
+
+def _drop_redundant(found, masks, done, n: int, quiet: int, rng) -> list | None:
+    """The statements kept after dropping, in a random order, each whose removal leaves the
+    answer forced (a speaker's last statement stays while ``quiet`` people are silent)."""
     keep = list(range(len(found)))
     idx = keep[:]
     rng.shuffle(idx)
@@ -125,7 +145,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         if said[sp] == 1 and said.count(0) >= quiet:
             continue
         rest = [j for j in keep if j != i]
-        s = np.ones(len(K), dtype=bool)
+        s = np.ones(len(masks[0]), dtype=bool)
         for j in rest:
             s &= masks[j]
         if done(s):
@@ -133,6 +153,4 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
             said[sp] -= 1
     if said.count(0) > quiet:
         return None
-    rank = {p: r for r, p in enumerate(order)}
-    kept = sorted((found[j] for j in keep), key=lambda st: rank[st.speaker])
-    return draft_of(base.model_copy(update={"statements": kept}))
+    return [found[j] for j in keep]
