@@ -126,13 +126,17 @@ class SeatDeducer:
         self.max_nesting = 0
         self.steps: list[Step] = []
         self._clauses = []
-        mentions = [0] * (2 * spec.n)
-        for st in spec.statements:
+        n = spec.n
+        mentions = [0] * (2 * n)
+        # watch[v]: the clauses that read variable v; the last clause is one person per chair.
+        self._watch = [1 << len(spec.statements) if v >= n else 0 for v in range(2 * n)]
+        for c, st in enumerate(spec.statements):
             vars_: set[int] = {st.speaker}
-            ev, fo = _compile(st.claim, spec.n, vars_)
+            ev, fo = _compile(st.claim, n, vars_)
             self._clauses.append((st.speaker, ev, fo))
             for v in vars_:
                 mentions[v] += 1
+                self._watch[v] |= 1 << c
         self._mentions = mentions
 
     def _chairs(self, dom: list[int], changed: list[int]) -> None:
@@ -152,37 +156,48 @@ class SeatDeducer:
             if len(who) == 1:
                 restrict(dom, n + who[0], 1 << s, changed)
 
-    def propagate(self, dom: list[int], depth: int, log: bool) -> None:
-        progress = True
-        while progress:
-            progress = False
-            for src, clause in enumerate((*self._clauses, None)):
+    def propagate(self, dom: list[int], depth: int, log: bool, dirty: int = -1) -> None:
+        """Run the statements, then one person per chair, in passes to a fixpoint; raise
+        :class:`Conflict` on a contradiction. Only the ``dirty`` clauses (all: -1) and those
+        that read a variable narrowed since run (the rest would change nothing), so the
+        steps are those of running every clause in every pass."""
+        clauses, watch = self._clauses, self._watch
+        last = len(clauses)
+        dirty &= (1 << (last + 1)) - 1
+        while dirty:
+            above = dirty  # dirty clauses not yet reached in this pass
+            while above:
+                low = above & -above
+                c = low.bit_length() - 1
+                dirty ^= low
                 changed: list[int] = []
+                src = CHAIRS if c == last else c
                 try:
-                    if clause is None:
-                        src = CHAIRS
+                    if c == last:
                         self._chairs(dom, changed)
                     else:
-                        said(*clause, dom, changed)
+                        said(*clauses[c], dom, changed)
                 except Conflict:
                     if log:
                         self.steps.append(Step("contradiction", depth, src))
                     raise
                 if changed:
-                    progress = True
+                    for v in changed:
+                        dirty |= watch[v]
                     if log:
                         for v in dict.fromkeys(changed):
                             self.steps.append(Step("derive", depth, src, v, str(dom[v])))
+                above = dirty & ~((low << 1) - 1)
 
     def _check(self) -> None:
         if self.max_steps and (len(self.steps) > self.max_steps or self.splits > self.max_steps):
             raise TooLong(f"more than {self.max_steps} steps")
 
-    def _refute(self, dom: list[int], depth: int, log: bool) -> bool:
+    def _refute(self, dom: list[int], depth: int, log: bool, dirty: int = -1) -> bool:
         """True when every completion of ``dom`` leads to a contradiction."""
         self._check()
         try:
-            self.propagate(dom, depth, log)
+            self.propagate(dom, depth, log, dirty)
         except Conflict:
             return True
         open_ = [v for v, d in enumerate(dom) if d & (d - 1)]
@@ -202,7 +217,7 @@ class SeatDeducer:
             trial[v] = 1 << b
             if log:
                 self.steps.append(Step("assume", depth + 1, -999, v, str(1 << b)))
-            if not self._refute(trial, depth + 1, log):
+            if not self._refute(trial, depth + 1, log, self._watch[v]):
                 return False
         return True
 
@@ -224,12 +239,12 @@ class SeatDeducer:
                 self.max_nesting = max(self.max_nesting, 1)
                 if log:
                     self.steps.append(Step("assume", 1, -999, v, str(wrong)))
-                if not self._refute(trial, 1, log):
+                if not self._refute(trial, 1, log, self._watch[v]):
                     raise Conflict(f"cannot refute v{v}={wrong}: the answer is not forced")
                 if log:
                     self.steps.append(Step("conclude", 0, -999, v, str(wrong)))
                 dom[v] &= ~wrong
-                self.propagate(dom, 0, log)
+                self.propagate(dom, 0, log, self._watch[v])
         return dom
 
 
