@@ -265,3 +265,117 @@ def test_solution_traces_stay_within_the_step_budget():
         Deducer(hard, max_steps=1).solve(
             list(range(len(hard.people))) if hard.question.kind == "all" else [hard.question.person]
         )
+
+
+# --- issue 14: sound statements, silent share, options, liar webs, seating-claims traces ----
+
+
+def _drafts(variant: str, count: int, seed: int) -> list:
+    rng = random.Random(seed)
+    out = []
+    while len(out) < count:
+        d = truth_teller.draft(variant, rng.randint(1, 4), rng, {})
+        if d is not None:
+            out.append(d)
+    return out
+
+
+@pytest.mark.parametrize("variant", [*CLASSIC, "seating_claims"])
+def test_drafts_and_their_transforms_are_sound(variant):
+    """No degenerate statement, at most a third silent: in drafts and in every transform."""
+    from generators.truth_teller.augment import sound
+    from generators.truth_teller.seating_claims.augment import sound as sc_sound
+
+    check = sc_sound if variant == "seating_claims" else sound
+    made = 0
+    for i, d in enumerate(_drafts(variant, 25, 7)):
+        assert check(d.spec), d.spec
+        for name, fn in truth_teller.TRANSFORMS.items():
+            new = fn(d, random.Random(i))
+            if new is not None:
+                assert check(new.spec), (name, new.spec)
+                made += 1
+        for kind in ("unsolvable", "ambiguous"):
+            got = truth_teller.mislabel(d, kind, random.Random(i))
+            for x in got or ():
+                if x is not None:
+                    assert check(x.spec), (kind, x.spec)
+    assert made > 20
+
+
+def test_liar_webs_are_anchored_by_a_count_and_branch():
+    """The stated number of liars (neither none nor all) anchors the web; people speak about
+    earlier people only, some about two; the last person's role is forced."""
+    branched = 0
+    for d in _drafts("liar_chain", 40, 3):
+        spec = d.spec
+        n = len(spec.people)
+        (fact,) = spec.facts
+        assert fact.kind == "count" and fact.role == "knave" and 0 < fact.k < n
+        for s in spec.statements:
+            about = (s.claim.a, s.claim.b) if s.claim.kind == "same" else (s.claim.person,)
+            assert all(p < s.speaker for p in about)
+            branched += s.claim.kind == "same"
+        worlds = brute_force(spec)
+        assert worlds == [spec.truth]
+    assert branched > 10
+
+
+def test_assignment_options_are_near_misses():
+    """Each wrong full assignment agrees with every stated fact and breaks one statement."""
+    from verifiers.truth_teller.spec import evaluate
+
+    seen = 0
+    puzzles = generate("truth_teller", seed=6, variants={"knights_knaves_normals": 1.0})
+    for i in range(30):
+        rec = puzzles[i]
+        spec = TruthTellerSpec.model_validate_json(rec.spec)
+        if spec.question.kind != "all":
+            continue
+        words = {v: k for k, v in json.loads(rec.answer_json)["aliases"].items()}
+        back = {v: k for k, v in words.items()}
+        for j, text in enumerate(rec.choices):
+            if j == ord(rec.answer_label) - 65:
+                continue
+            value = dict(part.rsplit(": ", 1) for part in text.split(", "))
+            world = [back[value[p]] for p in spec.people]
+            assert all(evaluate(f, world) for f in spec.facts)
+            broken = [
+                s
+                for s in spec.statements
+                if world[s.speaker] != "normal"
+                and evaluate(s.claim, world) != (world[s.speaker] == "knight")
+            ]
+            assert len(broken) == 1
+            seen += 1
+    assert seen > 20
+
+
+def test_seating_claims_derivation_is_sound_and_reaches_the_answer():
+    """The seating-claims trace: every unconditional step keeps the true value, every
+    refuted supposition is false, and the final domains are the unique answer (checked by
+    plain enumeration of every world)."""
+    from generators.truth_teller.seating_claims.deduce import SeatDeducer
+    from verifiers.truth_teller.seating_claims import consistent as sc_consistent
+
+    for d in _drafts("seating_claims", 30, 5):
+        spec = d.spec
+        n, q = spec.n, spec.question.person
+        truth = [2 if r == "knight" else 1 for r in spec.truth] + [1 << s for s in spec.seats]
+        answers = {
+            (roles, seats[q])
+            for roles in itertools.product(("knight", "knave"), repeat=n)
+            for seats in itertools.permutations(range(n))
+            if sc_consistent(spec, list(roles), list(seats))
+        }
+        assert answers == {(tuple(spec.truth), spec.seats[q])}
+        ded = SeatDeducer(spec)
+        dom = ded.solve()
+        assert all(not dom[v] & (dom[v] - 1) and dom[v] == truth[v] for v in range(n))
+        assert dom[n + q] == truth[n + q]
+        for st in ded.steps:
+            if st.kind == "derive" and st.depth == 0:
+                assert int(st.role) & truth[st.person], st
+            if st.kind == "conclude":
+                assert int(st.role) != truth[st.person], st
+        assert d.metrics["case_splits"] == ded.splits

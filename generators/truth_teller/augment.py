@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from verifiers.truth_teller.degenerate import spec_defects
 from verifiers.truth_teller.spec import (
     And,
     Count,
@@ -30,6 +31,7 @@ from ..family import Draft
 from .claims import consistent_claim, random_claim, to_expr
 from .levels import N_RANGE
 from .logic import Worlds
+from .sample import max_silent
 from .search import draft_of
 
 OTHER = {"knight": "knave", "knave": "knight"}
@@ -39,6 +41,17 @@ T = TypeVar("T")
 
 def _worlds(spec: TruthTellerSpec) -> Worlds:
     return Worlds(len(spec.people), tuple(spec.roles))
+
+
+def sound(spec: TruthTellerSpec) -> bool:
+    """No degenerate statement and at most a third of the people silent (issue 14)."""
+    n = len(spec.people)
+    silent = n - len({s.speaker for s in spec.statements})
+    return silent <= max_silent(n) and not spec_defects(spec)
+
+
+def _sound_draft(spec: TruthTellerSpec) -> Draft | None:
+    return draft_of(spec) if sound(spec) else None
 
 
 def _answer_values(spec: TruthTellerSpec, w: Worlds, sols: int) -> set:
@@ -168,7 +181,9 @@ def reword(d: Draft, rng: random.Random) -> Draft | None:
             continue
         st = list(spec.statements)
         st[si] = Statement(speaker=st[si].speaker, claim=claim)
-        return draft_of(spec.model_copy(update={"statements": st}))
+        new = _sound_draft(spec.model_copy(update={"statements": st}))
+        if new is not None:
+            return new
     return None
 
 
@@ -185,7 +200,9 @@ def distract(d: Draft, rng: random.Random) -> Draft | None:
             continue
         st = Statement(speaker=speaker, claim=claim)
         if w.allowed(st) & sols == sols and w.allowed(st) != w.full:
-            return draft_of(spec.model_copy(update={"statements": [*spec.statements, st]}))
+            new = _sound_draft(spec.model_copy(update={"statements": [*spec.statements, st]}))
+            if new is not None:
+                return new
     return None
 
 
@@ -206,9 +223,10 @@ def scale(d: Draft, rng: random.Random) -> Draft | None:
         said = "normal" if role == "knight" else "knight"
     st = Statement(speaker=n, claim=Is(person=target, role=said))
     facts = list(spec.facts)
-    if spec.variant == "knights_knaves_normals":
+    counted = {"knights_knaves_normals": "normal", "liar_chain": "knave"}.get(spec.variant)
+    if counted:
         facts = [
-            Count(op="exactly", k=truth.count("normal"), role="normal", people=tuple(range(n + 1)))
+            Count(op="exactly", k=truth.count(counted), role=counted, people=tuple(range(n + 1)))
         ]
     q = spec.question
     if spec.variant == "liar_chain":
@@ -224,7 +242,7 @@ def scale(d: Draft, rng: random.Random) -> Draft | None:
     )
     if _forced(new) is None:
         return None
-    return draft_of(new)
+    return _sound_draft(new)
 
 
 def _leaf_edits(spec: TruthTellerSpec) -> list[tuple[str, int, tuple, Expr]]:
@@ -273,7 +291,8 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
         if spec.question.kind != "all":
             # Make the hidden world agree with the forced answer on the queried person.
             assert new.truth[new.question.person] == after
-        return draft_of(new)
+        if sound(new):
+            return draft_of(new)
     return None
 
 
@@ -290,7 +309,7 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
     if kind == "unsolvable":
         for edit in some_of(_leaf_edits(spec), rng):
             new = spec.model_copy(update=_apply(spec, edit))
-            if w.solutions(new) == 0:
+            if w.solutions(new) == 0 and sound(new):
                 return Draft(new, d.metrics, label=kind), None
         # Else one more statement that no remaining world allows (chains need this).
         sols = w.solutions(spec)
@@ -299,12 +318,14 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
             speaker = rng.randrange(n)
             claim = to_expr(random_claim(rng, 1, n, speaker, spec.roles))
             st = Statement(speaker=speaker, claim=claim)
-            if w.allowed(st) & sols == 0:
-                new = spec.model_copy(update={"statements": [*spec.statements, st]})
+            new = spec.model_copy(update={"statements": [*spec.statements, st]})
+            if w.allowed(st) & sols == 0 and sound(new):
                 metrics = {**d.metrics, "n_statements": len(new.statements)}
                 return Draft(new, metrics, label=kind), None
         return None
     for new in one_dropped(spec, rng):
+        if not sound(new):
+            continue
         sols = w.solutions(new)
         mine = (
             tuple(spec.truth) if spec.question.kind == "all" else spec.truth[spec.question.person]

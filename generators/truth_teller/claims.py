@@ -129,16 +129,21 @@ def _everyone(n: int) -> tuple[int, ...]:
 
 
 def atom(rng: random.Random, n: int, speaker: int, roles: list[str]) -> Node:
-    """A random atomic claim: a role, a count over everyone, or "same / different"."""
+    """A random atomic claim: a role, a count over everyone, or "same / different".
+
+    ``roles`` starts with knight and knave (then normal, where there are normals)."""
     others = _others(n, speaker)
     kind = rng.random()
     if kind < 0.62:
         p = rng.choice(others) if others and rng.random() < 0.9 else speaker
         return _Is(p, rng.choice(roles))
     if kind < 0.82:
-        role = rng.choice(roles)
-        k = rng.randint(0, n) if role != "normal" else rng.randint(0, max(1, n // 2))
+        # The number of normals is a stated fact, so a count of them says nothing new;
+        # "at least 0" / "at most n" hold whatever the roles, and "at most 0" / "at least
+        # n" read better as "exactly".
+        role = rng.choice(roles[:2])
         op = rng.choice(("exactly", "exactly", "at_least", "at_most"))
+        k = rng.randint(0, n) if op == "exactly" or n < 2 else rng.randint(1, n - 1)
         return _Count(op, k, role, _everyone(n))
     a, b = rng.sample(range(n), 2)
     return _Same(a, b, rng.random() < 0.5)

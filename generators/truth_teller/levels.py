@@ -26,8 +26,9 @@ MAX_DEPTH = {1: 1, 2: 2, 3: 2, 4: 3}  # level -> deepest nesting of a sampled cl
 VARIANT_DOCS = {  # for the dataset card (see generators.family)
     "knights_knaves": "Truth-tellers (knights) and liars (knaves) make statements about each "
     "other, counts and nested claims; who is what?",
-    "liar_chain": "A web of lies: each person says whether the previous one lies; one fact "
-    "anchors the chain; is the last person truthful?",
+    "liar_chain": "A web of lies: each person says whether an earlier one lies, or whether "
+    "two earlier ones are of the same kind; the stated number of liars anchors the web; is "
+    "the last person truthful?",
     "knights_knaves_normals": "Knights, knaves and normals (who may say anything), with the "
     "number of normals given.",
 }

@@ -3,10 +3,8 @@
 Two independent views, both cheaper than a solver call, both cross-checked against Z3
 in the tests:
 
-- :class:`Worlds` enumerates every world at once as bitmasks. Bit ``w`` of a Python
-  integer stands for world ``w`` (role index of person ``i`` is digit ``i`` of ``w`` in
-  base ``len(roles)``), so a statement's truth table is one integer and adding a clue is
-  one AND. This is the generator's search engine.
+- :class:`Worlds` (from :mod:`verifiers.truth_teller.worlds`) enumerates every world at
+  once as bitmasks. This is the generator's search engine.
 - :class:`Deducer` is a simple propagation solver over role domains with case splits. It
   measures ``deduction_depth`` (how many case splits a person needs) and records the
   steps that become the human-readable solution.
@@ -15,127 +13,11 @@ in the tests:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from verifiers.truth_teller.spec import Expr, Statement, TruthTellerSpec
+from verifiers.truth_teller.spec import Expr, TruthTellerSpec
+from verifiers.truth_teller.worlds import Worlds
 
-
-@lru_cache(maxsize=64)
-def _role_masks(n: int, n_roles: int) -> tuple[int, tuple[tuple[int, ...], ...]]:
-    """(ALL, masks[i][r]): worlds where person i has role index r."""
-    total = n_roles**n
-    full = (1 << total) - 1
-    masks = []
-    for i in range(n):
-        block = n_roles ** (i + 1)
-        width = n_roles**i
-        rep = full // ((1 << block) - 1)  # a 1 at the start of every block
-        row = []
-        for r in range(n_roles):
-            unit = ((1 << width) - 1) << (r * width)
-            row.append(unit * rep)
-        masks.append(tuple(row))
-    return full, tuple(masks)
-
-
-@lru_cache(maxsize=256)
-def _count_masks(
-    n: int, roles: tuple[str, ...], people: tuple[int, ...], role: str
-) -> tuple[int, ...]:
-    """masks[k]: worlds where exactly k of ``people`` have ``role``."""
-    full, masks = _role_masks(n, len(roles))
-    m_of = {p: masks[p][roles.index(role)] if role in roles else 0 for p in set(people)}
-    cnt = [full]
-    for p in people:
-        m = m_of[p]
-        nm = full ^ m
-        new = [c & nm for c in cnt] + [0]
-        for k, c in enumerate(cnt):
-            new[k + 1] |= c & m
-        cnt = new
-    return tuple(cnt)
-
-
-class Worlds:
-    """All worlds of ``n`` people over ``roles`` as bitmasks."""
-
-    def __init__(self, n: int, roles: tuple[str, ...]):
-        self.n, self.roles = n, roles
-        self.rindex = {r: k for k, r in enumerate(roles)}
-        self.full, self.masks = _role_masks(n, len(roles))
-
-    def role(self, i: int, role: str) -> int:
-        return self.masks[i][self.rindex[role]] if role in self.rindex else 0
-
-    def _count_masks(self, people: tuple[int, ...], role: str) -> tuple[int, ...]:
-        return _count_masks(self.n, self.roles, people, role)
-
-    def table(self, e: Expr) -> int:
-        """Truth table of ``e``: the set of worlds where it holds."""
-        k = e.kind
-        if k == "is":
-            return self.role(e.person, e.role)
-        if k == "not":
-            return self.full ^ self.table(e.arg)
-        if k == "and":
-            t = self.full
-            for a in e.args:
-                t &= self.table(a)
-            return t
-        if k == "or":
-            t = 0
-            for a in e.args:
-                t |= self.table(a)
-            return t
-        if k == "implies":
-            return (self.full ^ self.table(e.a)) | self.table(e.b)
-        if k == "iff":
-            return self.full ^ (self.table(e.a) ^ self.table(e.b))
-        if k == "count":
-            cnt = self._count_masks(tuple(e.people), e.role)
-            if e.op == "exactly":
-                return cnt[e.k] if e.k < len(cnt) else 0
-            if e.op == "at_least":
-                t = 0
-                for c in cnt[e.k :]:
-                    t |= c
-                return t
-            t = 0
-            for c in cnt[: e.k + 1]:
-                t |= c
-            return t
-        if k == "same":
-            eq = 0
-            for r in self.roles:
-                eq |= self.role(e.a, r) & self.role(e.b, r)
-            return eq if e.same else self.full ^ eq
-        raise ValueError(f"unknown expression kind {k!r}")
-
-    def allowed(self, s: Statement) -> int:
-        """Worlds consistent with speaker ``s.speaker`` making statement ``s``."""
-        return self.allowed_claim(s.speaker, s.claim)
-
-    def allowed_claim(self, i: int, claim: Expr) -> int:
-        """Worlds consistent with person ``i`` saying ``claim``."""
-        t = self.table(claim)
-        out = (self.role(i, "knight") & t) | (self.role(i, "knave") & (self.full ^ t))
-        return out | self.role(i, "normal")
-
-    def solutions(self, spec: TruthTellerSpec) -> int:
-        m = self.full
-        for f in spec.facts:
-            m &= self.table(f)
-        for s in spec.statements:
-            m &= self.allowed(s)
-        return m
-
-    def decode(self, w: int) -> list[str]:
-        b = len(self.roles)
-        return [self.roles[(w // b**i) % b] for i in range(self.n)]
-
-    def index(self, world: list[str]) -> int:
-        b = len(self.roles)
-        return sum(self.rindex[r] * b**i for i, r in enumerate(world))
+__all__ = ["Deducer", "Step", "TooLong", "Worlds"]
 
 
 # --- propagation solver -------------------------------------------------------------
@@ -181,13 +63,66 @@ class Step:
     note: str = ""
 
 
-def _restrict(dom: list[int], p: int, keep: int, changed: list[int]) -> None:
+def restrict(dom: list[int], p: int, keep: int, changed: list[int]) -> None:
     new = dom[p] & keep
     if new != dom[p]:
         if not new:
             raise Conflict(f"p{p}")
         dom[p] = new
         changed.append(p)
+
+
+def said(speaker: int, ev, fo, dom: list[int], changed: list[int]) -> None:
+    """A statement: a settled claim settles whether its speaker is a knight or a knave, and
+    a knight's (knave's) claim is forced true (false)."""
+    val = ev(dom)
+    if val == T:
+        restrict(dom, speaker, ~KNAVE, changed)
+    elif val == F:
+        restrict(dom, speaker, ~KNIGHT, changed)
+    d = dom[speaker]
+    if d == KNIGHT:
+        fo(T, dom, changed)
+    elif d == KNAVE:
+        fo(F, dom, changed)
+
+
+def junction(kind: str, subs: list):
+    """(eval, force) closures of ``and`` / ``or`` over its parts' (eval, force) closures."""
+    evs = [s[0] for s in subs]
+    whole = T if kind == "and" else F  # the value that forces every argument
+    other = 1 - whole
+
+    def ev(dom):
+        res = whole
+        for f in evs:
+            v = f(dom)
+            if v == other:
+                return other
+            if v == U:
+                res = U
+        return res
+
+    def fo(v, dom, changed):
+        cur = ev(dom)
+        if cur != U:
+            if cur != v:
+                raise Conflict("value")
+            return
+        if v == whole:
+            for _, f in subs:
+                f(whole, dom, changed)
+        else:
+            open_ = [f for g, f in subs if g(dom) == U]
+            if len(open_) == 1:
+                open_[0](v, dom, changed)
+
+    return ev, fo
+
+
+def compile_claim(e: Expr, full: int, people: set[int]):
+    """:func:`_compile`, for other solvers that share its role atoms and junctions."""
+    return _compile(e, full, people)
 
 
 def _compile(e: Expr, full: int, people: set[int]):
@@ -214,7 +149,7 @@ def _compile(e: Expr, full: int, people: set[int]):
                 if cur != v:
                     raise Conflict("value")
                 return
-            _restrict(dom, p, bit if v == T else off, changed)
+            restrict(dom, p, bit if v == T else off, changed)
 
         return ev, fo
     if k == "not":
@@ -234,36 +169,7 @@ def _compile(e: Expr, full: int, people: set[int]):
 
         return ev, fo
     if k in ("and", "or"):
-        subs = [_compile(a, full, people) for a in e.args]
-        evs = [s[0] for s in subs]
-        whole = T if k == "and" else F  # the value that forces every argument
-        other = 1 - whole
-
-        def ev(dom):
-            res = whole
-            for f in evs:
-                v = f(dom)
-                if v == other:
-                    return other
-                if v == U:
-                    res = U
-            return res
-
-        def fo(v, dom, changed):
-            cur = ev(dom)
-            if cur != U:
-                if cur != v:
-                    raise Conflict("value")
-                return
-            if v == whole:
-                for _, f in subs:
-                    f(whole, dom, changed)
-            else:
-                open_ = [f for g, f in subs if g(dom) == U]
-                if len(open_) == 1:
-                    open_[0](v, dom, changed)
-
-        return ev, fo
+        return junction(k, [_compile(a, full, people) for a in e.args])
     if k in ("implies", "iff"):
         ev_a, fo_a = _compile(e.a, full, people)
         ev_b, fo_b = _compile(e.b, full, people)
@@ -361,10 +267,10 @@ def _compile(e: Expr, full: int, people: set[int]):
                     maybe.append(p)
             if yes == bounds[1]:
                 for p in maybe:
-                    _restrict(dom, p, off, changed)
+                    restrict(dom, p, off, changed)
             elif yes + len(maybe) == bounds[0]:
                 for p in maybe:
-                    _restrict(dom, p, bit, changed)
+                    restrict(dom, p, bit, changed)
 
         return ev, fo
     if k == "same":
@@ -387,13 +293,13 @@ def _compile(e: Expr, full: int, people: set[int]):
                 return
             da, db = dom[pa], dom[pb]
             if (v == T) == same:
-                _restrict(dom, pa, db, changed)
-                _restrict(dom, pb, dom[pa], changed)
+                restrict(dom, pa, db, changed)
+                restrict(dom, pb, dom[pa], changed)
             else:
                 if not da & (da - 1):
-                    _restrict(dom, pb, full & ~da, changed)
+                    restrict(dom, pb, full & ~da, changed)
                 if not db & (db - 1):
-                    _restrict(dom, pa, full & ~db, changed)
+                    restrict(dom, pa, full & ~db, changed)
 
         return ev, fo
     raise ValueError(f"unknown expression kind {k!r}")
@@ -449,7 +355,6 @@ class Deducer:
         """
         clauses, watch = self._clauses, self._watch
         dirty &= (1 << len(clauses)) - 1
-        not_knave, not_knight = ~KNAVE, ~KNIGHT
         progress = True
         while progress:
             progress = False
@@ -464,16 +369,7 @@ class Deducer:
                     if spk < 0:
                         fo(T, dom, changed)
                     else:
-                        val = ev(dom)
-                        if val == T:
-                            _restrict(dom, spk, not_knave, changed)
-                        elif val == F:
-                            _restrict(dom, spk, not_knight, changed)
-                        d = dom[spk]
-                        if d == KNIGHT:
-                            fo(T, dom, changed)
-                        elif d == KNAVE:
-                            fo(F, dom, changed)
+                        said(spk, ev, fo, dom, changed)
                 except Conflict:
                     if log:
                         self.steps.append(Step("contradiction", depth, src))

@@ -11,7 +11,7 @@ from verifiers.answers import Answer
 from verifiers.truth_teller.spec import Expr, TruthTellerSpec
 
 from ..family import Draft, Final, RenderContext, TraceMismatch
-from .logic import Deducer, Step
+from .logic import Deducer, Step, Worlds
 from .search import Derivation, targets
 
 LINE_STYLES = ('{p} says: "{c}."', '{p}: "{c}."', '{p} claims, "{c}."')
@@ -208,27 +208,81 @@ def _answers(
         ]
     truth = dict(zip(spec.people, spec.truth, strict=True))
     ans = Answer(type="assignment", value=truth, space=list(spec.roles), aliases=aliases)
-    seen = {ans.key()}
-    out: list[Answer] = []
-    n = len(spec.people)
-    total = len(spec.roles) ** n
-    for _ in range(60):
-        if len(out) >= min(k - 1, total - 1):
-            break
-        world = dict(truth)
-        for p in rng.sample(spec.people, rng.randint(1, min(n, 2))):
-            world[p] = rng.choice([r for r in spec.roles if r != world[p]])
-        cand = Answer(type="assignment", value=world, space=list(spec.roles), aliases=aliases)
-        if cand.key() not in seen:
-            seen.add(cand.key())
-            out.append(cand)
+    w = Worlds(len(spec.people), tuple(spec.roles))
+    out = [
+        Answer(
+            type="assignment",
+            value=dict(zip(spec.people, w.decode(i), strict=True)),
+            space=list(spec.roles),
+            aliases=aliases,
+        )
+        for i in near_misses(spec, w, rng, k - 1)
+    ]
     return ans, out
 
 
-def _source(spec: TruthTellerSpec, names: list[str], src: int, w: dict) -> str:
-    if src >= 0:
-        return f"{names[spec.statements[src].speaker]}'s statement"
-    return "the stated fact"
+def _bits(m: int, limit: int) -> list[int]:
+    """The positions of the lowest ``limit`` set bits of ``m``."""
+    out = []
+    while m and len(out) < limit:
+        low = m & -m
+        out.append(low.bit_length() - 1)
+        m ^= low
+    return out
+
+
+def near_misses(spec: TruthTellerSpec, w: Worlds, rng: random.Random, k: int) -> list[int]:
+    """Up to ``k`` wrong worlds for the MCQ options: each agrees with every stated fact and
+    breaks one statement only (a near miss), so that no count of roles and no check of a
+    clue that the answer alone passes picks the answer out. Where there are fewer than two
+    near misses, the closest other worlds make up two."""
+    base = w.full
+    for f in spec.facts:
+        base &= w.table(f)
+    allowed = [w.allowed(s) for s in spec.statements]
+    truth = 1 << w.index(spec.truth)
+    pools = []
+    for j in range(len(allowed)):
+        m = base & ~allowed[j]
+        for i, a in enumerate(allowed):
+            if i != j:
+                m &= a
+        if m:
+            pools.append(_bits(m, 64))
+    rng.shuffle(pools)
+    picked: list[int] = []
+    while len(picked) < k and any(pools):
+        for pool in pools:
+            if pool and len(picked) < k:
+                picked.append(pool.pop(rng.randrange(len(pool))))
+    want = min(k, 2)  # fewer options rather than ones that fail two statements, but two wrong
+    if len(picked) < want:  # too few near misses: the fact-respecting worlds closest to them
+        rest = _bits(base & ~truth & ~sum(1 << i for i in picked), 4096)
+        rest.sort(key=lambda i: (sum(not a >> i & 1 for a in allowed), i))
+        picked += rest[: want - len(picked)]
+    return picked
+
+
+ORDINALS = ("first", "second", "third", "fourth")
+
+
+def statement_names(spec: Any) -> list[str]:
+    """How the solution cites each statement: "Ann's statement", or "Ann's second
+    statement" where Ann says more than one."""
+    count: dict[int, int] = {}
+    for s in spec.statements:
+        count[s.speaker] = count.get(s.speaker, 0) + 1
+    seen: dict[int, int] = {}
+    out = []
+    for s in spec.statements:
+        i = seen[s.speaker] = seen.get(s.speaker, 0) + 1
+        which = f"{ORDINALS[i - 1]} " if count[s.speaker] > 1 else ""
+        out.append(f"{spec.people[s.speaker]}'s {which}statement")
+    return out
+
+
+def _source(cited: list[str], src: int) -> str:
+    return cited[src] if src >= 0 else "the stated fact"
 
 
 def _solution(
@@ -241,27 +295,26 @@ def _solution(
     dom: list[set[str]],
 ) -> str:
     """Step-by-step derivation from the propagation solver; checked against the answer."""
+    cited = statement_names(spec)
     lines = []
     for st in steps:
         pad = "  " * st.depth
         if st.kind == "assume":
             lines.append(f"{pad}Suppose {names[st.person]} is {indefinite(w[st.role])}.")
         elif st.kind == "contradiction":
-            lines.append(
-                f"{pad}  Then {_source(spec, names, st.source, w)} cannot hold: contradiction."
-            )
+            lines.append(f"{pad}  Then {_source(cited, st.source)} cannot hold: contradiction.")
         elif st.kind == "conclude":
             lines.append(f"{pad}So {names[st.person]} is not {indefinite(w[st.role])}.")
         elif st.note == "not":
             excluded = [r for r in spec.roles if r not in st.role.split("|")]
             lines.append(
-                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is not "
+                f"{pad}From {_source(cited, st.source)}, {names[st.person]} is not "
                 + " or ".join(indefinite(w[r]) for r in excluded)
                 + "."
             )
         else:
             lines.append(
-                f"{pad}From {_source(spec, names, st.source, w)}, {names[st.person]} is {indefinite(w[st.role])}."
+                f"{pad}From {_source(cited, st.source)}, {names[st.person]} is {indefinite(w[st.role])}."
             )
     derived = {names[p]: next(iter(dom[p])) for p in targets(spec) if len(dom[p]) == 1}
     q = spec.question

@@ -12,13 +12,47 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from verifiers.truth_teller.spec import Count, Expr, Is, Question, Statement, TruthTellerSpec
+from verifiers.truth_teller.degenerate import claim_defect
+from verifiers.truth_teller.spec import Count, Expr, Is, Question, Same, Statement, TruthTellerSpec
 
 from ..family import Draft
 from .claims import Node, consistent_light, to_expr
 from .levels import MAX_DEPTH, n_for_level
 from .logic import Worlds
 from .search import draft_of, drop_redundant
+
+
+def max_silent(n: int) -> int:
+    """At most a third of the people may make no statement."""
+    return n // 3
+
+
+def next_speaker(
+    k: int, order: list[int], spoken: list[int], solved: bool, quiet: int, rng: random.Random
+) -> int | None:
+    """Who speaks at step ``k``: everyone once in ``order``, then a silent person (always,
+    once the answer is forced) or anyone; None when the answer is forced and at most
+    ``quiet`` people are silent."""
+    silent = [p for p in order if not spoken[p]]
+    if solved and len(silent) <= quiet:
+        return None
+    if k < len(order):
+        return order[k]
+    if silent and (solved or rng.random() < 0.5):
+        return silent[0]
+    return rng.randrange(len(order))
+
+
+def _one_clue_decides(w: Worlds, base: int, allowed: list[int], person: int, truth) -> bool:
+    """Whether the stated facts, or some single statement on its own, rule out a wrong role
+    of ``person``: then that option falls to a one-clue check."""
+    for r in w.roles:
+        if r == truth[person]:
+            continue
+        mask = w.role(person, r)
+        if not mask & base or any(not mask & a for a in allowed):
+            return True
+    return False
 
 
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
@@ -60,11 +94,15 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     found: list[tuple[int, Node]] = []  # (speaker, claim)
     allowed: list[int] = []
     spoken = [0] * n
-    budget = 6 * n + 12
+    quiet = max_silent(n)
+    budget = 8 * n + 16
     k = 0
-    while not done(sol) and budget > 0:
+    while budget > 0:
+        solved = done(sol)
+        speaker = next_speaker(k, order, spoken, solved, quiet, rng)
+        if speaker is None:
+            break
         budget -= 1
-        speaker = order[k % n] if k < n else rng.randrange(n)
         k += 1
         if spoken[speaker] >= 2:
             continue
@@ -72,7 +110,11 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         if claim is None:
             continue
         a = worlds.allowed_claim(speaker, claim)  # type: ignore[arg-type]
-        if sol & a == sol:
+        # Once the answer is forced, a silent person may still speak (a sound statement
+        # that narrows nothing), so that at most a third of the people are silent.
+        if sol & a == sol and not (solved and not spoken[speaker]):
+            continue
+        if claim_defect(worlds, base, speaker, claim):
             continue
         sol &= a
         found.append((speaker, claim))
@@ -80,8 +122,14 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         spoken[speaker] += 1
     if not done(sol):
         return None
-    # Drop redundant statements, in a random order.
-    keep = drop_redundant(allowed, base, done, rng)
+    # Drop redundant statements, in a random order, keeping at most a third silent.
+    keep = drop_redundant(allowed, base, done, rng, [sp for sp, _ in found], n, quiet)
+    if len({found[j][0] for j in keep}) < n - quiet:
+        return None
+    if qkind == "one" and _one_clue_decides(
+        worlds, base, [allowed[j] for j in keep], person, truth
+    ):
+        return None
     rank = {p: i for i, p in enumerate(order)}
     kept = sorted((found[j] for j in keep), key=lambda sc: rank[sc[0]])
     statements = [Statement(speaker=sp, claim=to_expr(c)) for sp, c in kept]
@@ -98,16 +146,24 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
 
 
 def _draft_chain(n: int, rng: random.Random) -> Draft | None:
+    """A web of lies anchored by the number of liars: each person speaks about one earlier
+    person ("B lies") or, branching, about two ("A and B are of the same kind")."""
     truth = [rng.choice(("knight", "knave")) for _ in range(n)]
-    facts: list[Expr] = [Is(person=0, role=truth[0])]
+    liars = truth.count("knave")
+    if liars in (0, n):
+        return None
+    facts: list[Expr] = [Count(op="exactly", k=liars, role="knave", people=tuple(range(n)))]
     statements = []
     for i in range(1, n):
-        said = (
-            truth[i - 1]
-            if truth[i] == "knight"
-            else ("knave" if truth[i - 1] == "knight" else "knight")
-        )
-        statements.append(Statement(speaker=i, claim=Is(person=i - 1, role=said)))
+        honest = truth[i] == "knight"
+        if i >= 2 and rng.random() < 0.3:
+            a, b = sorted(rng.sample(range(i), 2))
+            same = (truth[a] == truth[b]) == honest
+            statements.append(Statement(speaker=i, claim=Same(a=a, b=b, same=same)))
+            continue
+        j = i - 1 if rng.random() < 0.6 else rng.randrange(max(0, i - 3), i)
+        said = truth[j] if honest else ("knave" if truth[j] == "knight" else "knight")
+        statements.append(Statement(speaker=i, claim=Is(person=j, role=said)))
     spec = TruthTellerSpec(
         variant="liar_chain",
         people=[f"P{i}" for i in range(n)],
@@ -117,4 +173,9 @@ def _draft_chain(n: int, rng: random.Random) -> Draft | None:
         question=Question(kind="truthful", person=n - 1),
         truth=truth,
     )
+    w = Worlds(n, ("knight", "knave"))
+    if w.solutions(spec) != 1 << w.index(truth):
+        return None
+    if any(claim_defect(w, w.table(facts[0]), s.speaker, s.claim) for s in statements):
+        return None
     return draft_of(spec)

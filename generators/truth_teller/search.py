@@ -70,18 +70,32 @@ def metrics(spec: TruthTellerSpec, ded: Deducer) -> dict[str, Any]:
 
 
 def drop_redundant(
-    allowed: list[int], base: int, done: Callable[[int], bool], rng: random.Random
+    allowed: list[int],
+    base: int,
+    done: Callable[[int], bool],
+    rng: random.Random,
+    speakers: list[int] | None = None,
+    n: int = 0,
+    quiet: int = -1,
 ) -> list[int]:
     """Indices of the statements kept after dropping, in a random order, each one whose
-    removal leaves the answer forced (``done``). The rest of the kept set is the AND of a
-    prefix and a suffix, rebuilt only after a drop."""
+    removal leaves the answer forced (``done``). With ``speakers`` (the speaker of each
+    statement), ``n`` (people) and ``quiet``, a speaker's last statement is kept while
+    ``quiet`` people are already silent. The rest of the kept set is the AND of a prefix and a suffix,
+    rebuilt only after a drop."""
     keep = list(range(len(allowed)))
     idx = keep[:]
     rng.shuffle(idx)
+    said: dict[int, int] = {}
+    for sp in speakers or ():
+        said[sp] = said.get(sp, 0) + 1
+    silent = n - len(said)
     prefix: list[int] = []
     suffix: list[int] = []
     stale = True
     for i in idx:
+        if speakers is not None and said[speakers[i]] == 1 and silent >= quiet >= 0:
+            continue
         if stale:
             prefix = [base]
             for j in keep:
@@ -95,4 +109,7 @@ def drop_redundant(
         if done(prefix[pos] & suffix[pos + 1]):
             keep.pop(pos)
             stale = True
+            if speakers is not None:
+                said[speakers[i]] -= 1
+                silent += said[speakers[i]] == 0
     return keep

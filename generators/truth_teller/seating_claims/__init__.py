@@ -11,7 +11,8 @@ row of a numpy table. Z3 proves the final puzzle in the pipeline.
 Answer format: see :mod:`verifiers.truth_teller.seating_claims` (roles plus ``"<name>'s seat"``).
 
 The variant's parts: :mod:`.levels` (sizes, thresholds), :mod:`.search` (the exact world
-table, solution sets, eliminations and metrics), :mod:`.sample` (hidden world and claim
+table, solution sets, degenerate statements and metrics), :mod:`.deduce` (the propagation
+solver whose steps are the solution), :mod:`.sample` (hidden world and claim
 proposals), :mod:`.render` (question, options, solution) and :mod:`.augment` (transforms
 and labelled variants).
 """

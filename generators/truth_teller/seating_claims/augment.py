@@ -13,8 +13,21 @@ from verifiers.truth_teller.spec import Is
 
 from ...family import Draft
 from ..augment import one_dropped, reorder, some_of  # as for the classic variants
+from ..sample import max_silent
 from .sample import random_claim
-from .search import allowed, answers, draft_of, solutions, table, truth_mask
+from .search import allowed, answers, claim_defect, draft_of, solutions, table, truth_mask
+
+
+def sound(spec: SeatingClaimsSpec) -> bool:
+    """No degenerate statement and at most a third of the people silent (issue 14)."""
+    silent = spec.n - len({s.speaker for s in spec.statements})
+    return silent <= max_silent(spec.n) and not any(
+        claim_defect(s, spec.n) for s in spec.statements
+    )
+
+
+def _sound_draft(spec: SeatingClaimsSpec) -> Draft | None:
+    return draft_of(spec) if sound(spec) else None
 
 
 def _with_world(spec: SeatingClaimsSpec, w: int) -> SeatingClaimsSpec:
@@ -71,7 +84,9 @@ def reword(d: Draft, rng: random.Random) -> Draft | None:
             continue
         st = list(spec.statements)
         st[i] = ClaimStatement(speaker=st[i].speaker, claim=_put(st[i].claim, path, new))
-        return draft_of(spec.model_copy(update={"statements": st}))
+        out = _sound_draft(spec.model_copy(update={"statements": st}))
+        if out is not None:
+            return out
     return None
 
 
@@ -85,7 +100,9 @@ def distract(d: Draft, rng: random.Random) -> Draft | None:
         st = ClaimStatement(speaker=speaker, claim=random_claim(rng, n, speaker, 0.3))
         a = allowed(st, n)
         if (a & sol).sum() == sol.sum() and not a.all():
-            return draft_of(spec.model_copy(update={"statements": [*spec.statements, st]}))
+            out = _sound_draft(spec.model_copy(update={"statements": [*spec.statements, st]}))
+            if out is not None:
+                return out
     return None
 
 
@@ -155,8 +172,10 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
     before = _answer_of(spec)
     for edit in some_of(_leaf_edits(spec), rng):
         new = _unique(_edited(spec, edit))
-        if new is not None and _answer_of(new) != before:
-            return draft_of(new)
+        if new is not None and _answer_of(new) != before and sound(new):
+            out = draft_of(new)
+            if out is not None:
+                return out
     return None
 
 
@@ -170,11 +189,13 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
     if kind == "unsolvable":
         for edit in some_of(_leaf_edits(spec), rng):
             new = _edited(spec, edit)
-            if not solutions(new).any():
+            if not solutions(new).any() and sound(new):
                 return Draft(new, meta, label=kind), None
         return None
     before = _answer_of(spec)
     for new in one_dropped(spec, rng):
+        if not sound(new):
+            continue
         sol = solutions(new)
         for w in np.flatnonzero(sol):
             alt = _with_world(new, int(w))

@@ -12,9 +12,9 @@ DOC = (
 N_BY_LEVEL = {1: 3, 2: 4, 3: 5, 4: 5}
 N_RANGE = (3, 5)
 # Level: by size (3 / 4 / 5 people -> L1 / L2 / L3); five people with more than
-# HARD_SPLITS `case_splits` (wrong role assignments that no single statement rules out)
+# HARD_SPLITS `case_splits` (suppositions of the propagation solver, see .deduce)
 # are L4.
-HARD_SPLITS = 17
+HARD_SPLITS = 6
 LEVELS_ROW = (
     "L1: 3 people; L2: 4; L3: 5 with at most "
     f"{HARD_SPLITS} case splits; L4: 5 with more than {HARD_SPLITS}."

@@ -1,26 +1,20 @@
 """Rendering for ``seating_claims``: names, persona, question, MCQ options and the
-solution (every wrong role assignment eliminated, then the chair)."""
+solution (the propagation solver's derivation, with its case splits)."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
 
-from templates import data, render, render_string
+from templates import data, indefinite, render, render_string
 from verifiers.answers import Answer
 from verifiers.truth_teller.seating_claims import SeatingClaimsSpec, SExpr, seat_key
 
 from ...family import Draft, Final, RenderContext, TraceMismatch
-from ..render import cap, choose_persona
+from ..render import cap, choose_persona, statement_names
+from .deduce import CHAIRS, role_of
 from .levels import ROLES, VARIANT
-from .search import answers, eliminations, solutions
-
-# Jinja2 has no a/an filter; a macro keeps the phrase bank plain Jinja2 strings.
-_AN_FILTER = "{% macro an_(x) %}{{ 'an' if x[:1] in 'aeiouAEIOU' else 'a' }} {{ x }}{% endmacro %}"
-
-
-def _an(word: str) -> str:
-    return ("an " if word[:1] in "aeiouAEIOU" else "a ") + word
+from .search import SeatDerivation, derive, near_answers
 
 
 class _Words:
@@ -29,7 +23,7 @@ class _Words:
         self.bank = data("truth_teller/seating_claims.yaml")
 
     def ph(self, key: str, **kw: Any) -> str:
-        return render_string(_AN_FILTER + self.bank[key], w=self.w, **kw)
+        return render_string(self.bank[key], w=self.w, **kw)
 
     def claim(self, e: SExpr, speaker: int) -> str:
         k = e.kind
@@ -94,65 +88,60 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     )
     aliases = {w[r]: r for r in ROLES}
     answer = _answer(spec, spec.truth, spec.seats[spec.question.person], aliases)
-    distractors: list[Answer] = []
-    seen = {answer.key()}
-    for _ in range(60):
-        if len(distractors) >= ctx.n_choices - 1:
-            break
-        roles = list(spec.truth)
-        chair = spec.seats[spec.question.person]
-        u = rng.random()
-        if u < 0.7:
-            for p in rng.sample(range(n), rng.randint(1, min(2, n))):
-                roles[p] = "knave" if roles[p] == "knight" else "knight"
-        if u > 0.4:
-            chair = rng.choice([c for c in range(n) if c != chair])
-        cand = _answer(spec, roles, chair, aliases)
-        if cand.key() not in seen:
-            seen.add(cand.key())
-            distractors.append(cand)
+    distractors = [
+        _answer(spec, ["knight" if b else "knave" for b in bits], chair, aliases)
+        for bits, chair in near_answers(spec, rng, ctx.n_choices - 1)
+    ]
     role_words = {r: w[r] for r in ROLES}
-    solution = "" if d.label else _solution(spec, words, answer, role_words)
+    solution = "" if d.label else _solution(spec, answer, role_words, d.trace)
     template_id, key = f"truth_teller/{persona['id']}/seating_claims", {"template": persona["id"]}
     return Final(spec, answer, distractors, question, solution, template_id, role_words, key)
 
 
-def _solution(spec: SeatingClaimsSpec, words: _Words, answer: Answer, rw: dict) -> str:
-    """Elimination of every wrong role assignment, then the chair; checked against the answer."""
+def _chairs(mask: int) -> str:
+    seats = [str(i + 1) for i in range(mask.bit_length()) if mask >> i & 1]
+    if len(seats) == 1:
+        return f"chair {seats[0]}"
+    return "chair " + ", ".join(seats[:-1]) + " or " + seats[-1]
+
+
+def _solution(spec: SeatingClaimsSpec, answer: Answer, rw: dict, trace: Any) -> str:
+    """The solver's derivation (propagation and case splits), checked against the answer.
+
+    ``trace`` is the draft's :class:`SeatDerivation` (derived again if it is another spec's)."""
     names, n = spec.people, spec.n
-    lines = [
-        f"Each of the {n} people is {_an(rw['knight'])} or {_an(rw['knave'])}, so there are {2**n} "
-        "ways to assign roles. A role assignment is possible only if one seating makes every "
-        f"{rw['knight']}'s claim true and every {rw['knave']}'s claim false."
-    ]
+    if isinstance(trace, SeatDerivation) and trace.spec.statements == spec.statements:
+        tr, dom = trace.steps, trace.domains
+    else:
+        ded, dom = derive(spec)
+        tr = ded.steps
 
-    def req(j: int, bits: tuple) -> str:
-        s = spec.statements[j]
-        how = "true" if bits[s.speaker] else "false"
-        return f"statement {j + 1} ({names[s.speaker]}'s) would be {how}"
+    def value(v: int, mask: int, negate: bool = False) -> str:
+        if v < n:
+            role = role_of(mask)
+            return f"{names[v]} is {'not ' if negate else ''}{indefinite(rw[role])}"
+        verb = "does not sit in" if negate else "sits in"
+        return f"{names[v - n]} {verb} {_chairs(mask)}"
 
-    for bits, ks in eliminations(spec):
-        who = ", ".join(f"{names[i]} {rw['knight' if b else 'knave']}" for i, b in enumerate(bits))
-        why = " and ".join(req(j, bits) for j in ks)
-        lines.append(f"- {who}: {why}; no seating allows that, so this is impossible.")
-    sol = solutions(spec)
-    (roles_bits, chair), *rest = sorted(answers(spec, sol))
-    if rest:
-        raise TraceMismatch("solution trace does not reach the proven answer")
-    roles = ["knight" if b else "knave" for b in roles_bits]
-    who = ", ".join(f"{names[i]} is {_an(rw[r])}" for i, r in enumerate(roles))
-    lines.append(f"Only one assignment is left: {who}.")
-    facts = []
-    for j, s in enumerate(spec.statements):
-        t = words.claim(s.claim, s.speaker)
-        truth = "true" if roles[s.speaker] == "knight" else "false"
-        facts.append(f"statement {j + 1} ({names[s.speaker]}: {t}) is {truth}")
-    q = names[spec.question.person]
-    lines.append(
-        "With these roles: "
-        + "; ".join(facts)
-        + f". In every seating that fits, {q} sits in chair {chair + 1}."
-    )
+    source = statement_names(spec)
+    lines = []
+    for st in tr:
+        pad = "  " * st.depth
+        mask = int(st.role) if st.role else 0
+        if st.kind == "assume":
+            lines.append(f"{pad}Suppose {value(st.person, mask)}.")
+        elif st.kind == "conclude":
+            lines.append(f"{pad}So {value(st.person, mask, negate=True)}.")
+        elif st.kind == "contradiction":
+            what = "one person per chair" if st.source == CHAIRS else source[st.source]
+            lines.append(f"{pad}  Then {what} cannot hold: contradiction.")
+        elif st.source == CHAIRS:
+            lines.append(f"{pad}With one person per chair, {value(st.person, mask)}.")
+        else:
+            lines.append(f"{pad}From {source[st.source]}, {value(st.person, mask)}.")
+    roles = [role_of(dom[p]) if not dom[p] & (dom[p] - 1) else "?" for p in range(n)]
+    q = n + spec.question.person
+    chair = dom[q].bit_length() - 1 if not dom[q] & (dom[q] - 1) else -1
     got = _answer(spec, roles, chair, {})
     if got.key() != answer.key():
         raise TraceMismatch("solution trace does not reach the proven answer")

@@ -22,8 +22,11 @@ from verifiers.truth_teller.seating_claims import (
 from verifiers.truth_teller.spec import Is
 
 from ...family import Draft
-from .levels import N_BY_LEVEL, N_RANGE, ROLES
-from .search import allowed, answers, draft_of, table, world_index
+from ..sample import max_silent, next_speaker
+from .levels import N_BY_LEVEL, N_RANGE, ROLES, level_of
+from .search import allowed, claim_defect, draft_of, n_answers, table, world_index
+
+TRIES = 3  # orders of dropping redundant statements tried per draft
 
 
 def _atom(rng: random.Random, n: int, speaker: int) -> SExpr:
@@ -58,10 +61,6 @@ def random_claim(rng: random.Random, n: int, speaker: int, compound: float) -> S
     return (And if rng.random() < 0.5 else Or)(args=(a, b))
 
 
-def _done(spec_answers: set) -> bool:
-    return len(spec_answers) == 1
-
-
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
     """One attempt at a seating_claims puzzle aimed at ``level``; None if it failed.
 
@@ -89,33 +88,69 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     order = list(range(n))
     rng.shuffle(order)
     spoken = [0] * n
-    for step in range(20 * n + 30):
-        if _done(answers(base, sol)):
+    quiet = max_silent(n)
+
+    def done(s: np.ndarray) -> bool:
+        return n_answers(n, q, s) == 1
+
+    for step in range(24 * n + 30):
+        solved = done(sol)
+        speaker = next_speaker(step, order, spoken, solved, quiet, rng)
+        if speaker is None:
             break
-        speaker = order[step % n] if step < n else rng.randrange(n)
         if spoken[speaker] >= 3:
             continue
         claim = random_claim(rng, n, speaker, compound)
         st = ClaimStatement(speaker=speaker, claim=claim)
         a = allowed(st, n)
-        if not a[w0] or (sol & a).sum() == sol.sum():
+        if not a[w0]:
+            continue
+        # Once the answer is forced, a silent person may still make a sound statement.
+        if (sol & a).sum() == sol.sum() and not (solved and not spoken[speaker]):
+            continue
+        if claim_defect(st, n):
             continue
         sol &= a
         found.append(st)
         masks.append(a)
         spoken[speaker] += 1
-    if not _done(answers(base, sol)):
+    if not done(sol):
         return None
+    # Redundant statements dropped in a random order; another order gives another puzzle,
+    # so a few orders are tried until one measures at the level aimed at.
+    rank = {p: r for r, p in enumerate(order)}
+    out = None
+    for _ in range(TRIES):
+        kept = _drop_redundant(found, masks, done, n, quiet, rng)
+        if kept is None:
+            continue
+        kept.sort(key=lambda st: rank[st.speaker])
+        out = draft_of(base.model_copy(update={"statements": kept}))
+        if out is not None and level_of(out.metrics) == level:
+            break
+    return out
+
+
+def _drop_redundant(found, masks, done, n: int, quiet: int, rng) -> list | None:
+    """The statements kept after dropping, in a random order, each whose removal leaves the
+    answer forced (a speaker's last statement stays while ``quiet`` people are silent)."""
     keep = list(range(len(found)))
     idx = keep[:]
     rng.shuffle(idx)
+    said = [0] * n
+    for st in found:
+        said[st.speaker] += 1
     for i in idx:
+        sp = found[i].speaker
+        if said[sp] == 1 and said.count(0) >= quiet:
+            continue
         rest = [j for j in keep if j != i]
-        s = np.ones(len(K), dtype=bool)
+        s = np.ones(len(masks[0]), dtype=bool)
         for j in rest:
             s &= masks[j]
-        if _done(answers(base, s)):
+        if done(s):
             keep = rest
-    rank = {p: r for r, p in enumerate(order)}
-    kept = sorted((found[j] for j in keep), key=lambda st: rank[st.speaker])
-    return draft_of(base.model_copy(update={"statements": kept}))
+            said[sp] -= 1
+    if said.count(0) > quiet:
+        return None
+    return [found[j] for j in keep]
