@@ -20,7 +20,7 @@ import random
 from typing import Any
 
 from verifiers.seating.spec import Clue, Next, Order, Question, SeatingSpec, entities
-from verifiers.seating.worlds import clue_tests, consistent, forces
+from verifiers.seating.worlds import clue_tests, consistent, forces, hidden_value
 
 from ..family import Draft
 from .logic import Frame, Table, frame_of, table_size
@@ -101,7 +101,9 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     metrics = metrics_of(spec, tr, use_table)
     if forced:
         metrics.update(forced_size=True, target_level=level)
-    if level_of(metrics) >= 3 and two_clue_answerable(spec, clues, goal, fr, use_table):
+    if level_of(metrics) >= 3 and two_clue_answerable(
+        spec, clues, asked_of(spec, goal), fr, use_table
+    ):
         return None  # levels by solving effort: two clues must not settle an L3/L4 answer
     return Draft(spec, metrics, trace=(tr, goal))
 
@@ -109,6 +111,18 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
 def trace_lines(spec: SeatingSpec, tr: Trace) -> int:
     """Lines of the written solution: numbering, derivation, the attribute link, answer."""
     return 2 + len(tr.lines) + (spec.question.kind in ("who_has", "attr_of"))
+
+
+def asked_of(spec: SeatingSpec, goal: list[Clue]) -> list[Clue]:
+    """What the answer says: the true listed option of a pair or statement question (whose
+    goal is the whole arrangement), else the goal."""
+    q = spec.question
+    if q.kind == "pair":
+        i = hidden_value(spec)
+        return [Next(a=q.pairs[i][0], b=q.pairs[i][1])]
+    if q.kind == "statement":
+        return [q.options[hidden_value(spec)]]
+    return goal
 
 
 def two_clue_answerable(
