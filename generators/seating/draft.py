@@ -90,17 +90,17 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         clues=clues,
         question=q,
     )
-    if q.kind not in ("pair", "statement"):  # their listed options are chosen to survive
-        wrong = len(wrong_values(spec))
-        want = min(MIN_WRONG_OPTIONS, wrong) if wrong > SMALL_SPACE else 1
-        if not enough_distractors(spec, want):
-            return None  # every wrong option must survive every single clue on its own
     tr = derive(fr, n_attr, clues, goal)
     if tr is None or trace_lines(spec, tr) > MAX_TRACE_LINES or (need_split and not tr.splits):
         return None
     metrics = metrics_of(spec, tr, use_table)
     if forced:
         metrics.update(forced_size=True, target_level=level)
+    if q.kind not in ("pair", "statement"):  # their listed options are chosen to survive
+        wrong = len(wrong_values(spec))
+        want = min(MIN_WRONG_OPTIONS, wrong) if wrong > SMALL_SPACE else 1
+        if not enough_distractors(spec, want):
+            return None  # every wrong option must survive every single clue on its own
     if level_of(metrics) >= 3 and two_clue_answerable(
         spec, clues, asked_of(spec, goal), fr, use_table
     ):

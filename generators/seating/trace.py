@@ -25,7 +25,7 @@ from verifiers.seating.spec import Clue, entities
 from .deducer import Budget, Deducer, _span_keep, bits
 from .logic import Frame, to_int
 
-MAX_NODES = 60  # case-analysis nodes of one derivation
+MAX_NODES = 20  # case-analysis nodes of one derivation (each adds two lines or more)
 
 
 @dataclass(frozen=True)

@@ -396,4 +396,15 @@ def forces(spec: SeatingSpec, clues: Iterable[Clue], value=None) -> bool:
 def survives(spec: SeatingSpec, clue: Clue, value) -> bool:
     """Whether the answer ``value`` agrees with ``clue`` on its own (some world has both)."""
     g = geometry(spec)
-    return consistent(g, [*clue_tests(clue, g), *answer_tests(spec, value)])
+    q = spec.question
+    item = q.pairs[value] if q.kind == "pair" else q.options[value] if q.kind == "statement" else 0
+    key = (g, clue, q.kind, q.a, q.b, q.k, q.side, q.seat, q.cat, item, value)
+    hit = _SURVIVES.get(key)
+    if hit is None:
+        if len(_SURVIVES) > 1 << 16:
+            _SURVIVES.clear()
+        hit = _SURVIVES[key] = consistent(g, [*clue_tests(clue, g), *answer_tests(spec, value)])
+    return hit
+
+
+_SURVIVES: dict[tuple, bool] = {}  # a pure function's results (they never depend on the cache)
