@@ -7,8 +7,10 @@ the answer is forced; then drop clues that are redundant, in a random order
 propagation search drops the clues that a short case analysis does without (below level 4,
 those that propagation does without, so such puzzles are solvable by propagation alone),
 and a level-4 clue set that propagation alone still solves is redrawn; level 4 also
-proposes pinning clues (a place, an end, a facing) half as often. Z3 proves the final
-puzzle in the pipeline. (The dataset card takes this docstring's first line as the
+proposes pinning clues (a place, an end, a facing) half as often. Every attribute value is in
+some clue; a draft is redrawn when its written solution runs past MAX_TRACE_LINES lines, when
+too few wrong options survive every single clue on its own, or when two clues settle a
+level-3/4 answer. Z3 proves the final puzzle in the pipeline. (The dataset card takes this docstring's first line as the
 family's summary.)
 """
 
