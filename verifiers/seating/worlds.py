@@ -403,7 +403,12 @@ def survives(spec: SeatingSpec, clue: Clue, value) -> bool:
     if hit is None:
         if len(_SURVIVES) > 1 << 16:
             _SURVIVES.clear()
-        hit = _SURVIVES[key] = consistent(g, [*clue_tests(clue, g), *answer_tests(spec, value)])
+        if q.kind == "arrangement":  # every place is given: only facings may be open
+            doms = {e: [v for v in options(e, g) if v[0] == value[e]] for e in entities(clue)}
+            hit = consistent(g, clue_tests(clue, g), doms)
+        else:
+            hit = consistent(g, [*clue_tests(clue, g), *answer_tests(spec, value)])
+        _SURVIVES[key] = hit
     return hit
 
 
