@@ -403,7 +403,16 @@ def survives(spec: SeatingSpec, clue: Clue, value) -> bool:
     if hit is None:
         if len(_SURVIVES) > 1 << 16:
             _SURVIVES.clear()
-        if q.kind == "arrangement":  # every place is given: only facings may be open
+        wkey = (key[:1] + key[2:], tuple(spec.seats), tuple(spec.facing),
+                tuple(tuple(c.owner) for c in spec.attributes))  # fmt: skip
+        w = _WITNESS.get(wkey, 0)
+        if w == 0:
+            if len(_WITNESS) > 1 << 14:
+                _WITNESS.clear()
+            w = _WITNESS[wkey] = _witness(spec, value)
+        if w is not None and compile_clue(clue, g)(*w):
+            hit = True  # the hidden world with the answer swapped for ``value`` has both
+        elif q.kind == "arrangement":  # every place is given: only facings may be open
             doms = {e: [v for v in options(e, g) if v[0] == value[e]] for e in entities(clue)}
             hit = consistent(g, clue_tests(clue, g), doms)
         else:
@@ -412,4 +421,38 @@ def survives(spec: SeatingSpec, clue: Clue, value) -> bool:
     return hit
 
 
-_SURVIVES: dict[tuple, bool] = {}  # a pure function's results (they never depend on the cache)
+def _witness(spec: SeatingSpec, value) -> tuple[Seat, Face] | None:
+    """The hidden world with the right answer's holder and ``value``'s swapped (a world
+    where the answer is ``value``), as (seat, face); None where no swap does that."""
+    q, n = spec.question, spec.n
+    g = geometry(spec)
+    right = hidden_value(spec)
+    seats = list(spec.seats)
+    owners = [list(c.owner) for c in spec.attributes]
+    if q.kind in ("who_at", "who_side", "opposite", "who_has"):
+        if g.layout == "circle" and 0 in (value, right):
+            return None
+        seats[value], seats[right] = seats[right], seats[value]
+    elif q.kind == "attr_of":
+        own = owners[q.cat - 1]
+        own[value], own[right] = own[right], own[value]
+    else:
+        return None
+
+    def seat(e: int) -> int:
+        return seats[e if e < n else owners[e // n - 1][e % n]]
+
+    def face(e: int) -> bool:
+        if g.layout == "rows":
+            return seat(e) >= n // 2
+        return spec.facing[e if e < n else owners[e // n - 1][e % n]]
+
+    if not answer_test(spec, value)[1](seat, face):
+        return None
+    return seat, face
+
+
+_SURVIVES: dict[tuple, bool] = {}
+_WITNESS: dict[
+    tuple, tuple | None
+] = {}  # a pure function's results (they never depend on the cache)
