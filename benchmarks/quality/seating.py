@@ -29,11 +29,11 @@ from verifiers.seating.worlds import (
     answer_test,
     clue_tests,
     find,
-    forces,
     geometry,
     hidden_value,
     negated,
     options,
+    some_pair_forces,
     survives,
 )
 
@@ -113,8 +113,7 @@ def _absolute_on_round_table(spec: SeatingSpec) -> bool:
 
 
 def _two_clue_answerable(spec: SeatingSpec) -> bool:
-    cs = spec.clues
-    return any(forces(spec, [cs[i], cs[j]]) for i in range(len(cs)) for j in range(i + 1, len(cs)))
+    return some_pair_forces(spec, list(spec.clues))
 
 
 # --- distractors ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import random
 from typing import Any
 
 from verifiers.seating.spec import Clue, Next, Order, Question, SeatingSpec, entities
-from verifiers.seating.worlds import clue_tests, consistent, forces, hidden_value
+from verifiers.seating.worlds import clue_tests, consistent, hidden_value, some_pair_forces
 
 from ..family import Draft
 from .logic import Frame, Table, frame_of, table_size
@@ -138,7 +138,7 @@ def two_clue_answerable(
         bad = bad_mask(tab, goal)
         masks = [full_mask(tab, c) for c in clues]
         return any(not masks[i] & masks[j] & bad for i, j in pairs)
-    return any(forces(spec, [clues[i], clues[j]]) for i, j in pairs)
+    return some_pair_forces(spec, clues)
 
 
 def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Question | None:

@@ -13,6 +13,7 @@ their own (the generators' numpy version is cross-checked against this one and Z
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
@@ -391,6 +392,23 @@ def forces(spec: SeatingSpec, clues: Iterable[Clue], value=None) -> bool:
             return False  # two people no clue names can swap places
     tests = [t for c in clues for t in clue_tests(c, g)] + [negated(answer_test(spec, v))]
     return not consistent(g, tests)
+
+
+def some_pair_forces(spec: SeatingSpec, clues: list[Clue]) -> bool:
+    """Whether some two of ``clues`` alone force the hidden answer (:func:`forces` for every
+    pair, sharing the work that does not depend on the pair)."""
+    g = geometry(spec)
+    v = hidden_value(spec)
+    if v is None:
+        return False
+    if spec.question.kind == "arrangement":
+        return any(forces(spec, [a, b], v) for a, b in itertools.combinations(clues, 2))
+    neg = negated(answer_test(spec, v))
+    tests = [clue_tests(c, g) for c in clues]
+    return any(
+        not consistent(g, [*tests[i], *tests[j], neg])
+        for i, j in itertools.combinations(range(len(clues)), 2)
+    )
 
 
 def survives(spec: SeatingSpec, clue: Clue, value) -> bool:
