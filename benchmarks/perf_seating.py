@@ -1,11 +1,18 @@
 """Seating generator throughput on one core: puzzles/s and ms per puzzle vs one Z3 proof.
 
     python benchmarks/perf_seating.py [--seconds 3] [--json out.json] [--profile CASE]
+    python benchmarks/perf_seating.py --against OLD_CHECKOUT [--repeats 3] [--json out.json]
 
 Each case runs ``generators.pipeline.make_item`` (draft, render, Z3 proof with distractors)
 in steady state and, right after each emitted puzzle, one more uniqueness proof of it
 (encode + prove in a fresh context, as the pipeline does), so that both see the same load:
 the ratio "time per emitted puzzle / time per uniqueness proof" (target <= 3).
+
+``--against DIR`` compares this checkout with another one (e.g. ``git archive BASE | tar -x
+-C DIR``) in one run: each case runs in a fresh process per checkout, alternating old and
+new (the order flipping every repeat), and reports per emitted puzzle the whole
+``make_item`` time, its Z3 share (``session.prove_unique``, timed around the pipeline's
+call) and the rest, the generator's own time, with medians and new/old speed-ups.
 """
 
 from __future__ import annotations
@@ -77,12 +84,115 @@ def measure(variant: str, options: dict, seconds: float) -> dict:
     }
 
 
+AB_CASES = [  # (name, variant or None for the default seating mix, options)
+    ("default mix", None, {}),
+    ("linear n=8", "linear", {"n": 8}),
+    ("circular n=8", "circular", {"n": 8}),
+    ("linear n=7 attr=3", "linear", {"n": 7, "attributes": 3}),
+]
+# The child: emitted puzzles of one case for ``seconds``; prints one JSON line. It relies only
+# on make_item and session.prove_unique, so older checkouts run it too.
+_CHILD = r"""
+import json, os, sys, time
+variant, options, seconds = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3])
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+from generators import pipeline
+from generators.config import load_config, parse_config
+cfg = load_config("default").model_dump(mode="json")
+fam = cfg["families"]["seating"]
+if variant != "-":
+    fam.update(variants={variant: 1.0}, levels={4: 1.0}, options=options)
+cfg["families"] = {"seating": fam}
+cfg = parse_config(cfg)
+z3 = [0.0]
+prove = pipeline.session.prove_unique
+def timed(*a, **k):
+    t = time.perf_counter()
+    try:
+        return prove(*a, **k)
+    finally:
+        z3[0] += time.perf_counter() - t
+pipeline.session.prove_unique = timed
+for i in range(5):
+    pipeline.make_item(cfg, "seating", 1_000_000 + i)
+z3[0] = 0.0
+made = emitted = 0.0
+i = 0
+t0 = time.perf_counter()
+while time.perf_counter() - t0 < seconds or emitted < 10:
+    out = pipeline.make_item(cfg, "seating", i)
+    i += 1
+    emitted += out.record is not None
+made = time.perf_counter() - t0
+print(json.dumps({"items": i, "emitted": emitted, "seconds": made, "z3_s": z3[0]}))
+"""
+
+
+def run_child(root: Path, variant: str | None, options: dict, seconds: float) -> dict:
+    """One case in a fresh process importing the checkout at ``root``."""
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, variant or "-", json.dumps(options), str(seconds)],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    per = r["seconds"] / r["emitted"] * 1e3
+    z3 = r["z3_s"] / r["emitted"] * 1e3
+    return {**r, "ms_per_puzzle": per, "z3_ms": z3, "gen_ms": per - z3}
+
+
+def compare(old: Path, seconds: float, repeats: int) -> list[dict]:
+    """Old and new checkouts, case by case, alternating; medians and speed-ups."""
+    import statistics
+
+    new = Path(__file__).resolve().parents[1]
+    rows = []
+    print(f"{'case':<20} {'old ms/puz':>10} {'new ms/puz':>10} {'old gen':>8} {'new gen':>8} "
+          f"{'old z3':>7} {'new z3':>7} {'x total':>8} {'x gen':>6}")  # fmt: skip
+    for name, variant, options in AB_CASES:
+        runs: dict[str, list[dict]] = {"old": [], "new": []}
+        for rep in range(repeats):
+            order = ("old", "new") if rep % 2 == 0 else ("new", "old")
+            for who in order:
+                root = old if who == "old" else new
+                runs[who].append(run_child(root, variant, options, seconds))
+        med = {
+            w: {
+                k: statistics.median(r[k] for r in rs) for k in ("ms_per_puzzle", "gen_ms", "z3_ms")
+            }
+            for w, rs in runs.items()
+        }
+        row = {
+            "case": name, "variant": variant, "options": options, "runs": runs, "median": med,
+            "speedup_total": med["old"]["ms_per_puzzle"] / med["new"]["ms_per_puzzle"],
+            "speedup_generator": med["old"]["gen_ms"] / med["new"]["gen_ms"],
+        }  # fmt: skip
+        rows.append(row)
+        o, n = med["old"], med["new"]
+        print(
+            f"{name:<20} {o['ms_per_puzzle']:>10.2f} {n['ms_per_puzzle']:>10.2f} "
+            f"{o['gen_ms']:>8.2f} {n['gen_ms']:>8.2f} {o['z3_ms']:>7.2f} {n['z3_ms']:>7.2f} "
+            f"{row['speedup_total']:>8.2f} {row['speedup_generator']:>6.2f}"
+        )
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--against", type=Path, default=None, help="an older checkout to compare")
+    ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", default=None)
     ap.add_argument("--profile", type=int, default=None, help="cProfile case number CASE")
     a = ap.parse_args()
+    if a.against is not None:
+        rows = compare(a.against.resolve(), a.seconds, a.repeats)
+        if a.json:
+            Path(a.json).write_text(json.dumps(rows, indent=2))
+        return 0
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     if a.profile is not None:

@@ -4,7 +4,7 @@ The family, registered as :data:`FAMILY`. Its parts, lowest first:
 
 - :mod:`.variants`: the variant table and the level rule;
 - :mod:`.logic`: the clue semantics and exact tables of worlds; :mod:`.deducer`: the
-  propagation solver (its steps become the written solution);
+  propagation solver; :mod:`.trace`: the written derivation (facts that cite their reason);
 - :mod:`.sample`: the hidden world, its size, the question and clue proposals;
 - :mod:`.search`: the exact search for a clue set and redundancy dropping;
 - :mod:`.draft`: one attempt at a puzzle (sample, search, prove, metrics);

@@ -33,6 +33,7 @@ from .draft import metrics_of
 from .logic import frame_of, holds_world, implies
 from .sample import World, clue_kinds, pick, propose
 from .search import add_until_forced, fits_table, gives_away
+from .trace import Trace, derive
 from .variants import BY_NAME, level_of
 
 OTHER_SIDE = {"left": "right", "right": "left"}
@@ -182,16 +183,13 @@ def _redraft(spec: SeatingSpec, old: dict, keep_forced: bool = True) -> Draft | 
     if goal is None or not all(_holds(spec, c) for c in spec.clues):
         return None
     fr = frame_of(spec)
-    ded = Deducer(fr, len(spec.attributes), list(spec.clues))
-    try:
-        if not ded.prove(goal, budget=400):
-            return None
-    except Budget:
+    tr = derive(fr, len(spec.attributes), list(spec.clues), goal)
+    if tr is None:
         return None
-    m = metrics_of(spec, ded, fits_table(fr, len(spec.attributes)))
+    m = metrics_of(spec, tr, fits_table(fr, len(spec.attributes)))
     if keep_forced and old.get("forced_size"):
         m.update(forced_size=True, target_level=old["target_level"])
-    return Draft(spec, m, trace=(ded.steps, goal))
+    return Draft(spec, m, trace=(tr, goal))
 
 
 # --- transforms --------------------------------------------------------------------------
@@ -443,7 +441,14 @@ TRANSFORMS = dict(reword=reword, reorder=reorder, distract=distract, scale=scale
 def _labelled(spec: SeatingSpec, d: Draft, kind: str) -> Draft:
     """A mislabelled draft: no derivation."""
     metrics = {**d.metrics, "n_clues": len(spec.clues)}
-    return Draft(spec, metrics, trace=([], goal_of(spec) or []), label=kind)
+    return Draft(spec, metrics, trace=(Trace([]), goal_of(spec) or []), label=kind)
+
+
+def _neighbours_of(spec: SeatingSpec) -> list[Clue]:
+    """Neighbour facts of the hidden round table (each a relative fact a clue may deny)."""
+    n = spec.n
+    at = {s: p for p, s in enumerate(spec.seats)}
+    return [normal(Next(a=p, b=at[(spec.seats[p] + 1) % n])) for p in range(n)]
 
 
 def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | None] | None:
@@ -463,6 +468,8 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
             if worlds(spec, clues, limit=1, budget=2000) == []:
                 return _labelled(spec.model_copy(update={"clues": clues}), d, kind), None
         neg = [g for g in goal if hasattr(g, "neg")]
+        if spec.layout == "circle":  # a numbered seat means nothing at a round table
+            neg = [g for g in neg if g.kind != "at"] or _neighbours_of(spec)
         if not neg:
             return None
         g = rng.choice(neg)
@@ -473,8 +480,11 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
     before = answer_value(spec)
     order = list(range(len(spec.clues)))
     rng.shuffle(order)
+    values = {e for c in spec.clues for e in entities(c) if e >= spec.n}
     for drop in order:
         clues = [c for j, c in enumerate(spec.clues) if j != drop]
+        if values - {e for c in clues for e in entities(c)}:
+            continue  # every declared attribute value stays in some clue
         new = spec.model_copy(update={"clues": clues})
 
         def other(w: tuple, new: SeatingSpec = new) -> bool:

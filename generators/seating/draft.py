@@ -7,22 +7,26 @@ the answer is forced; then drop clues that are redundant, in a random order
 propagation search drops the clues that a short case analysis does without (below level 4,
 those that propagation does without, so such puzzles are solvable by propagation alone),
 and a level-4 clue set that propagation alone still solves is redrawn; level 4 also
-proposes pinning clues (a place, an end, a facing) half as often. Z3 proves the final
-puzzle in the pipeline. (The dataset card takes this docstring's first line as the
+proposes pinning clues (a place, an end, a facing) half as often. Every attribute value is in
+some clue; a draft is redrawn when its written solution runs past MAX_TRACE_LINES lines, when
+too few wrong options survive every single clue on its own, or when two clues settle a
+level-3/4 answer. Z3 proves the final puzzle in the pipeline. (The dataset card takes this docstring's first line as the
 family's summary.)
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from typing import Any
 
 from verifiers.seating.spec import Clue, Next, Order, Question, SeatingSpec, entities
+from verifiers.seating.worlds import clue_tests, consistent, hidden_value, some_pair_forces
 
 from ..family import Draft
-from .deducer import Budget, Deducer
-from .logic import Frame, table_size
+from .logic import Frame, Table, frame_of, table_size
+from .render import enough_distractors, wrong_values
 from .sample import (
     ABSOLUTE,
     L4_PINNING_WEIGHT,
@@ -37,7 +41,13 @@ from .sample import (
     sample_world,
     size,
 )
-from .search import by_propagation, by_table, fits_table, told
+from .search import bad_mask, by_propagation, by_table, fits_table, full_mask, told
+from .trace import Trace, derive
+from .variants import level_of
+
+MAX_TRACE_LINES = 40  # a written solution longer than this is redrawn
+MIN_WRONG_OPTIONS = 2  # wrong MCQ options that survive every single clue (up to 3 are shown)
+SMALL_SPACE = 3  # ... or 1, when a question has at most this many wrong answers
 
 
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
@@ -60,8 +70,11 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     need_split = level == 4 and not forced  # a level-4 proof needs a case split
     if need_split:
         kinds = {k: w * (L4_PINNING_WEIGHT if k in PINNING else 1) for k, w in kinds.items()}
-    search = by_table if use_table else by_propagation
-    clues = search(world, goal, kinds, rng, fr, need_split)
+    if use_table:
+        clues = by_table(world, goal, kinds, rng, fr, need_split)
+    else:
+        asked = frozenset([q.a] if q.kind == "who_has" else [])
+        clues = by_propagation(world, goal, kinds, rng, fr, need_split, asked)
     if clues is None:
         return None
     rng.shuffle(clues)
@@ -79,17 +92,53 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         clues=clues,
         question=q,
     )
-    ded = Deducer(fr, n_attr, clues)
-    try:
-        proved = ded.prove(goal, budget=300 if use_table else 60)
-    except Budget:
+    tr = derive(fr, n_attr, clues, goal)
+    if tr is None or trace_lines(spec, tr) > MAX_TRACE_LINES or (need_split and not tr.splits):
         return None
-    if not proved or (need_split and not ded.splits):
-        return None
-    metrics = metrics_of(spec, ded, use_table)
+    metrics = metrics_of(spec, tr, use_table)
     if forced:
         metrics.update(forced_size=True, target_level=level)
-    return Draft(spec, metrics, trace=(ded.steps, goal))
+    if q.kind not in ("pair", "statement"):  # their listed options are chosen to survive
+        wrong = len(wrong_values(spec))
+        want = min(MIN_WRONG_OPTIONS, wrong) if wrong > SMALL_SPACE else 1
+        if not enough_distractors(spec, want):
+            return None  # every wrong option must survive every single clue on its own
+    if level_of(metrics) >= 3 and two_clue_answerable(
+        spec, clues, asked_of(spec, goal), fr, use_table
+    ):
+        return None  # levels by solving effort: two clues must not settle an L3/L4 answer
+    return Draft(spec, metrics, trace=(tr, goal))
+
+
+def trace_lines(spec: SeatingSpec, tr: Trace) -> int:
+    """Lines of the written solution: numbering, derivation, the attribute link, answer."""
+    return 2 + len(tr.lines) + (spec.question.kind in ("who_has", "attr_of"))
+
+
+def asked_of(spec: SeatingSpec, goal: list[Clue]) -> list[Clue]:
+    """What the answer says: the true listed option of a pair or statement question (whose
+    goal is the whole arrangement), else the goal."""
+    q = spec.question
+    if q.kind == "pair":
+        i = hidden_value(spec)
+        return [Next(a=q.pairs[i][0], b=q.pairs[i][1])]
+    if q.kind == "statement":
+        return [q.options[hidden_value(spec)]]
+    return goal
+
+
+def two_clue_answerable(
+    spec: SeatingSpec, clues: list[Clue], goal: list[Clue], fr: Frame, table: bool
+) -> bool:
+    """Whether some two of ``clues`` already force the answer (exact: a table of worlds, or
+    a search over the entities they mention)."""
+    pairs = list(itertools.combinations(range(len(clues)), 2))
+    if table:
+        tab = Table(fr)
+        bad = bad_mask(tab, goal)
+        masks = [full_mask(tab, c) for c in clues]
+        return any(not masks[i] & masks[j] & bad for i, j in pairs)
+    return some_pair_forces(spec, clues)
 
 
 def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Question | None:
@@ -101,6 +150,7 @@ def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Qu
             for b in range(a + 1, n):
                 (true if world.holds(Next(a=a, b=b)) else false).append((a, b))
         true = [p for p in true if not told(Next(a=p[0], b=p[1]), clues, fr, len(world.owners))]
+        false = [p for p in false if _survives(Next(a=p[0], b=p[1]), clues, fr)]
         if not true or len(false) < 3:
             return None
         pairs = [rng.choice(true), *rng.sample(false, 3)]
@@ -128,13 +178,18 @@ def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Qu
         if c is None or any(e >= n for e in entities(c)):
             continue
         c = _flip(c, world, rng)
-        if c is not None and not world.holds(c) and c not in false:
+        if c is not None and not world.holds(c) and c not in false and _survives(c, clues, fr):
             false.append(c)
     if len(false) < 3:
         return None
     opts = [true_c, *false]
     rng.shuffle(opts)
     return q.model_copy(update={"options": opts})
+
+
+def _survives(option: Clue, clues: list[Clue], fr: Frame) -> bool:
+    """Whether a listed option agrees with every single clue on its own."""
+    return all(consistent(fr, [*clue_tests(c, fr), *clue_tests(option, fr)]) for c in clues)
 
 
 def _flip(c: Clue, world: World, rng: random.Random) -> Clue | None:
@@ -155,11 +210,11 @@ def _flip(c: Clue, world: World, rng: random.Random) -> Clue | None:
     return None
 
 
-def metrics_of(spec: SeatingSpec, ded: Deducer, table: bool) -> dict[str, Any]:
-    """The difficulty metrics of a proven spec (``ded`` has proven it; ``table``: searched
-    on a table of worlds)."""
+def metrics_of(spec: SeatingSpec, tr: Trace, table: bool) -> dict[str, Any]:
+    """The difficulty metrics of a spec with its written derivation ``tr`` (``table``:
+    searched on a table of worlds)."""
     n = spec.n
-    fr = ded.fr
+    fr = frame_of(spec)
     kinds = [c.kind for c in spec.clues]
     rel = sum(k not in ABSOLUTE and k != "is" for k in kinds)
     absolute = sum(k in ABSOLUTE for k in kinds)
@@ -173,7 +228,7 @@ def metrics_of(spec: SeatingSpec, ded: Deducer, table: bool) -> dict[str, Any]:
         "log2_search_space": round(space, 3),
         "clues_per_person": round(len(spec.clues) / n, 3),
         "relative_share": round(rel / max(rel + absolute, 1), 3),
-        "case_splits": ded.splits,
-        "deduction_depth": ded.max_depth,
+        "case_splits": tr.splits,
+        "deduction_depth": tr.max_depth,
         "search": "table" if table else "propagation",
     }

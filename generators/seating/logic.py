@@ -170,7 +170,7 @@ def world_table(fr: Frame) -> tuple[np.ndarray, np.ndarray | None]:
     return _world_table(fr.n, fr.layout, fr.mixed)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)  # every (n, layout, mixed) that fits TABLE_MAX: about 30
 def _world_table(n: int, layout: str, mixed: bool) -> tuple[np.ndarray, np.ndarray | None]:
     if layout == "circle":
         perms = np.array([(0, *p) for p in itertools.permutations(range(1, n))], dtype=np.int8)

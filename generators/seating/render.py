@@ -8,17 +8,20 @@ propagation solver's trace.
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
 from templates import data, join_names, render, render_string
 from verifiers.answers import Answer
 from verifiers.seating.spec import Clue, Is, Next, Opposite, SeatingSpec, Side
+from verifiers.seating.worlds import hidden_value, survives
 from verifiers.solver import seating as SOLVER
 
 from ..family import Draft, Final, RenderContext, TraceMismatch
-from .deducer import Deducer
+from .deducer import bits
 from .logic import frame_of, holds_world
+from .trace import Line, Trace, derive
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
             "ninth", "tenth", "eleventh", "twelfth")  # fmt: skip
@@ -41,6 +44,7 @@ class Renderer:
         self.n = spec.n
         self.fr = frame_of(spec)
         self._refs: dict[int, str] = {}
+        self.words: dict[str, str] = {}  # canonical answer value -> surface word
 
     def ref(self, e: int) -> str:
         if e < self.n:
@@ -92,8 +96,9 @@ class Renderer:
             return f"Number the positions 1 to {self.n}, {self.ctx['list']}."
         if spec.layout == "circle":
             return (
-                f"Only relative places matter at a round table, so call {spec.people[0]}'s seat "
-                "seat 0 and number the seats clockwise (seen from above)."
+                "Only relative places matter at a round table, so number the seats 0 to "
+                f"{self.n - 1} clockwise (seen from above), starting with {spec.people[0]}'s "
+                "seat as seat 0."
             )
         if spec.layout == "rows":
             return "Number the places of each row 1, 2, ... from the west end."
@@ -102,8 +107,9 @@ class Renderer:
             hint = " (from their left)" if spec.facing[0] else " (from their right)"
         return f"Number the places 1 to {self.n} from the west end{hint}."
 
-    def phrase(self, key: str, **kw: Any) -> str:
-        opts = self.bank[key]
+    def phrase(self, key: str, skip: str = "", **kw: Any) -> str:
+        """One phrasing of ``key`` (none that uses the slot ``skip``)."""
+        opts = [o for o in self.bank[key] if not skip or skip not in o]
         return render_string(opts[self.rng.randrange(len(opts))], v=self.ctx, **kw)
 
     def clue(self, c: Clue) -> str:
@@ -138,11 +144,13 @@ class Renderer:
                 return self.phrase(neg + "middle", a=r(c.a))
             return self.phrase(neg + "row", a=r(c.a), r="north" if c.seat == 0 else "south")
         if k == "side":
-            their = "their" if c.b >= self.n else f"{r(c.b)}'s"
             key = neg + ("side1" if c.k == 1 else "sidek")
+            # "on their right" would not say whose right: only a name takes the possessive
+            skip = "b_their" if c.b >= self.n else ""
             return self.phrase(
-                key, a=r(c.a), b=r(c.b), side=c.side, kth=ORDINALS[c.k - 1], b_their=their
-            )
+                key, skip, a=r(c.a), b=r(c.b), side=c.side, kth=ORDINALS[c.k - 1],
+                b_their=f"{r(c.b)}'s",
+            )  # fmt: skip
         if k == "order":
             side = "left" if self.spec.facing[0] else "right"
             return self.phrase("order", a=r(c.a), b=r(c.b), side=side)
@@ -278,9 +286,14 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
         listed=listed,
     )
     if d.trace is None:
-        raise ValueError("a seating draft carries its trace (steps, goal)")
-    steps, goal = d.trace
-    solution = _solution(spec, r, answer, wmap, steps, goal)
+        raise ValueError("a seating draft carries its trace (Trace, goal)")
+    tr, goal = d.trace
+    if tr is None:  # no derivation yet (a transformed draft): derive it now
+        tr = derive(r.fr, len(spec.attributes), list(spec.clues), goal)
+        if tr is None:
+            raise TraceMismatch("solution trace does not reach the proven answer")
+    r.words = wmap
+    solution = _solution(spec, r, answer, tr, goal)
     template_id, render_key = f"seating/{c['id']}", {"template": c["id"]}
     return Final(spec, answer, distractors, question, solution, template_id, wmap, render_key)
 
@@ -331,7 +344,7 @@ def _question_text(spec: SeatingSpec, r: Renderer) -> str:
         way = "clockwise" if q.k == 0 else "anticlockwise"
         return (
             f"Starting with {p[q.a]} and going {way} (as seen from above), list everyone around the "
-            f"{v['row']}."
+            f"{v.get('table', v['row'])}."
         )
     if lay == "rows":
         return f"List the north {v['row']} from west to east, then the south {v['row']} from west to east."
@@ -355,48 +368,52 @@ def _arrangement(spec: SeatingSpec) -> list[str]:
 def _answers(spec: SeatingSpec, r: Renderer, rng: random.Random, k: int):
     """(answer, distractors, words, listed options) for the question."""
     q, n, names = spec.question, spec.n, spec.people
-    world_at = {s: names[i] for i, s in enumerate(spec.seats)}
     want = max(k - 1, 1)
     if q.kind == "arrangement":
         seq = _arrangement(spec)
         ans = Answer(type="sequence", value=seq, space=list(names))
-        out, seen = [], {ans.key()}
-        for _ in range(60):
-            if len(out) >= want:
-                break
-            alt = list(seq)
-            i, j = rng.sample(range(1 if spec.layout == "circle" else 0, n), 2)
-            alt[i], alt[j] = alt[j], alt[i]
-            a = Answer(type="sequence", value=alt, space=list(names))
-            if a.key() not in seen:
-                seen.add(a.key())
-                out.append(a)
+        alts = wrong_values(spec)
+        tiers = [[a for a in alts if _moved(spec, a) == t] for t in (2, 3)]
+        for t in tiers:
+            rng.shuffle(t)
+        alts = tiers[0] + tiers[1]
+        out = [
+            Answer(
+                type="sequence",
+                value=_arrangement(spec.model_copy(update={"seats": list(a)})),
+                space=list(names),
+            )
+            for a in hard_first(spec, alts, want)
+        ]
         return ans, out, {}, []
     if q.kind in ("who_at", "who_side", "opposite", "who_has"):
-        if q.kind == "who_at":
-            v = world_at[q.seat]
-        else:
-            goal = _goal_person(spec)
-            v = names[goal]
+        p = spec.seats.index(q.seat) if q.kind == "who_at" else _goal_person(spec)
         space = list(names)
-        wrong = [x for x in space if x != v and (q.kind != "who_side" or x != names[q.a])]
-        wrong = [x for x in wrong if q.kind not in ("opposite",) or x != names[q.a]]
+        wrong = [
+            x for x in range(n) if x != p and (q.kind not in ("who_side", "opposite") or x != q.a)
+        ]
         rng.shuffle(wrong)
         return (
-            Answer(type="label", value=v, space=space),
-            [Answer(type="label", value=x, space=space) for x in wrong[:want]],
+            Answer(type="label", value=names[p], space=space),
+            [
+                Answer(type="label", value=names[x], space=space)
+                for x in hard_first(spec, wrong, want)
+            ],
             {},
             [],
         )
     if q.kind == "attr_of":
         cat = spec.attributes[q.cat - 1]
-        v = cat.values[cat.owner.index(q.a)]
-        wrong = [x for x in cat.values if x != v]
+        v = cat.owner.index(q.a)
+        wrong = [x for x in range(n) if x != v]
         rng.shuffle(wrong)
         space = list(cat.values)
         return (
-            Answer(type="label", value=v, space=space),
-            [Answer(type="label", value=x, space=space) for x in wrong[:want]],
+            Answer(type="label", value=cat.values[v], space=space),
+            [
+                Answer(type="label", value=cat.values[x], space=space)
+                for x in hard_first(spec, wrong, want)
+            ],
             {},
             [],
         )
@@ -408,8 +425,9 @@ def _answers(spec: SeatingSpec, r: Renderer, rng: random.Random, k: int):
             top = (n - 2) // 2
         space = [str(i) for i in range(top + 1)]
         v = str(d - 1)
-        wrong = [x for x in space if x != v]
+        wrong = [x for x in range(top + 1) if x != d - 1]
         rng.shuffle(wrong)
+        wrong = [str(x) for x in hard_first(spec, wrong, want)]
         return (
             Answer(type="label", value=v, space=space),
             [Answer(type="label", value=x, space=space) for x in wrong[:want]],
@@ -463,6 +481,70 @@ def _answers(spec: SeatingSpec, r: Renderer, rng: random.Random, k: int):
     return mk(v), [mk(x) for x in ids if x != v], words, texts
 
 
+def hard(spec: SeatingSpec, value) -> bool:
+    """Whether a wrong answer survives every single clue on its own; a wrong arrangement,
+    which always breaks some clue, when it breaks only one."""
+    if spec.question.kind == "arrangement":
+        return sum(not survives(spec, c, value) for c in spec.clues) <= 1
+    return all(survives(spec, c, value) for c in spec.clues)
+
+
+def hard_first(spec: SeatingSpec, values: list, want: int, strict: bool = False) -> list:
+    """Up to ``want`` wrong answers that agree with every single clue on its own (so that
+    no one-clue check removes them), in the given order; when none does, the first other
+    one (``strict``: none)."""
+    good, rest = [], []
+    for v in values:
+        (good if hard(spec, v) else rest).append(v)
+        if len(good) >= want:
+            break
+    return good if strict else (good + rest)[: max(len(good), 1)]
+
+
+def _moved(spec: SeatingSpec, seats: tuple[int, ...]) -> int:
+    return sum(a != b for a, b in zip(seats, spec.seats, strict=True))
+
+
+def _cycled(spec: SeatingSpec, ps: tuple[int, ...]) -> tuple[int, ...]:
+    """The seats with persons ``ps`` moved one along the cycle (a round table turned back so
+    that person 0 is in seat 0)."""
+    seats = list(spec.seats)
+    for x, y in zip(ps, ps[1:] + ps[:1], strict=True):
+        seats[y] = spec.seats[x]
+    if spec.layout == "circle":
+        seats = [(s - seats[0]) % spec.n for s in seats]
+    return tuple(seats)
+
+
+def wrong_values(spec: SeatingSpec) -> list:
+    """Every wrong answer the question admits, in a fixed order, as
+    :func:`verifiers.seating.worlds.answer_test` takes it (an arrangement: the hidden one
+    with two people swapped, then three moved round; pair and statement: option indices)."""
+    q, n = spec.question, spec.n
+    right = hidden_value(spec)
+    k = q.kind
+    if k == "arrangement":
+        ps = range(n)
+        moves = [*itertools.combinations(ps, 2), *itertools.permutations(ps, 3)]
+        out = dict.fromkeys(_cycled(spec, m) for m in moves if len(m) == 2 or m[0] == min(m))
+        return [a for a in out if a != right]
+    if k in ("who_at", "who_side", "opposite", "who_has"):
+        return [
+            p for p in range(n) if p != right and (k not in ("who_side", "opposite") or p != q.a)
+        ]
+    if k in ("attr_of", "count_between"):
+        top = n if k == "attr_of" else (n - 2) // 2 + 1 if spec.layout == "circle" else n - 1
+        return [x for x in range(top) if x != right]
+    if k == "facing":
+        return [not right]
+    return [i for i in range(len(q.pairs or q.options)) if i != right]
+
+
+def enough_distractors(spec: SeatingSpec, want: int) -> bool:
+    """Whether ``want`` wrong answers agree with every single clue on its own."""
+    return len(hard_first(spec, wrong_values(spec), want, strict=True)) >= want
+
+
 def _goal_person(spec: SeatingSpec) -> int:
     q, n = spec.question, spec.n
     fr = frame_of(spec)
@@ -479,80 +561,83 @@ def _goal_person(spec: SeatingSpec) -> int:
     raise AssertionError("no person answers the question")
 
 
-def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, words: dict, steps, goal) -> str:
-    """The step-by-step derivation (from the propagation solver), ending in the answer."""
-    fr = r.fr
-    if steps is None:  # no derivation yet: prove the goal and write down the steps
-        ded = Deducer(fr, len(spec.attributes), list(spec.clues))
-        if not ded.prove(goal, budget=400):
-            raise TraceMismatch("solution trace does not reach the proven answer")
-        steps = ded.steps
+def _solution(spec: SeatingSpec, r: Renderer, answer: Answer, tr: Trace, goal) -> str:
+    """The step-by-step derivation (:mod:`generators.seating.trace`), ending in the answer."""
     lines = [r.numbering()]
-    one = f"the fact that each {'position' if r.order else 'place'} holds one person"
-    done: set[tuple[int, int]] = set()
-    for st in steps:
-        pad = "  " * st.depth
-        if st.kind == "derive":
-            if (st.entity, st.dom) in done:
-                continue
-            txt = _dom_text(spec, r, st.entity, st.dom)
-            if txt is None:
-                continue
-            done.add((st.entity, st.dom))
-            src = f"clue {st.source + 1}" if st.source >= 0 else one
-            lines.append(f"{pad}From {src}: {txt}.")
-        elif st.kind == "split":
-            opts = " or ".join(_part_text(spec, r, st.entity, u) for u in st.options)
-            lines.append(
-                f"{pad}No clue decides more now, so try each case for {r.ref(st.entity)}: {opts}."
-            )
-        elif st.kind == "assume":
-            lines.append(
-                f"{pad}Suppose {r.ref(st.entity)} is {_part_text(spec, r, st.entity, st.dom)}."
-            )
-            done = set()
-        elif st.kind == "contradiction":
-            src = f"clue {st.source + 1}" if st.source >= 0 else "the rule of one person per place"
-            lines.append(f"{pad}This breaks {src}: a contradiction, so this case is impossible.")
-        elif st.kind == "holds":
-            if st.depth and goal is not None and len(goal) == 1:
-                lines.append(f"{pad}In this case: {r.clue(goal[0])}.")
-            elif st.depth:
-                lines.append(f"{pad}In this case everyone's place is fixed.")
-            else:
-                lines.append("This settles the question.")
+    for ln in tr.lines:
+        lines.append("  " * ln.depth + _line_text(spec, r, ln, goal))
     q = spec.question
     if q.kind in ("who_has", "attr_of"):  # tie the places back to the asked link
-        e = q.a if q.kind == "who_has" else q.cat * spec.n
+        e = q.a if q.kind == "who_has" else q.cat * spec.n + answer_index(spec, answer)
+        p = _goal_person(spec) if q.kind == "who_has" else q.a
         cat = spec.attributes[e // spec.n - 1]
-        if q.kind == "who_has":
-            who, val = str(answer.value), cat.values[q.a % spec.n]
-        else:
-            who, val = spec.people[q.a], str(answer.value)
-        link = render_string(r.cats[cat.name]["is"], s=who, v=val)
+        link = render_string(r.cats[cat.name]["is"], s=spec.people[p], v=cat.values[e % spec.n])
         where = "position" if r.order else "place"
-        lines.append(f"Both are in the same {where}, so {link}.")
-    lines.append(f"Answer: {answer.text(words)}")
+        lines.append(f"{_cap(r.ref(e))} is in the same {where} as {spec.people[p]}, so {link}.")
+    lines.append(f"Answer: {answer.text(r.words)}")
     return "\n".join(lines)
 
 
+def answer_index(spec: SeatingSpec, answer: Answer) -> int:
+    """The value index of an attr_of answer."""
+    return spec.attributes[spec.question.cat - 1].values.index(str(answer.value))
+
+
+def _line_text(spec: SeatingSpec, r: Renderer, ln: Line, goal) -> str:
+    k = ln.kind
+    if k == "fact":
+        fact = _fact_text(spec, r, ln.entity, ln.dom)
+        if ln.why == "clue":
+            return f"From clue {ln.src + 1}: {_cap(fact)}."
+        if ln.why == "taken":
+            return f"{_cap(r.place(ln.options[0]))} is taken by {r.ref(ln.src)}, so {fact}."
+        return f"No one else can be in {r.place(ln.src)}, so {fact}."
+    if k == "split":
+        cases = " or ".join(_part_text(spec, r, ln.entity, u) for u in ln.options)
+        return f"Try each case for {r.ref(ln.entity)}: {cases}."
+    if k == "assume":
+        return f"Suppose {_fact_text(spec, r, ln.entity, ln.dom)}."
+    if k == "conflict":
+        if ln.why == "clue":
+            return f"This breaks clue {ln.src + 1}, so this case is impossible."
+        if ln.why == "both":
+            where = r.place(ln.options[0])
+            return (
+                f"{_cap(r.ref(ln.entity))} and {r.ref(ln.src)} cannot both be in {where}, "
+                "so this case is impossible."
+            )
+        return f"No one is left for {r.place(ln.src)}, so this case is impossible."
+    if ln.depth and goal is not None and len(goal) == 1:
+        return f"In this case: {r.clue(goal[0])}."
+    if ln.depth:
+        return "In this case everyone's place is fixed."
+    return "This settles the question."
+
+
 def _part_text(spec: SeatingSpec, r: Renderer, e: int, part: int) -> str:
-    """One case of a split: a place (with a facing when only one is left)."""
-    s, f = divmod(part.bit_length() - 1, 2)
-    t = f"in {r.place(s)}"
-    if spec.mixed and e < spec.n and part & (part - 1) == 0:
-        t += f", facing {r.dir_word(bool(f))}"
+    """One case of a split: a place (with a facing when only one is left), or a facing."""
+    seats = {u // 2 for u in bits(part)}
+    facings = {u % 2 for u in bits(part)}
+    if len(seats) > 1:
+        return f"facing {r.dir_word(bool(next(iter(facings))))}"
+    t = f"in {r.place(next(iter(seats)))}"
+    if spec.mixed and e < spec.n and len(facings) == 1:
+        t += f", facing {r.dir_word(bool(next(iter(facings))))}"
     return t
 
 
-def _dom_text(spec: SeatingSpec, r: Renderer, e: int, d: int) -> str | None:
-    seats = sorted({u // 2 for u in range(2 * spec.n) if d >> u & 1})
-    if len(seats) > 3:
-        return None
-    facings = {u % 2 for u in range(2 * spec.n) if d >> u & 1}
+def _fact_text(spec: SeatingSpec, r: Renderer, e: int, d: int) -> str:
+    """What is known of entity ``e``: its places (or the places it is not in) and facing."""
+    n = spec.n
+    seats = sorted({u // 2 for u in bits(d)})
+    facings = {u % 2 for u in bits(d)}
     who = r.ref(e)
-    where = [r.place(s) for s in seats]
-    t = f"{who} is in " + " or ".join(where)
-    if spec.mixed and e < spec.n and len(facings) == 1:
-        t += f", facing {r.dir_word(bool(next(iter(facings))))}"
-    return _cap(t)
+    face = spec.mixed and e < n and len(facings) == 1
+    word = r.dir_word(bool(next(iter(facings)))) if face else ""
+    if face and len(seats) == n:
+        return f"{who} faces {word}"
+    if not face and len(seats) > 3 and n - len(seats) < len(seats):
+        rest = [s for s in range(n) if s not in seats]
+        return f"{who} is not in " + " or ".join(r.place(s) for s in rest)
+    t = f"{who} is in " + " or ".join(r.place(s) for s in seats)
+    return t + (f", facing {word}" if face else "")

@@ -186,6 +186,9 @@ ATTR_WEIGHTS = {"is": 2.5, "not_is": 1.2}
 ABSOLUTE = ("at", "facing")
 PINNING = ("at_end", "at_seat", "middle", "not_at", "row", "facing")  # proposals of ABSOLUTE
 L4_PINNING_WEIGHT = 0.5  # level 4 prefers relative clues: pinning proposals weigh less
+# kinds whose proposal mentions a given entity (used to bring every attribute value in)
+COVER_KINDS = ("at_seat", "row", "not_at", "side", "not_side", "order", "next", "not_next",
+               "between1", "gap", "opposite", "not_opposite", "is", "not_is")  # fmt: skip
 
 
 def clue_kinds(world: World) -> dict[str, float]:
@@ -230,11 +233,13 @@ def _neighbours(fr: Frame, sa: int) -> tuple[int, ...]:
     )
 
 
-def propose(world: World, kind: str, rng: random.Random) -> Clue | None:
-    """A random clue of ``kind`` that is true in ``world`` (None if none was found)."""
+def propose(world: World, kind: str, rng: random.Random, a: int | None = None) -> Clue | None:
+    """A random clue of ``kind`` that is true in ``world`` (None if none was found); ``a``:
+    an entity the clue must mention (kinds in COVER_KINDS honour it)."""
     fr, n = world.fr, world.fr.n
     m = n // 2
-    a = _ent(world, rng)
+    if a is None:
+        a = _ent(world, rng)
     sa = world.seat(a)
     if kind == "at_end":
         ends = [0, n - 1] if fr.layout == "line" else [0, m - 1, m, n - 1]
@@ -311,11 +316,11 @@ def propose(world: World, kind: str, rng: random.Random) -> Clue | None:
         p, q = rng.sample(range(n), 2)
         return normal(SameFacing(a=p, b=q, same=world.facing[p] == world.facing[q]))
     if kind == "is":
-        e = rng.randrange(n, world.n_ent)
+        e = a if a >= n else rng.randrange(n, world.n_ent)
         others = [x for x in world.ents_at(world.seat(e)) if x // n != e // n]
         return normal(Is(a=e, b=rng.choice(others)))
     if kind == "not_is":
-        e = rng.randrange(n, world.n_ent)
+        e = a if a >= n else rng.randrange(n, world.n_ent)
         b = _ent(world, rng)
         if b // n == e // n or world.seat(b) == world.seat(e):
             return None

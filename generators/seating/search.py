@@ -16,11 +16,12 @@ from verifiers.seating.spec import Clue, entities
 
 from .deducer import Budget, Conflict, Deducer, Search
 from .logic import Frame, Table, implies, table_size, to_int
-from .sample import World, fresh_clues
+from .sample import COVER_KINDS, World, fresh_clues, pick, propose
 
 TABLE_MAX = 400_000  # worlds: above this, search by propagation
 PROVE_NODES = 40  # case-analysis nodes when the propagation search drops a clue
 DROP_ORDERS = 3  # orders of dropping clues tried for a level-4 puzzle that needs a case split
+COVER_TRIES = 12  # proposals for a clue that brings in an unused value and narrows the worlds
 
 
 def fits_table(fr: Frame, n_cats: int) -> bool:
@@ -36,7 +37,7 @@ def gives_away(c: Clue, goal: list[Clue], fr: Frame, n_cats: int = 0) -> bool:
     """
     if fits_table(fr, n_cats):
         tab = Table(fr)
-        return not _full_mask(tab, c) & _bad_mask(tab, goal)
+        return not full_mask(tab, c) & bad_mask(tab, goal)
     if len(goal) == 1 and set(entities(c)) >= set(entities(goal[0])) and implies(c, goal[0], fr):
         return True
     if fr.n > 5 or len(goal) > 1:
@@ -69,7 +70,7 @@ def by_table(
     """
     tab = Table(fr)
     truth = tab.row_of(world.seats, world.facing)
-    bad = _bad_mask(tab, goal)  # the worlds where the goal fails
+    bad = bad_mask(tab, goal)  # the worlds where the goal fails
     alive = (1 << tab.size) - 1
     clues: list[Clue] = []
     masks: list[int] = []
@@ -78,7 +79,7 @@ def by_table(
         c = next(fresh, None)
         if c is None:
             return None
-        mask = _full_mask(tab, c)
+        mask = full_mask(tab, c)
         if not mask & bad:  # it gives the answer away on its own
             continue
         if alive & mask == alive:
@@ -102,7 +103,7 @@ def by_table(
 _MASKS: dict = {}
 
 
-def _full_mask(tab: Table, c: Clue) -> int:
+def full_mask(tab: Table, c: Clue) -> int:
     """The worlds of ``tab`` where ``c`` holds, as an int bitmask (cached)."""
     key = (tab.fr, c)
     m = _MASKS.get(key)
@@ -114,11 +115,11 @@ def _full_mask(tab: Table, c: Clue) -> int:
     return m
 
 
-def _bad_mask(tab: Table, goal: list[Clue]) -> int:
+def bad_mask(tab: Table, goal: list[Clue]) -> int:
     """The worlds of ``tab`` where some clue of ``goal`` fails."""
     good = (1 << tab.size) - 1
     for g in goal:
-        good &= _full_mask(tab, g)
+        good &= full_mask(tab, g)
     return good ^ ((1 << tab.size) - 1)
 
 
@@ -129,19 +130,27 @@ def by_propagation(
     rng: random.Random,
     fr: Frame,
     need_split: bool = False,
+    asked: frozenset[int] = frozenset(),
 ) -> list[Clue] | None:
-    """Add clues until propagation alone forces the goal, then drop redundant ones: those
-    that propagation does without, or with ``need_split`` a short case analysis
-    (PROVE_NODES nodes)."""
+    """Add clues until propagation alone forces the goal and every attribute value not in
+    ``asked`` (the entities the question names) is in some clue, then drop redundant ones:
+    those that propagation does without, or with ``need_split`` a short case analysis
+    (PROVE_NODES nodes), and that no value needs."""
     n_cats = len(world.owners)
     s = Search(Deducer(fr, n_cats, []))
     s.dom = list(s.ded.init)
-    if not add_until_forced(s, world, goal, kinds, rng, 60 * fr.n * (1 + n_cats) + 60, set()):
+    seen: set[Clue] = set()
+    if not add_until_forced(s, world, goal, kinds, rng, 60 * fr.n * (1 + n_cats) + 60, seen):
+        return None
+    if not cover_values(s, world, goal, kinds, rng, seen, asked):
         return None
     clues = list(s.ded.clues)
     ded = s.ded
+    values = set(range(fr.n, world.n_ent)) - set(asked)
 
     def enough(rest: list[int]) -> bool:  # propagation, else a short case analysis, proves it
+        if values - {e for j in rest for e in entities(clues[j])}:
+            return False  # every attribute value stays in some clue
         if ded.forced(goal, rest):
             return True
         if not need_split:
@@ -178,6 +187,46 @@ def add_until_forced(
         except Conflict:
             return False
     return True
+
+
+def cover_values(
+    s: Search,
+    world: World,
+    goal: list[Clue],
+    kinds: dict[str, float],
+    rng: random.Random,
+    seen: set[Clue],
+    asked: frozenset[int],
+) -> bool:
+    """Add true clues that mention the attribute values no clue mentions yet (one that
+    narrows the worlds if COVER_TRIES proposals find one, else any); False on failure."""
+    fr = world.fr
+    cover = {k: w for k, w in kinds.items() if k in COVER_KINDS}
+    while True:
+        named = {e for c in s.ded.clues for e in entities(c)} | set(asked)
+        unused = [e for e in range(fr.n, world.n_ent) if e not in named]
+        if not unused:
+            return True
+        e = rng.choice(unused)
+        spare = None
+        for _ in range(COVER_TRIES):
+            c = propose(world, pick(cover, rng), rng, a=e)
+            if c is None or c in seen or e not in entities(c):
+                continue
+            if gives_away(c, goal, fr, len(world.owners)):
+                continue
+            try:
+                if s.add(c):
+                    seen.add(c)
+                    break
+            except Conflict:
+                return False
+            spare = spare or c
+        else:
+            if spare is None:
+                return False
+            seen.add(spare)
+            s.ded.add(spare)
 
 
 def _drop_redundant(

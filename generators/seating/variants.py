@@ -80,11 +80,12 @@ def _levels_doc() -> str:
     return (
         "The level is the largest of the level by size (people, table below), the level by "
         f"attribute categories (1 category: at least L{ATTR_LEVEL[1]}, 2–3: L{ATTR_LEVEL[2]}) "
-        "and the level by `case_splits`, the case splits the propagation solver needs to "
-        f"force the answer (≤{SPLIT_LEVELS[0]} / ≤{SPLIT_LEVELS[1]} / ≤{SPLIT_LEVELS[2]} / "
+        "and the level by `case_splits`, the case splits of the written solution "
+        f"(≤{SPLIT_LEVELS[0]} / ≤{SPLIT_LEVELS[1]} / ≤{SPLIT_LEVELS[2]} / "
         f">{SPLIT_LEVELS[2]}). A level-4 puzzle also needs at least one case split: the "
         "generator redraws one that propagation alone solves, so that the largest sizes are "
-        "also the most interlocked. Parallel rows count even sizes only.\n\n" + "\n".join(rows)
+        "also the most interlocked; and no level-3 or level-4 answer follows from two of its "
+        "clues. Parallel rows count even sizes only.\n\n" + "\n".join(rows)
     )
 
 
