@@ -3,9 +3,9 @@
 - ``name_sex_clash``: a person's name is tagged for the other sex (``templates/names.yaml``);
 - ``name_reveals_sex``: a sexed name on someone whose sex no fact states;
 - ``unstated_rule``: the question does not state the world rules the answers rely on (both
-  parents married, so no step- or half-relations; one spouse; spouses a man and a woman of one
-  generation; different names, different people; for photos, the pictured person is not the
-  speaker);
+  parents married, so no step- or half-relations; one spouse, of the other sex, of the same
+  generation, not a sibling; different names, different people; for photos, the pictured
+  person is not the speaker);
 - ``duplicate_fact``: two facts about the same pair of people, or a man/woman fact that a
   gendered fact about that person already gives;
 - ``coded_unanswerable``: a coded question whose text lacks a code it uses or, for "which
@@ -55,14 +55,14 @@ CLASSES = (
 # Each world rule as a reader must find it in the question (any of the phrasings).
 RULES = {
     "no step- or half-relations": re.compile(r"no step- or half-relations"),
-    "parents married": re.compile(r"father and mother are married to each other"),
+    "parents married": re.compile(r"married to each other"),
     "one spouse": re.compile(r"at most one spouse"),
-    "spouses a man and a woman of one generation": re.compile(
-        r"a man and a woman of the same generation"
-    ),
+    "spouses of the other sex": re.compile(r"of the other sex"),
+    "spouses of one generation": re.compile(r"of the same generation"),
+    "spouses not siblings": re.compile(r"not a sibling|never a sibling"),
     "different names, different people": re.compile(r"different names are different people"),
 }
-PHOTO_RULE = re.compile(r"photograph is not the speaker")
+PHOTO_RULE = re.compile(r"photograph is not the speaker|speaker is not the person in the photo")
 
 
 def _person_sex(spec: BloodRelationsSpec) -> list[str]:
