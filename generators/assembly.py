@@ -43,7 +43,8 @@ from .version import GENERATOR_VERSION
 if TYPE_CHECKING:
     from cards.facts import Tally
 
-    from .build import BuildSummary
+# ``summary`` below is the build's ``build.BuildSummary`` (not imported: build imports this).
+BuildSummary = Any
 
 DROP = 255  # a row's fate in pass 1's byte array: the split's index, or DROP
 _COLUMNS = ("id", "canonical_hash", "parent_id", "variant", "level", "status")
