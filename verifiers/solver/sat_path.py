@@ -35,10 +35,8 @@ class _Context:
     """The process's Z3 context for SAT proofs (remade after a fork)."""
 
     def __init__(self) -> None:
-        from .session import _config
-
         self.pid = os.getpid()
-        self.ctx = z3.Z3_mk_context_rc(_config())
+        self.ctx = z3.Z3_mk_context_rc(z3.Z3_mk_config())  # made once: no heap tuning needed
         # Python's handler: errors raise Z3Exception instead of exiting the process.
         self.handler = z3.Z3_set_error_handler(self.ctx, z3.z3_error_handler)
         self.logic = z3.Z3_mk_string_symbol(self.ctx, "QF_BV")
