@@ -6,6 +6,7 @@ import datasets
 import pytest
 import torch
 
+from trainers import rollout
 from trainers.rollout import StaticGenerator, hf_generate, supports
 
 
@@ -25,7 +26,7 @@ def lm_and_prompts(tiny_model, tiny_dataset):
     return lm, tok, prompts
 
 
-def test_greedy_matches_hf_generate_token_for_token(lm_and_prompts):
+def test_greedy_matches_hf_generate_token_for_token(lm_and_prompts, monkeypatch):
     lm, tok, prompts = lm_and_prompts
     assert supports(lm)
     ref = hf_generate(lm, prompts, 24, tok.pad_token_id, do_sample=False)
@@ -33,7 +34,9 @@ def test_greedy_matches_hf_generate_token_for_token(lm_and_prompts):
     got = gen.generate(prompts, 24)
     assert got == ref
     assert len({len(p) for p in prompts}) == len(prompts) and all(len(r) == 24 for r in ref)
-    # a second call reuses the buffers and gives the same tokens
+    # a second call reuses the buffers and gives the same tokens, also with the prompt pass
+    # run in slices of rows
+    monkeypatch.setattr(rollout, "_PREFILL_ROWS", 4)
     assert gen.generate(prompts, 24) == ref
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -85,6 +85,8 @@ class RunConfig(_Section):
     peft: dict[str, Any] | None = None
     resume_from_checkpoint: str | bool | None = None
     pairs: dict[str, Any] = Field(default_factory=dict)
+    # GRPO / on-policy pairs / evaluation decoder without vLLM: static-cache CUDA graphs or HF
+    rollout: Literal["auto", "static", "hf"] = "auto"
     stop_after_s: float | None = None  # wall-time budget: stop (and save) after this many seconds
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 _BATCH_BUCKET = 16
 _PROMPT_BUCKET = 128
+_PREFILL_ROWS = 32
 
 
 def supports(model) -> bool:
@@ -125,24 +126,27 @@ class StaticGenerator:
         rot = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
         return x * cos + rot * sin
 
-    def _forward(self, st: _State, ids, qidx):
-        """Logits of the last query; writes k/v of queries at cache indices ``qidx`` ([Q])."""
+    def _forward(self, st: _State, ids, qidx, rows: slice = slice(None)):
+        """Logits of the last query; writes k/v of queries at cache indices ``qidx`` ([Q]) for
+        the batch rows ``rows`` (``ids`` holds those rows only)."""
         import torch
         import torch.nn.functional as F
 
         B, Q = ids.shape
+        pad = st.pad[rows]
         H, Hk, D = self.n_heads, self.n_kv, self.head_dim
         kv_idx = torch.arange(st.length, device=ids.device)
         qi = qidx[None, :, None]
         mask = (kv_idx[None, None, :] <= qi) & (
-            (kv_idx[None, None, :] >= st.pad[:, None, None]) | (kv_idx[None, None, :] == qi)
+            (kv_idx[None, None, :] >= pad[:, None, None]) | (kv_idx[None, None, :] == qi)
         )
         mask = mask[:, None]  # [B, 1, Q, T]
-        posid = (qidx[None, :] - st.pad[:, None]).clamp(min=0)
+        posid = (qidx[None, :] - pad[:, None]).clamp(min=0)
         cos, sin = self._rope(posid)
         x = self.embed(ids)
         cos, sin = cos[:, None].to(x.dtype), sin[:, None].to(x.dtype)
         for layer, kc, vc in zip(self.layers, st.keys, st.values, strict=True):
+            kc, vc = kc[rows], vc[rows]  # views: the writes below land in the cache
             a = layer.self_attn
             h = layer.input_layernorm(x)
             q = a.q_proj(h).view(B, Q, H, D)
@@ -279,9 +283,17 @@ class StaticGenerator:
                 st.temp.copy_(torch.tensor(temps, dtype=torch.float32))
                 st.done.zero_()
                 st.out.fill_(self.pad_id)
+                ids = ids.to(self.device)
+                qidx = torch.arange(P, device=self.device)
                 with self._autocast():
-                    logits = self._forward(
-                        st, ids.to(self.device), torch.arange(P, device=self.device)
+                    # prefill in slices of rows: its [rows, 1, P, T] mask stays small
+                    logits = torch.cat(
+                        [
+                            self._forward(
+                                st, ids[r : r + _PREFILL_ROWS], qidx, slice(r, r + _PREFILL_ROWS)
+                            )
+                            for r in range(0, B, _PREFILL_ROWS)
+                        ]
                     )
                     nxt = self._select(st, logits)
                 st.out[:, 0] = nxt
@@ -334,3 +346,51 @@ def hf_generate(
         k = next((j for j, x in enumerate(r) if x in eos), None)
         res.append(r[: k + 1] if k is not None else r)
     return res
+
+
+ROLLOUTS = ("auto", "static", "hf")
+
+
+def use_static(model, mode: str = "auto") -> bool:
+    """Whether to decode with :class:`StaticGenerator`: ``static`` (error when unsupported),
+    ``hf`` (never), or ``auto`` (on CUDA, when the model is supported)."""
+    if mode not in ROLLOUTS:
+        raise ValueError(f"rollout={mode!r}: use one of {', '.join(ROLLOUTS)}")
+    if mode == "hf":
+        return False
+    if mode == "static":
+        if not supports(model):
+            raise ValueError(
+                f"rollout=static: {type(model).__name__} is not a Llama-style decoder; "
+                "use rollout=hf"
+            )
+        return True
+    return next(model.parameters()).is_cuda and supports(model)
+
+
+def complete(
+    model,
+    tokenizer,
+    prompts: list[list[int]],
+    max_new_tokens: int,
+    temperature: float = 0.0,
+    mode: str = "auto",
+    batch_size: int = 64,
+) -> list[list[int]]:
+    """Completion ids of chat-formatted prompt ids: greedy (temperature 0) or sampled, with
+    :class:`StaticGenerator` when :func:`use_static` says so, else HF ``generate``."""
+    if use_static(model, mode):
+        gen = getattr(model, "_logic_static_generator", None)
+        if gen is None:
+            gen = StaticGenerator(model, tokenizer.eos_token_id, tokenizer.pad_token_id)
+            model._logic_static_generator = gen
+        return gen.generate(prompts, max_new_tokens, temperature)
+    kw: dict[str, Any] = (
+        {"do_sample": True, "temperature": temperature} if temperature else {"do_sample": False}
+    )
+    out: list[list[int]] = []
+    for b in range(0, len(prompts), batch_size):
+        out += hf_generate(
+            model, prompts[b : b + batch_size], max_new_tokens, tokenizer.pad_token_id, **kw
+        )
+    return out
