@@ -61,6 +61,19 @@ def _stream_log(stats):
     return StreamLog()
 
 
+def _dense_rows(model) -> None:
+    """Packed rows have no padding inside (pads only at the end, without loss): drop the
+    collator's all-ones attention mask before the forward, so sdpa takes its causal (flash)
+    path. Under torch.compile transformers cannot read the mask's values to see that it is all
+    ones, and would otherwise build a full [batch, 1, len, len] mask and a slower kernel."""
+
+    def hook(module, args, kwargs):
+        kwargs.pop("attention_mask", None)
+        return args, kwargs
+
+    model.register_forward_pre_hook(hook, with_kwargs=True)
+
+
 def build_trainer(cfg: RunConfig):
     """The configured SFTTrainer; on the fast path ``trainer.data_source`` is the row source."""
     from trl import SFTConfig, SFTTrainer
@@ -97,6 +110,8 @@ def build_trainer(cfg: RunConfig):
         callbacks=callbacks,
     )
     trainer.data_source = source
+    if fast:
+        _dense_rows(trainer.model)
     return trainer
 
 
