@@ -35,6 +35,7 @@ def test_pack_keeps_documents_whole():
     assert all(len(r["input_ids"]) == len(r["labels"]) == 16 for r in rows)
     seen = []
     for r in rows:
+        r = {k: v.tolist() for k, v in r.items()}
         ids = [t for t in r["input_ids"] if t]
         runs = [ids[0]] + [b for a, b in zip(ids, ids[1:], strict=False) if b != a]
         for d in runs:  # each document is one contiguous run, with its own labels

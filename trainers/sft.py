@@ -102,10 +102,16 @@ def build_trainer(cfg: RunConfig):
         rows = load_rows(cfg.data)
         cols = rows.column_names
         dataset = rows.map(sft_example, remove_columns=cols) if cols else rows.map(sft_example)
+    extra: dict[str, Any] = {}
+    if fast:
+        from .stream import collate
+
+        extra["data_collator"] = collate
     trainer = SFTTrainer(
         model=cfg.model,
         args=args,
         train_dataset=dataset,
+        **extra,
         peft_config=lora_config(cfg),
         callbacks=callbacks,
     )

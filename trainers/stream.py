@@ -89,7 +89,8 @@ def _worker(
 
 @dataclass
 class StreamStats:
-    """What the stream delivered and how long the consumer waited for it."""
+    """What the stream delivered and how long the consumer waited for it. Counts include the
+    few rows made ahead (prefetched) but not yet trained on when a run stops."""
 
     workers: int = 0
     unique_puzzles: int = 0
@@ -197,10 +198,7 @@ class PuzzleStream:
             try:
                 items = self.queue.get_nowait()
             except queue.Empty:
-                t0 = time.monotonic()
                 items = self._get_blocking()
-                st.wait_s += time.monotonic() - t0
-                st.rows_waited += 1
             for it in items:
                 if it[0] != "row":
                     st.skipped[it[0]] += 1
@@ -231,7 +229,8 @@ class PuzzleStream:
     def rows(self) -> Iterator[dict[str, list[int]]]:
         """Packed rows of exactly ``max_length`` tokens (see :func:`pack`)."""
         self.start()
-        return pack(self._docs(), self.max_length, self.pad_id, self.stats, self.window)
+        st = self.stats
+        return prefetch(pack(self._docs(), self.max_length, self.pad_id, st, self.window), st)
 
     def dataset(self):
         """A ``datasets.IterableDataset`` over :meth:`rows` (for TRL's SFTTrainer)."""
@@ -244,10 +243,12 @@ def pack(
     pad: int,
     stats: StreamStats,
     window: int = 64,
-) -> Iterator[dict[str, list[int]]]:
-    """Rows of exactly ``length`` tokens: whole documents, best fit from a window of pending
-    ones (none is cut across rows; longer ones must be dropped before), the rest padding with
-    labels -100. Ends when ``docs`` does."""
+) -> Iterator[dict[str, Any]]:
+    """Rows of exactly ``length`` tokens (int64 numpy arrays): whole documents, best fit from a
+    window of pending ones (none is cut across rows; longer ones must be dropped before), the
+    rest padding with labels -100. Ends when ``docs`` does."""
+    import numpy as np
+
     pending: list[tuple[list[int], list[int]]] = []
     done = False
     while True:
@@ -259,41 +260,81 @@ def pack(
                 pending.append(d)
         if not pending:
             return
-        ids: list[int] = []
-        labels: list[int] = []
+        ids = np.full(length, pad, dtype=np.int64)
+        labels = np.full(length, -100, dtype=np.int64)
+        used = 0
         while True:
-            room = length - len(ids)
+            room = length - used
             fit = [j for j, d in enumerate(pending) if len(d[0]) <= room]
             if not fit:
                 break
             d = pending.pop(max(fit, key=lambda j: len(pending[j][0])))
-            ids += d[0]
-            labels += d[1]
-        if not ids:
+            n = len(d[0])
+            ids[used : used + n] = d[0]
+            labels[used : used + n] = d[1]
+            used += n
+            stats.loss_tokens += n - d[1].count(-100)
+        if not used:
             raise ValueError(f"a document of {len(pending[0][0])} tokens is longer than {length}")
         stats.rows += 1
-        stats.tokens += len(ids)
-        stats.loss_tokens += sum(x != -100 for x in labels)
-        ids += [pad] * (length - len(ids))
-        labels += [-100] * (length - len(labels))
+        stats.tokens += used
         yield {"input_ids": ids, "labels": labels}
 
 
-def iterable_dataset(rows):
-    """A ``datasets.IterableDataset`` of packed rows from the callable ``rows``."""
-    import datasets
+def prefetch(rows: Iterator, stats: StreamStats, depth: int = 32) -> Iterator:
+    """``rows`` made ahead in a background thread: packing (pure Python) then overlaps the GPU's
+    work, during which the training thread waits outside the GIL. The time the consumer (the
+    training loop, so the GPU) waits for a row is added to ``stats.wait_s``."""
+    import threading
 
-    feats = datasets.Features(
-        {
-            "input_ids": datasets.Sequence(datasets.Value("int32")),
-            "labels": datasets.Sequence(datasets.Value("int64")),
-        }
-    )
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    end = object()
+
+    def fill():
+        try:
+            for r in rows:
+                q.put(r)
+        except BaseException as e:  # surfaced in the consumer
+            q.put(e)
+        q.put(end)
+
+    threading.Thread(target=fill, daemon=True).start()
+    while True:
+        try:
+            r = q.get_nowait()
+        except queue.Empty:
+            t0 = time.monotonic()
+            r = q.get()
+            stats.wait_s += time.monotonic() - t0
+            stats.rows_waited += 1
+        if r is end:
+            return
+        if isinstance(r, BaseException):
+            raise r
+        yield r
+
+
+def collate(rows: list[dict]) -> dict:
+    """Stack packed rows (all ``max_length`` long) into tensors, as TRL's collator would, in one
+    numpy copy per field. The all-ones ``attention_mask`` is what TRL counts tokens with; the
+    fast path drops it before the forward (see ``trainers.sft``)."""
+    import numpy as np
+    import torch
+
+    ids = torch.from_numpy(np.stack([np.asarray(r["input_ids"], dtype=np.int64) for r in rows]))
+    labels = torch.from_numpy(np.stack([np.asarray(r["labels"], dtype=np.int64) for r in rows]))
+    return {"input_ids": ids, "labels": labels, "attention_mask": torch.ones_like(ids)}
+
+
+def iterable_dataset(rows):
+    """A ``datasets.IterableDataset`` of packed rows from the callable ``rows``. No declared
+    features: rows pass through as numpy arrays, with no per-example casting."""
+    import datasets
 
     def gen():
         yield from rows()
 
-    return datasets.IterableDataset.from_generator(gen, features=feats)
+    return datasets.IterableDataset.from_generator(gen)
 
 
 class BuiltPack:
@@ -317,7 +358,8 @@ class BuiltPack:
             while True:
                 yield from self.docs
 
-        return pack(cycle(), self.max_length, self.pad_id, self.stats, self.window)
+        st = self.stats
+        return prefetch(pack(cycle(), self.max_length, self.pad_id, st, self.window), st)
 
     def dataset(self):
         return iterable_dataset(self.rows)
