@@ -29,6 +29,7 @@ def evaluate(
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from .data import chat_ids
     from .rollout import complete, use_static
 
     tok = AutoTokenizer.from_pretrained(model)
@@ -43,7 +44,7 @@ def evaluate(
     for b in range(0, len(order), chunk):
         batch = [rows[i] for i in order[b : b + chunk]]
         prompts = [
-            _ids(
+            chat_ids(
                 tok.apply_chat_template([dict(m) for m in r["prompt"]], add_generation_prompt=True)
             )
             for r in batch
@@ -82,10 +83,6 @@ def evaluate(
         for k, d in sorted(cells.items())
     }
     return {"model": model, "table": table, "samples": samples}
-
-
-def _ids(out) -> list[int]:
-    return list(out["input_ids"] if hasattr(out, "keys") else out)
 
 
 def markdown(before: dict, after: dict) -> str:

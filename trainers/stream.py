@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .data import sft_example
+from .data import chat_ids, sft_example
 
 SPLITS = ("train", "validation")
 
@@ -31,16 +31,12 @@ SPLITS = ("train", "validation")
 def tokenize_example(tok, example: dict[str, Any]) -> tuple[list[int], list[int]]:
     """(input_ids, labels) of a conversational prompt-completion example, as TRL tokenizes it:
     the chat template over prompt + completion, loss only after the prompt (labels -100)."""
-    prompt = _ids(tok.apply_chat_template(example["prompt"], add_generation_prompt=True))
-    full = _ids(tok.apply_chat_template(example["prompt"] + example["completion"]))
+    prompt = chat_ids(tok.apply_chat_template(example["prompt"], add_generation_prompt=True))
+    full = chat_ids(tok.apply_chat_template(example["prompt"] + example["completion"]))
     n = 0
     while n < min(len(prompt), len(full)) and prompt[n] == full[n]:
         n += 1
     return full, [-100] * n + full[n:]
-
-
-def _ids(out) -> list[int]:
-    return list(out["input_ids"] if hasattr(out, "keys") else out)
 
 
 def _worker(
