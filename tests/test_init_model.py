@@ -44,3 +44,23 @@ def test_cli_bad_inputs(tmp_path, capsys):
     assert not (tmp_path / "m").exists()
     with pytest.raises(ValueError, match="size 'huge' is unknown"):
         init_model(tmp_path / "m", texts=["x"], size="huge")
+
+
+def test_word_mix_keeps_unseen_names_in_pieces(tiny_dataset):
+    """The broad word list (no held-out test name in it) gives the tokenizer general pieces:
+    held-out names take fewer tokens than with puzzle text alone."""
+    from templates import data
+    from trainers.init_model import WORDS, texts_from_dataset, train_tokenizer, word_mix
+
+    held = data("names.yaml")["heldout"]
+    words = set(WORDS.read_text().split())
+    assert len(words) > 20000 and not words & set(held)
+    texts = list(texts_from_dataset(tiny_dataset))
+
+    def per_name(tok):
+        return sum(len(tok(" " + h, add_special_tokens=False)["input_ids"]) for h in held) / len(
+            held
+        )
+
+    plain, mixed = train_tokenizer(texts, 1024), train_tokenizer(word_mix(texts), 1024)
+    assert per_name(mixed) < per_name(plain) - 0.2

@@ -205,3 +205,27 @@ def test_demo_configs_load_as_trl_args():
     grpo = trl_args(GRPOConfig, load_run_config("grpo_demo", cpu))
     assert grpo.generation_kwargs == {"remove_invalid_values": True}
     assert not grpo.gradient_checkpointing
+
+
+def test_grpo_two_steps_with_static_rollouts(tiny_model, tiny_dataset, tmp_path):
+    """rollout=static: completions come from the static-cache generator, not HF generate."""
+    from trainers import grpo
+
+    cfg = _cfg(
+        "grpo_tiny",
+        tiny_model,
+        tiny_dataset,
+        tmp_path / "grpo_static",
+        [
+            "train.max_completion_length=8",
+            "train.per_device_train_batch_size=4",
+            "train.num_generations=4",
+            "train.beta=0.0",
+            "rollout=static",
+        ],
+    )
+    trainer, _, _ = grpo.build_trainer(cfg)
+    trainer.train()
+    steps = [h for h in trainer.state.log_history if "reward" in h]
+    assert len(steps) == 2 and all(h["completions/max_length"] <= 8 for h in steps)
+    assert trainer._static is not None and trainer._static.states  # it decoded

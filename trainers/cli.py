@@ -30,8 +30,11 @@ def _train(args: argparse.Namespace) -> int:
         cfg.output_dir = args.out
     if args.resume:
         cfg.resume_from_checkpoint = True if args.resume == "last" else args.resume
+    if getattr(args, "stream", None):
+        cfg.stream.enabled, cfg.stream.config = True, args.stream
     check_model(cfg.model)
-    check_data(cfg.data.path)
+    if not cfg.stream.enabled:
+        check_data(cfg.data.path)
     summary = importlib.import_module(f"trainers.{args.command}").run(cfg)
     last = [h for h in summary.get("log_history", []) if "loss" in h or "train_loss" in h]
     print(
@@ -92,6 +95,13 @@ def parser() -> argparse.ArgumentParser:
         t.add_argument(
             "--set", action="append", metavar="KEY=VALUE", help="override, e.g. train.max_steps=5"
         )
+        if name == "sft":
+            t.add_argument(
+                "--stream",
+                metavar="GEN_CONFIG",
+                help="train on puzzles generated on the fly from this generator config "
+                "(a ready name such as default, or a suite YAML), each seen once",
+            )
         t.set_defaults(func=_train)
     pp = sub.add_parser("pairs", help="build DPO preference pairs (synthetic or on-policy)")
     pp.add_argument(

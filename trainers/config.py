@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -34,6 +34,8 @@ class DataSection(_Section):
     config: str = "all"
     split: str = "train"
     streaming: bool = False  # stream shards instead of loading them (large data)
+    # SFT: tokenize and pack whole rows into max_length rows (the fast path; cycles the split)
+    pack: bool = False
     limit: int | None = None  # first N rows (smoke runs)
     mcq: bool = False  # ask MCQ instead of open answers (GRPO)
     # drop rows whose question + solution is longer than this (a few traces run to 1M characters)
@@ -55,6 +57,18 @@ class OnlineSection(_Section):
     seed: int = 1_000_003
 
 
+class StreamSection(_Section):
+    """SFT on puzzles generated on the fly (``trainers sft --stream CONFIG``), each seen once."""
+
+    enabled: bool = False
+    config: str = "default"  # generator suite config: a ready name or a YAML path
+    seed: int = 1_000_003
+    families: list[str] | None = None  # default: every registered family
+    workers: int | None = Field(None, ge=1)  # default: all CPU cores but one
+    splits: list[str] = Field(default_factory=lambda: ["train"])
+    window: int = Field(64, ge=1)  # puzzles pending for best-fit packing
+
+
 class RunConfig(_Section):
     kind: str = ""
     model: str = ""
@@ -67,9 +81,12 @@ class RunConfig(_Section):
     curriculum: CurriculumSection = Field(default_factory=CurriculumSection)
     temperature_schedule: list[float] | None = None
     online: OnlineSection = Field(default_factory=OnlineSection)
+    stream: StreamSection = Field(default_factory=StreamSection)
     peft: dict[str, Any] | None = None
     resume_from_checkpoint: str | bool | None = None
     pairs: dict[str, Any] = Field(default_factory=dict)
+    # GRPO / on-policy pairs / evaluation decoder without vLLM: static-cache CUDA graphs or HF
+    rollout: Literal["auto", "static", "hf"] = "auto"
     stop_after_s: float | None = None  # wall-time budget: stop (and save) after this many seconds
 
 

@@ -53,6 +53,11 @@ def prompt_of(row: dict[str, Any], mcq: bool = False) -> list[dict[str, str]]:
     return for_record(row, mcq=True)
 
 
+def chat_ids(out) -> list[int]:
+    """Token ids from ``apply_chat_template(..., tokenize=True)`` (a list, or a dict of them)."""
+    return list(out["input_ids"] if hasattr(out, "keys") else out)
+
+
 def sft_example(row: dict[str, Any]) -> dict[str, Any]:
     """A conversational prompt-completion example (TRL computes the loss on the completion)."""
     return {

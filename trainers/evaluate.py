@@ -8,6 +8,7 @@ accuracy, format compliance and the mean reward components.
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,19 @@ from verifiers.rewards import combined_reward, score_components
 
 
 def evaluate(
-    model: str, rows: list[dict], max_new_tokens: int = 768, batch_size: int = 64
+    model: str,
+    rows: list[dict],
+    max_new_tokens: int = 768,
+    batch_size: int = 64,
+    rollout: str = "auto",
 ) -> dict[str, Any]:
+    """Greedy scores of ``model`` on ``rows``; ``rollout`` picks the decoder (see
+    :func:`trainers.rollout.use_static`: the static-cache generator on CUDA by default)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from .data import chat_ids
+    from .rollout import complete, use_static
 
     tok = AutoTokenizer.from_pretrained(model)
     tok.padding_side = "left"
@@ -30,20 +40,17 @@ def evaluate(
     cells: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     samples = []
     order = sorted(range(len(rows)), key=lambda i: len(rows[i]["question"]))
-    for b in range(0, len(order), batch_size):
-        batch = [rows[i] for i in order[b : b + batch_size]]
-        texts = [
-            tok.apply_chat_template(
-                [dict(m) for m in r["prompt"]], tokenize=False, add_generation_prompt=True
+    chunk = 512 if use_static(lm, rollout) else batch_size
+    for b in range(0, len(order), chunk):
+        batch = [rows[i] for i in order[b : b + chunk]]
+        prompts = [
+            chat_ids(
+                tok.apply_chat_template([dict(m) for m in r["prompt"]], add_generation_prompt=True)
             )
             for r in batch
         ]
-        enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
-        with torch.no_grad():
-            out = lm.generate(
-                **enc, do_sample=False, max_new_tokens=max_new_tokens, pad_token_id=tok.pad_token_id
-            )
-        gens = tok.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
+        outs = complete(lm, tok, prompts, max_new_tokens, mode=rollout, batch_size=batch_size)
+        gens = tok.batch_decode(outs, skip_special_tokens=True)
         for r, g in zip(batch, gens, strict=True):
             s = score(r, g)
             c = score_components(r, g)
@@ -107,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sample", type=int, help="a seeded random sample of N rows (all families)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--max-new-tokens", type=int, default=768)
+    p.add_argument("--rollout", default="auto", choices=["auto", "static", "hf"])
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     rows = list(load_rows(DataSection(path=a.data, split=a.split, limit=a.limit)))
@@ -114,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         import random
 
         rows = random.Random(0).sample(rows, a.sample)
-    res = evaluate(a.model, rows, a.max_new_tokens, a.batch_size)
+    t0 = time.monotonic()
+    res = evaluate(a.model, rows, a.max_new_tokens, a.batch_size, a.rollout)
+    res["seconds"] = round(time.monotonic() - t0, 2)
     Path(a.out).write_text(json.dumps(res, indent=1))
     print(json.dumps(res["table"].get("all")))
     return 0

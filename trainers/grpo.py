@@ -21,7 +21,66 @@ REWARD_COLUMNS = ("answer_json", "spec", "family", "choices", "answer_label", "l
 def _trainer_classes():
     from trl import GRPOTrainer
 
-    class ScheduledTemperatureGRPOTrainer(GRPOTrainer):
+    class FastRolloutGRPOTrainer(GRPOTrainer):
+        """GRPOTrainer whose rollouts, without vLLM, come from :class:`trainers.rollout.StaticGenerator`
+        (static KV cache, CUDA-graph decoding) instead of HF ``generate``.
+
+        Used when ``rollout`` is ``static``, or ``auto`` on CUDA for a supported model with plain
+        sampling (no top-k / top-p / min-p / repetition penalty). With ``use_vllm`` vLLM stays the
+        path. Completions are cut after the first EOS, as TRL's own path does.
+        """
+
+        def __init__(self, *args: Any, rollout: str = "auto", **kwargs: Any):
+            self.rollout_mode = rollout
+            self._static = None
+            super().__init__(*args, **kwargs)
+
+        def _static_rollouts(self) -> bool:
+            from .rollout import use_static
+
+            a = self.args
+            plain = (
+                (a.top_p is None or a.top_p >= 1.0)
+                and not a.top_k
+                and a.min_p is None
+                and (a.repetition_penalty or 1.0) == 1.0
+            )
+            if self.rollout_mode == "static" and not plain:
+                raise ValueError(
+                    "rollout=static samples plainly: unset top_p / top_k / min_p / "
+                    "repetition_penalty, or use rollout=hf"
+                )
+            model = self.accelerator.unwrap_model(self.model)
+            return not self.use_vllm and plain and use_static(model, self.rollout_mode)
+
+        def _generate_single_turn(
+            self, prompt_ids, images, multimodal_fields, num_generations, **kw
+        ):
+            if images is not None and any(x is not None for x in images):
+                return super()._generate_single_turn(
+                    prompt_ids, images, multimodal_fields, num_generations, **kw
+                )
+            if not self._static_rollouts():
+                return super()._generate_single_turn(
+                    prompt_ids, images, multimodal_fields, num_generations, **kw
+                )
+            from .rollout import StaticGenerator
+
+            if self._static is None:
+                self._static = StaticGenerator(
+                    self.accelerator.unwrap_model(self.model),
+                    list(self.eos_token_ids),
+                    self._tokenizer.pad_token_id,
+                )
+            t = self.generation_config.temperature
+            ids = self._static.generate(
+                [list(p) for p in prompt_ids],
+                self.max_completion_length,
+                temperature=float(t if t is not None else 1.0),
+            )
+            return ids, None
+
+    class ScheduledTemperatureGRPOTrainer(FastRolloutGRPOTrainer):
         """GRPOTrainer whose k completions of one prompt are sampled at a temperature schedule.
 
         Completion j of each group is sampled at ``schedule[j % len(schedule)]`` (seed 001's
@@ -82,7 +141,7 @@ def _trainer_classes():
                 self.generation_config.temperature = t
                 self.generation_kwargs["temperature"] = t
 
-    return GRPOTrainer, ScheduledTemperatureGRPOTrainer
+    return FastRolloutGRPOTrainer, ScheduledTemperatureGRPOTrainer
 
 
 def _curriculum_reward(cur: Curriculum | None, log: list):
@@ -205,6 +264,7 @@ def build_trainer(cfg: RunConfig):
         train_dataset=dataset,
         callbacks=[CurriculumLog(), time_budget_callback(cfg.stop_after_s)],
         peft_config=peft_config,
+        rollout=cfg.rollout,
     )
     trainer = (
         scheduled(temperature_schedule=cfg.temperature_schedule, **kw)

@@ -26,8 +26,8 @@ SIZES: dict[str, dict[str, int]] = {
         num_key_value_heads=2,
         max_position_embeddings=4096,
     ),
-    "demo": dict(  # ~30M parameters, for GPU demos
-        vocab_size=4096,
+    "demo": dict(  # ~33M parameters, for GPU demos
+        vocab_size=8192,
         hidden_size=512,
         intermediate_size=1280,
         num_hidden_layers=10,
@@ -71,6 +71,22 @@ def texts_from_dataset(data: str | Path, split: str = "train") -> Iterator[str]:
             yield f"<reasoning>\n{row['solution']}\n</reasoning>\n<answer>{row['answer']}</answer>"
 
 
+WORDS = Path(__file__).parent / "data" / "words.txt"
+WORD_REPEATS = 4  # the word list's weight against the puzzle text
+
+
+def word_mix(texts: Iterable[str], repeats: int = WORD_REPEATS) -> Iterator[str]:
+    """``texts`` then the broad word list (trainers/data/words.txt: ~20k common English words
+    and ~8.5k first names from many languages, none of the held-out test names), one line of
+    space-separated words at a time, ``repeats`` times: the tokenizer learns general subword
+    pieces, so names and words it never saw do not fall apart into bytes."""
+    yield from texts
+    words = WORDS.read_text().split()
+    for _ in range(repeats):
+        for i in range(0, len(words), 64):
+            yield " " + " ".join(words[i : i + 64])
+
+
 def train_tokenizer(texts: Iterable[str], vocab_size: int):
     """A byte-level BPE ``PreTrainedTokenizerFast`` with chat special tokens and template."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
@@ -109,11 +125,13 @@ def init_model(
     size: str = "tiny",
     texts: Iterable[str] | None = None,
     seed: int = 0,
+    words: bool = True,
 ) -> Path:
     """Write a fresh random-weight causal LM and its tokenizer to ``out``; return the path.
 
     ``data`` is a built dataset folder (its train split trains the tokenizer); ``texts`` may
-    be given instead. ``size`` is ``tiny`` (~1M parameters) or ``demo`` (~30M).
+    be given instead. ``size`` is ``tiny`` (~1M parameters) or ``demo`` (~30M). ``words`` mixes
+    the broad word list into the tokenizer's text (:func:`word_mix`).
     """
     import torch
     from transformers import AutoModelForCausalLM, GenerationConfig, Qwen3Config
@@ -125,7 +143,7 @@ def init_model(
             raise ValueError("init_model needs `data` (a built dataset folder) or `texts`")
         texts = texts_from_dataset(data)
     dims = SIZES[size]
-    tokenizer = train_tokenizer(texts, dims["vocab_size"])
+    tokenizer = train_tokenizer(word_mix(texts) if words else texts, dims["vocab_size"])
     torch.manual_seed(seed)
     config = Qwen3Config(
         **{**dims, "vocab_size": len(tokenizer)},
@@ -148,7 +166,15 @@ def init_model(
     model.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
     (tmp / "logic_suite_init.json").write_text(
-        json.dumps({"size": size, "seed": seed, "parameters": model.num_parameters()}, indent=1)
+        json.dumps(
+            {
+                "size": size,
+                "seed": seed,
+                "parameters": model.num_parameters(),
+                "word_list": WORDS.name if words else None,
+            },
+            indent=1,
+        )
     )
     if out.exists():
         import shutil

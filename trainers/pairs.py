@@ -159,10 +159,18 @@ def on_policy_pairs(
     temperature: float = 1.0,
     batch_size: int = 16,
     seed: int = 0,
+    rollout: str = "auto",
 ) -> Iterator[dict]:
-    """Sample ``k`` completions per prompt from ``model``; pair a right one with a wrong one."""
+    """Sample ``k`` completions per prompt from ``model``; pair a right one with a wrong one.
+
+    Decoding goes through :func:`trainers.rollout.complete`: the static-cache CUDA-graph
+    generator on CUDA for a supported model (``rollout``: auto / static / hf), else HF
+    ``generate``."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from .data import chat_ids
+    from .rollout import complete
 
     torch.manual_seed(seed)
     tok = AutoTokenizer.from_pretrained(model)
@@ -172,21 +180,13 @@ def on_policy_pairs(
     lm.to(device).eval()
     for b in range(0, len(rows), batch_size):
         batch = rows[b : b + batch_size]
-        texts = [
-            tok.apply_chat_template(prompt_of(r), tokenize=False, add_generation_prompt=True)
+        prompts = [
+            chat_ids(tok.apply_chat_template(prompt_of(r), add_generation_prompt=True))
             for r in batch
+            for _ in range(k)
         ]
-        enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
-        with torch.no_grad():
-            out = lm.generate(
-                **enc,
-                do_sample=True,
-                temperature=temperature,
-                max_new_tokens=max_new_tokens,
-                num_return_sequences=k,
-                pad_token_id=tok.pad_token_id,
-            )
-        gen = tok.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
+        outs = complete(lm, tok, prompts, max_new_tokens, temperature, rollout, batch_size * k)
+        gen = tok.batch_decode(outs, skip_special_tokens=True)
         for i, row in enumerate(batch):
             samples = gen[i * k : (i + 1) * k]
             right = [s for s in samples if is_right(row, s)]
