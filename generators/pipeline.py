@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from verifiers import prompt as prompt_mod
 from verifiers.answers import OUTCOMES, Answer
-from verifiers.blood_relations.names import blocks, tagged
+from verifiers.blood_relations.names import flat
 from verifiers.hashing import stable_hash
 from verifiers.record import CANARY, Record
 from verifiers.solver import session
@@ -71,7 +71,7 @@ def split_of(canonical_hash: str, cfg: SuiteConfig) -> str:
 def name_pool(held_out: bool) -> list[str]:
     """The flat list of first names (the test split's held-out pool with ``held_out``): every
     sex-tagged pool of ``templates/names.yaml`` in file order, female, male, then neutral."""
-    return [n for b in blocks(held_out) for n, _ in tagged(b)]
+    return flat(held_out)
 
 
 def item_rng(cfg: SuiteConfig, family: str, index: int) -> random.Random:

@@ -49,10 +49,11 @@ def test_cli_bad_inputs(tmp_path, capsys):
 def test_word_mix_keeps_unseen_names_in_pieces(tiny_dataset):
     """The broad word list (no held-out test name in it) gives the tokenizer general pieces:
     held-out names take fewer tokens than with puzzle text alone."""
-    from templates import data
     from trainers.init_model import WORDS, texts_from_dataset, train_tokenizer, word_mix
+    from verifiers.blood_relations.names import flat
 
-    held = data("names.yaml")["heldout"]
+    held = flat(held_out=True)
+    assert len(held) > 100
     words = set(WORDS.read_text().split())
     assert len(words) > 20000 and not words & set(held)
     texts = list(texts_from_dataset(tiny_dataset))
@@ -62,5 +63,7 @@ def test_word_mix_keeps_unseen_names_in_pieces(tiny_dataset):
             held
         )
 
-    plain, mixed = train_tokenizer(texts, 1024), train_tokenizer(word_mix(texts), 1024)
-    assert per_name(mixed) < per_name(plain) - 0.2
+    # At 1024 pieces the puzzles' own names (1,200 of them) use most of the vocabulary; at
+    # 4096 the word list's pieces show (measured: 3.19 -> 2.78 tokens a held-out name).
+    plain, mixed = train_tokenizer(texts, 4096), train_tokenizer(word_mix(texts), 4096)
+    assert per_name(mixed) < per_name(plain) - 0.3

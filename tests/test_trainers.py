@@ -37,7 +37,7 @@ def test_sft_two_steps(tiny_model, tiny_dataset, tmp_path):
         tiny_model,
         tiny_dataset,
         tmp_path / "sft",
-        ["train.max_length=256", "train.per_device_train_batch_size=2"],
+        ["train.max_length=512", "train.per_device_train_batch_size=2"],
     )
     hist = sft.run(cfg)["log_history"]
     norms = _grad_norms(hist)
@@ -51,7 +51,7 @@ def test_dpo_two_steps_on_synthetic_pairs(tiny_model, rows, tmp_path):
     n = write_jsonl(synthetic_pairs(rows[:8]), tmp_path / "pairs.jsonl")
     assert n >= 4
     cfg = _cfg(
-        "dpo_tiny", tiny_model, tmp_path / "pairs.jsonl", tmp_path / "dpo", ["train.max_length=256"]
+        "dpo_tiny", tiny_model, tmp_path / "pairs.jsonl", tmp_path / "dpo", ["train.max_length=512"]
     )
     hist = dpo.run(cfg)["log_history"]
     norms = _grad_norms(hist)

@@ -2,7 +2,7 @@
 
 Sources (installed with pip, only to run this script): the 20,000 most frequent English words of
 ``wordfreq`` 3.1.1 and the Latin-script first names of ``faker`` 40.54.0's locales. The project's
-held-out test names (templates/names.yaml ``heldout``) are left out, so the test split's names
+held-out test names (templates/names.yaml ``heldout``, every sex) are left out, so the test split's names
 reach the tokenizer only as pieces learnt from other words. Run:
 ``python -m trainers.make_wordlist`` (writes the file; the committed copy is what init-model uses).
 """
@@ -40,9 +40,9 @@ def first_names() -> set[str]:
 def main() -> int:
     from wordfreq import top_n_list
 
-    from templates import data
+    from verifiers.blood_relations.names import flat
 
-    held = set(data("names.yaml")["heldout"])
+    held = set(flat(held_out=True))
     words = [w for w in top_n_list("en", 20000) if w.isascii() and w.isalpha()]
     names = sorted(first_names() - held)
     lines = sorted(set(words)) + names

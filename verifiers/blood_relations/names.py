@@ -28,6 +28,11 @@ def blocks(held_out: bool) -> list[dict]:
     return [*names["pools"].values(), {"neutral": names["neutral"]}]
 
 
+def flat(held_out: bool) -> list[str]:
+    """Every name of the training pools (or the held-out one) in file order: female, male, neutral."""
+    return [n for b in blocks(held_out) for n, _ in tagged(b)]
+
+
 @lru_cache(maxsize=1)
 def name_sexes() -> dict[str, str]:
     """Every name (training and held-out pools) -> its tag."""
