@@ -51,6 +51,19 @@ class Conflict(Exception):
         self.why = why
 
 
+def settled(cur: int, v: int) -> bool:
+    """True when a closure's value ``cur`` is already known, which must then be ``v``.
+
+    A force closure returns at once when its expression is settled; a settled value other
+    than the one forced raises :class:`Conflict`.
+    """
+    if cur == U:
+        return False
+    if cur != v:
+        raise Conflict("value")
+    return True
+
+
 @dataclass
 class Step:
     """One line of the derivation: what was used and what it gave."""
@@ -104,10 +117,7 @@ def junction(kind: str, subs: list):
         return res
 
     def fo(v, dom, changed):
-        cur = ev(dom)
-        if cur != U:
-            if cur != v:
-                raise Conflict("value")
+        if settled(ev(dom), v):
             return
         if v == whole:
             for _, f in subs:
@@ -121,11 +131,6 @@ def junction(kind: str, subs: list):
 
 
 def compile_claim(e: Expr, full: int, people: set[int]):
-    """:func:`_compile`, for other solvers that share its role atoms and junctions."""
-    return _compile(e, full, people)
-
-
-def _compile(e: Expr, full: int, people: set[int]):
     """(eval, force) closures for ``e``; collects the people it mentions into ``people``.
 
     ``eval(dom)`` is T, F or U under domains ``dom``; ``force(v, dom, changed)`` narrows
@@ -153,7 +158,7 @@ def _compile(e: Expr, full: int, people: set[int]):
 
         return ev, fo
     if k == "not":
-        ev_a, fo_a = _compile(e.arg, full, people)
+        ev_a, fo_a = compile_claim(e.arg, full, people)
 
         def ev(dom):
             v = ev_a(dom)
@@ -169,10 +174,10 @@ def _compile(e: Expr, full: int, people: set[int]):
 
         return ev, fo
     if k in ("and", "or"):
-        return junction(k, [_compile(a, full, people) for a in e.args])
+        return junction(k, [compile_claim(a, full, people) for a in e.args])
     if k in ("implies", "iff"):
-        ev_a, fo_a = _compile(e.a, full, people)
-        ev_b, fo_b = _compile(e.b, full, people)
+        ev_a, fo_a = compile_claim(e.a, full, people)
+        ev_b, fo_b = compile_claim(e.b, full, people)
         if k == "implies":
 
             def ev(dom):
@@ -182,10 +187,7 @@ def _compile(e: Expr, full: int, people: set[int]):
                 return F if (a == T and b == F) else U
 
             def fo(v, dom, changed):
-                cur = ev(dom)
-                if cur != U:
-                    if cur != v:
-                        raise Conflict("value")
+                if settled(ev(dom), v):
                     return
                 a, b = ev_a(dom), ev_b(dom)
                 if v == F:
@@ -249,10 +251,7 @@ def _compile(e: Expr, full: int, people: set[int]):
             return U
 
         def fo(v, dom, changed):
-            cur = ev(dom)
-            if cur != U:
-                if cur != v:
-                    raise Conflict("value")
+            if settled(ev(dom), v):
                 return
             bounds = if_t if v == T else if_f
             if bounds is None:
@@ -286,10 +285,7 @@ def _compile(e: Expr, full: int, people: set[int]):
             return U
 
         def fo(v, dom, changed):
-            cur = ev(dom)
-            if cur != U:
-                if cur != v:
-                    raise Conflict("value")
+            if settled(ev(dom), v):
                 return
             da, db = dom[pa], dom[pb]
             if (v == T) == same:
@@ -330,11 +326,11 @@ class Deducer:
         self._watch = [0] * n  # person -> bitmask of the clauses that mention them
         for fi, f in enumerate(spec.facts):
             people: set[int] = set()
-            ev, fo = _compile(f, full, people)
+            ev, fo = compile_claim(f, full, people)
             self._add(-1 - fi, -1, ev, fo, people)
         for si, s in enumerate(spec.statements):
             people = {s.speaker}
-            ev, fo = _compile(s.claim, full, people)
+            ev, fo = compile_claim(s.claim, full, people)
             self._add(si, s.speaker, ev, fo, people)
         mentions = [0] * n
         for s in spec.statements:
