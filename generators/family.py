@@ -89,6 +89,7 @@ class Final:
     template_id: str
     words: dict[str, str] = field(default_factory=dict)  # canonical value -> surface word
     render_key: dict[str, Any] = field(default_factory=dict)
+    phrase_ids: list[str] = field(default_factory=list)  # templates.phrases ids the text used
 
 
 class Solver(Protocol):

@@ -334,6 +334,7 @@ def _record(
             "ch": choices,
             "s": status,
             "a": augmentation or [],
+            "p": fin.phrase_ids,
         }
     )
     return Record(
@@ -357,6 +358,7 @@ def _record(
         seed=cfg.seed,
         generator_version=GENERATOR_VERSION,
         template_id=fin.template_id,
+        phrase_ids=fin.phrase_ids,
         canary=CANARY if split == "test" else "",
     )
 

@@ -8,6 +8,8 @@ from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from templates.phrases import is_reserved, kind_of
+
 from .shards import data_files, read_table
 
 # Metrics whose medians must rise with the level (issue 5: solver conflicts and decisions, clue
@@ -25,11 +27,23 @@ def compute(root: Path) -> dict:
     metrics: dict[tuple[str, int], dict[str, array]] = defaultdict(
         lambda: defaultdict(lambda: array("d"))
     )
-    cols = ["family", "variant", "level", "answer_label", "difficulty"]
+    # breadth (issue 15): phrasings per clue kind, settings, and entity names per family
+    phrases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    reserved_out: Counter = Counter()  # reserved (test-only) phrasings seen outside test
+    settings: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
+    cols = ["family", "variant", "level", "answer_label", "difficulty", "spec"]
+    cols += ["template_id", "phrase_ids"]
     for f in data_files(root):
         split = f.name.split("-")[0]
         for row in read_table(f, cols).to_pylist():
-            counts[(row["family"], row["variant"], row["level"], split)] += 1
+            fam = row["family"]
+            counts[(fam, row["variant"], row["level"], split)] += 1
+            settings[fam].add(row["template_id"])
+            names[fam].update(json.loads(row["spec"]).get("people") or [])
+            for pid in row["phrase_ids"] or []:
+                phrases[(fam, kind_of(pid))].add(pid)
+                reserved_out[fam] += is_reserved(pid) and split != "test"
             letters[(row["family"], row["answer_label"])] += 1
             d = json.loads(row["difficulty"])
             d.setdefault("n_clues", d.get("n_statements", 0) + d.get("n_facts", 0))
@@ -45,6 +59,22 @@ def compute(root: Path) -> dict:
         "answer_letters": {f"{f}/{letter}": n for (f, letter), n in sorted(letters.items())},
         "medians": medians,
         "total": sum(counts.values()),
+        "breadth": {
+            fam: {
+                "templates": len(settings[fam]),
+                "names": len(names[fam]),
+                "reserved_outside_test": reserved_out[fam],
+                "phrase_kinds": {
+                    kind: {
+                        "train": sum(not is_reserved(p) for p in ids),
+                        "test_only": sum(is_reserved(p) for p in ids),
+                    }
+                    for (f2, kind), ids in sorted(phrases.items())
+                    if f2 == fam
+                },
+            }
+            for fam in sorted(settings)
+        },
     }
 
 
@@ -92,4 +122,21 @@ def format_stats(st: dict) -> str:
             vals = [st["medians"].get(f"{fam}/L{lv}", {}).get(key) for lv in (1, 2, 3, 4)]
             if all(v is not None for v in vals):
                 lines.append(f"{fam + ' ' + key:<40} " + " ".join(f"{v:>9.2f}" for v in vals))
+    lines += ["", *format_breadth(st)]
     return "\n".join(lines)
+
+
+def format_breadth(st: dict) -> list[str]:
+    """Distinct phrasings per clue kind (training / test-only) and distinct names per family."""
+    lines = [f"{'breadth':<52} {'train':>7} {'test':>7}"]
+    for fam, b in st.get("breadth", {}).items():
+        kinds = b["phrase_kinds"]
+        few = sum(v["train"] < 4 for v in kinds.values())
+        lines.append(
+            f"{fam}: {b['names']} distinct names/objects, {b['templates']} settings/personas, "
+            f"{len(kinds)} clue kinds ({few} with fewer than 4 training phrasings), "
+            f"{b['reserved_outside_test']} test-only phrasings outside test"
+        )
+        for kind, v in kinds.items():
+            lines.append(f"  {kind:<50} {v['train']:>7} {v['test_only']:>7}")
+    return lines

@@ -6,6 +6,7 @@ import multiprocessing as mp
 import os
 from pathlib import Path
 
+from templates.phrases import is_reserved
 from verifiers.answers import AMBIGUOUS, UNSOLVABLE, Answer, parse
 from verifiers.record import CANARY, Record
 from verifiers.registry import load_spec
@@ -85,6 +86,11 @@ def _check_file(path: Path) -> tuple[list[str], int]:
         if (row["canary"] == CANARY) != (split == "test"):
             problems.append(
                 f"{row['family']}/{row['id']}: canary {'missing from a test row' if split == 'test' else 'outside the test split'}"
+            )
+        leaked = [p for p in row.get("phrase_ids") or [] if is_reserved(p)]
+        if leaked and split != "test":
+            problems.append(
+                f"{row['family']}/{row['id']}: phrasing {leaked[0]} is reserved for the test split but used in {split}"
             )
     return problems, len(rows)
 

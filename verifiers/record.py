@@ -50,6 +50,9 @@ class Record(BaseModel):
     seed: int
     generator_version: str
     template_id: str
+    # the phrasing of every clue and question, as templates.phrases ids (`<bank>:<kind>#<i>`;
+    # `#t<i>` is reserved for the test split)
+    phrase_ids: list[str] = Field(default_factory=list)
     canary: str = ""
 
 
