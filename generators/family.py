@@ -75,6 +75,7 @@ class RenderContext:
     options: dict[str, Any] = field(default_factory=dict)
     split: str = "train"
     held_out_templates: bool = False  # use only the templates reserved for the test split
+    held_out_names: bool = False  # names (and object words) from the test split's reserved pools
     pin: dict[str, Any] = field(default_factory=dict)  # render choices to keep: "names", "template"
     avoid: dict[str, Any] = field(default_factory=dict)  # render choices to avoid: "template"
 

@@ -102,6 +102,7 @@ def _context(cfg: SuiteConfig, family: str, rng: random.Random, split: str, **kw
         options=cfg.families[family].options,
         split=split,
         held_out_templates=cfg.held_out_templates and test,
+        held_out_names=cfg.held_out_names and test,
         **kw,
     )
 
