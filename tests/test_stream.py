@@ -7,7 +7,14 @@ import pytest
 
 from trainers.cli import main
 from trainers.data import sft_example
-from trainers.stream import PuzzleStream, StreamStats, pack, tokenize_example
+from trainers.stream import (
+    BuiltPack,
+    PuzzleStream,
+    StreamStats,
+    pack,
+    tokenize_example,
+    tokenize_rows,
+)
 
 
 def test_tokenization_matches_trl(tiny_model, tiny_dataset, tmp_path):
@@ -26,6 +33,25 @@ def test_tokenization_matches_trl(tiny_model, tiny_dataset, tmp_path):
         ids, labels = tokenize_example(tok, sft_example(r))
         assert ids == ex["input_ids"]
         assert labels == ex["labels"] and -100 in labels and labels[-1] == ids[-1]
+
+
+def test_built_pack_tokenizes_in_parallel_and_reshuffles_every_epoch(tiny_model, tiny_dataset):
+    """data.pack: a pool of workers tokenizes exactly as one process does, and each epoch is
+    the whole split in a fresh order (a built split is stored family by family)."""
+    rows = list(datasets.load_dataset(str(tiny_dataset), "all", split="train"))
+    rows = (rows * (2000 // len(rows) + 1))[:2000]  # enough rows for the pool
+    assert tokenize_rows(rows, str(tiny_model), workers=2) == tokenize_rows(rows, str(tiny_model))
+    bp = BuiltPack(rows[:40], str(tiny_model), 4096, window=1, seed=3)
+    firsts = [d[0][-8:] for d in bp.docs]
+    got = []
+    for r in bp.rows():
+        ids = [t for t in r["input_ids"].tolist() if t != bp.pad_id]
+        got.append(ids[-8:])
+        if len(got) == 80:
+            break
+    epoch1, epoch2 = got[:40], got[40:]
+    assert sorted(epoch1) == sorted(firsts) == sorted(epoch2)
+    assert epoch1 != firsts and epoch1 != epoch2
 
 
 def test_pack_keeps_documents_whole():

@@ -37,7 +37,14 @@ def packed_source(cfg: RunConfig, max_length: int):
             splits=tuple(s.splits),
             window=s.window,
         )
-    return BuiltPack(list(load_rows(cfg.data)), cfg.model, max_length, cfg.stream.window)
+    return BuiltPack(
+        list(load_rows(cfg.data)),
+        cfg.model,
+        max_length,
+        s.window,
+        seed=cfg.train.get("seed", 0),
+        workers=s.workers or max(1, (os.cpu_count() or 2) - 1),
+    )
 
 
 def _stream_log(stats):

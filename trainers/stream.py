@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import random
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -333,15 +334,53 @@ def iterable_dataset(rows):
     return datasets.IterableDataset.from_generator(gen)
 
 
-class BuiltPack:
-    """The packed-row fast path over a built split: rows tokenized once, cycled epoch by epoch."""
+_TOK: Any = None
 
-    def __init__(self, rows, tokenizer: str, max_length: int, window: int = 64):
+
+def _tok_init(tokenizer: str) -> None:
+    global _TOK
+    from transformers import AutoTokenizer
+
+    _TOK = AutoTokenizer.from_pretrained(tokenizer)
+
+
+def _tok_rows(rows: list[dict]) -> list[tuple[list[int], list[int]]]:
+    return [tokenize_example(_TOK, sft_example(r)) for r in rows]
+
+
+def tokenize_rows(rows: list[dict], tokenizer: str, workers: int = 1) -> list:
+    """``tokenize_example`` of every row, in order; ``workers`` > 1 forks a pool (a 200k-row
+    split tokenizes in well under a minute on 16 cores instead of ~10 serial minutes)."""
+    if workers <= 1 or len(rows) < 2000:
+        _tok_init(tokenizer)
+        return _tok_rows(rows)
+    chunks = [rows[i : i + 500] for i in range(0, len(rows), 500)]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers, initializer=_tok_init, initargs=(tokenizer,)) as pool:
+        return [d for part in pool.imap(_tok_rows, chunks) for d in part]
+
+
+class BuiltPack:
+    """The packed-row fast path over a built split: rows tokenized once (in ``workers``
+    processes), then cycled epoch by epoch, each epoch in a fresh order drawn from ``seed``
+    (a built split is stored family by family; unshuffled, every epoch would train on one
+    family after another)."""
+
+    def __init__(
+        self,
+        rows,
+        tokenizer: str,
+        max_length: int,
+        window: int = 64,
+        seed: int = 0,
+        workers: int = 1,
+    ):
         from transformers import AutoTokenizer
 
         tok = AutoTokenizer.from_pretrained(tokenizer)
         self.pad_id, self.max_length, self.window = tok.pad_token_id, max_length, window
-        docs = [tokenize_example(tok, sft_example(r)) for r in rows]
+        self.seed = seed
+        docs = tokenize_rows(list(rows), tokenizer, workers)
         self.docs = [d for d in docs if len(d[0]) <= max_length]
         if not self.docs:
             raise ValueError(f"data: no row fits train.max_length={max_length} tokens; raise it")
@@ -351,8 +390,12 @@ class BuiltPack:
 
     def rows(self) -> Iterator[dict[str, list[int]]]:
         def cycle():
+            order = list(range(len(self.docs)))
+            epoch = 0
             while True:
-                yield from self.docs
+                random.Random(f"{self.seed}:{epoch}").shuffle(order)
+                yield from (self.docs[i] for i in order)
+                epoch += 1
 
         st = self.stats
         return prefetch(pack(cycle(), self.max_length, self.pad_id, st, self.window), st)
