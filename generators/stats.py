@@ -8,7 +8,7 @@ from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from templates.phrases import is_reserved, kind_of
+from templates.phrases import bank_size, is_reserved, kind_of
 
 from .shards import data_files, read_table
 
@@ -128,15 +128,21 @@ def format_stats(st: dict) -> str:
 
 def format_breadth(st: dict) -> list[str]:
     """Distinct phrasings per clue kind (training / test-only) and distinct names per family."""
-    lines = [f"{'breadth':<52} {'train':>7} {'test':>7}"]
+    lines = [
+        "breadth: distinct phrasings seen in this build per clue kind (training / test-only),",
+        "and in the bank",
+        f"{'clue kind':<52} {'train':>7} {'test':>7} {'bank':>9}",
+    ]
     for fam, b in st.get("breadth", {}).items():
         kinds = b["phrase_kinds"]
-        few = sum(v["train"] < 4 for v in kinds.values())
+        few = sum((bank_size(k) or (0, 0))[0] < 4 for k in kinds)
         lines.append(
             f"{fam}: {b['names']} distinct names/objects, {b['templates']} settings/personas, "
-            f"{len(kinds)} clue kinds ({few} with fewer than 4 training phrasings), "
+            f"{len(kinds)} clue kinds ({few} with fewer than 4 training phrasings in the bank), "
             f"{b['reserved_outside_test']} test-only phrasings outside test"
         )
         for kind, v in kinds.items():
-            lines.append(f"  {kind:<50} {v['train']:>7} {v['test_only']:>7}")
+            size = bank_size(kind)
+            bank = f"{size[0]}+{size[1]}" if size else "-"
+            lines.append(f"  {kind:<50} {v['train']:>7} {v['test_only']:>7} {bank:>9}")
     return lines

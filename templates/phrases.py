@@ -50,6 +50,26 @@ def stem(bank: str) -> str:
     return head if tail == "phrases" and head else bank.removesuffix(".yaml")
 
 
+def bank_of(prefix: str) -> str:
+    """The bank file of a phrase-id prefix (the inverse of :func:`stem`)."""
+    from . import ROOT
+
+    nested = f"{prefix}/phrases.yaml"
+    return nested if (ROOT / nested).is_file() else f"{prefix}.yaml"
+
+
+def bank_size(kind: str) -> tuple[int, int] | None:
+    """(training, reserved) phrasings of a clue kind (``<bank>:<key>``) in its bank, or None
+    when the bank no longer has it."""
+    prefix, _, key = kind.partition(":")
+    try:
+        ids = [i for i, _ in entries(bank_of(prefix), key)]
+    except (OSError, KeyError, TypeError):
+        return None
+    test = sum(i.startswith("t") for i in ids)
+    return len(ids) - test, test
+
+
 def kind_of(phrase_id: str) -> str:
     """The clue kind of a phrase id: ``seating:seat.side1#2`` -> ``seating:seat.side1``."""
     return phrase_id.rpartition("#")[0]
