@@ -50,13 +50,15 @@ LONG_TRACE = 40  # lines
 
 _FROM = re.compile(r"From clue (\d+): (.+)\.$")
 _TAKEN = re.compile(r"(.+?) is taken by (.+?), so (.+)\.$")
-_ONLY = re.compile(r"No one else can be in (.+?), so (.+)\.$")
+_ONLY = re.compile(r"(?:No one|Nothing) else can be in (.+?), so (.+)\.$")
 _SPLIT = re.compile(r"(?:No clue decides more now, so t|T)ry each case for (.+?): (.+)\.$")
 _ASSUME = re.compile(r"Suppose (.+)\.$")
 _BREAK = re.compile(r"This breaks clue (\d+)")
 _BOTH = re.compile(r"(.+) and (.+) cannot both be in (.+?), so this case is impossible\.$")
-_NOONE = re.compile(r"No one is left for (.+?), so this case is impossible\.$")
-_HOLDS = re.compile(r"(?:This settles the question|In this case(?::| everyone's place))")
+_NOONE = re.compile(r"(?:No one|Nothing) is left for (.+?), so this case is impossible\.$")
+_HOLDS = re.compile(
+    r"(?:This settles the question|In this case(?::| everyone's place| every position))"
+)
 _FACT = re.compile(r"(.+?) (?:is (not )?in (.+?)(?:, facing (.+))?|faces (.+))$")
 _PLACE = re.compile(r"(?:in )?(?:place|position|seat) (\d+)(?: of the (north|south) .+)?$")
 _TOWARD = {"north": True, "the centre": True, "south": False, "outward": False}
