@@ -111,7 +111,8 @@ class ObjectsRenderer:
             return self.say(neg + "next", a=r(c.a), b=r(c.b))
         if k == "between" and not c.immediate:
             return self.say("between", a=r(c.a), b=r(c.b), c=r(c.c))
-        raise ValueError(f"seating/objects: no phrasing for the clue {c!r}; see {BANK}")
+        # only a transformed or mislabelled draft brings other kinds: the pipeline redraws
+        raise TraceMismatch(f"seating/objects: no phrasing for the clue {c!r} in {BANK}")
 
     def question(self) -> str:
         q, w = self.spec.question, self.w
