@@ -253,3 +253,19 @@ def test_held_out_objects_and_settings_appear_only_in_test(objects_build):
         templates["test"] <= held_settings
         and not (templates["train"] | templates["validation"]) & held_settings
     )
+
+
+def test_a_thing_spoken_of_as_a_person_is_caught(objects_build):
+    """Quality class thing_as_person: planted in a real objects record, it is caught."""
+    row = next(
+        r for _, r in _rows(objects_build) if "Nothing" in r["solution"] or "Try" in r["solution"]
+    )
+    assert "thing_as_person" not in Q.defects(row)
+    planted = {
+        **row,
+        "solution": row["solution"].replace("Answer:", "No one else is left.\nAnswer:"),
+    }
+    assert "thing_as_person" in Q.defects(planted)
+    spec = SeatingSpec.model_validate_json(row["spec"])
+    who = {**row, "question": row["question"] + f"\nWho is {spec.people[0]}?"}
+    assert "thing_as_person" in Q.defects(who)
