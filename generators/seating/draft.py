@@ -206,23 +206,21 @@ def _positions(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> 
     object whose place no single clue states, false for the others, each wrong one agreeing
     with every single clue on its own (on a place no other option names, where one is left)."""
     n = fr.n
-    at = [At(a=p, where="seat", seat=world.seats[p]) for p in range(n)]
-    cands = [p for p in range(n) if not told(at[p], clues, fr)]
-    if not cands:
+    good = [
+        [s for s in range(n) if s != world.seats[p] and _survives(At(a=p, where="seat", seat=s), clues, fr)]
+        for p in range(n)
+    ]  # fmt: skip
+    stuck = [p for p in range(n) if not good[p]]  # no wrong place of p survives: p is true
+    cands = stuck or range(n)
+    cands = [p for p in cands if not told(At(a=p, where="seat", seat=world.seats[p]), clues, fr)]
+    if len(stuck) > 1 or not cands:
         return None
     t = rng.choice(cands)
     seat = {t: world.seats[t]}
     others = [p for p in range(n) if p != t]
     rng.shuffle(others)
     for p in others:
-        good = [
-            s
-            for s in range(n)
-            if s != world.seats[p] and _survives(At(a=p, where="seat", seat=s), clues, fr)
-        ]
-        pool = [s for s in good if s not in seat.values()] or good
-        if not pool:
-            return None
+        pool = [s for s in good[p] if s not in seat.values()] or good[p]
         seat[p] = rng.choice(pool)
     opts = [At(a=p, where="seat", seat=seat[p]) for p in range(n)]
     return q.model_copy(update={"options": opts})

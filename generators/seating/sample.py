@@ -407,7 +407,7 @@ def question_for(
     return q, goal
 
 
-OBJECT_QUESTIONS = {"who_at": 0.35, "arrangement": 0.35, "statement": 0.3}
+OBJECT_QUESTIONS = {"who_at": 0.3, "arrangement": 0.3, "statement": 0.4}
 
 
 def question_mix(world: World, options: dict[str, Any]) -> dict[str, float]:
