@@ -184,7 +184,7 @@ KIND_WEIGHTS = {
              "not_opposite": 0.6},
 }  # fmt: skip
 # the objects variant (things in one order): the clue kinds its phrase bank words
-OBJECT_WEIGHTS = {"at_end": 0.8, "at_seat": 1.0, "not_at": 0.6, "side1": 2.0, "order": 2.5,
+OBJECT_WEIGHTS = {"at_end": 0.8, "at_seat": 1.0, "not_at": 1.2, "side1": 2.0, "order": 2.5,
                   "next": 1.0, "not_next": 0.8, "between": 0.8}  # fmt: skip
 MIXED_WEIGHTS = {"facing": 1.2, "same_facing": 1.2}
 ATTR_WEIGHTS = {"is": 2.5, "not_is": 1.2}
