@@ -91,6 +91,7 @@ class Final:
     words: dict[str, str] = field(default_factory=dict)  # canonical value -> surface word
     render_key: dict[str, Any] = field(default_factory=dict)
     phrase_ids: list[str] = field(default_factory=list)  # templates.phrases ids the text used
+    all_options: bool = False  # every distractor is an MCQ option (not only choices - 1)
 
 
 class Solver(Protocol):

@@ -320,7 +320,7 @@ def _record(
     augmentation: list[str] | None = None,
     parent_id: str = "",
 ) -> Record:
-    k = 1 + len(fin.distractors[: cfg.choices - 1])
+    k = 1 + len(fin.distractors if fin.all_options else fin.distractors[: cfg.choices - 1])
     pos = index % k
     wrong = [x.text(fin.words) for x in fin.distractors[: k - 1]]
     right = fin.answer.text(fin.words)

@@ -14,7 +14,7 @@ from generators import seating
 from generators import truth_teller as tt
 from generators.build import build
 from generators.config import load_config, parse_config
-from generators.family import RenderContext
+from generators.family import RenderContext, TraceMismatch
 from generators.pipeline import _prove_unique, make_item, name_pool
 from generators.seating.augment import answer_value
 from generators.shards import data_files, read_rows
@@ -63,7 +63,11 @@ def test_seating_transforms_keep_or_change_the_answer_proven_by_z3(drafts, name)
         if new is None:
             continue
         parent = finalize(seating, d, names)
-        child = finalize(seating, new, names)
+        try:
+            child = finalize(seating, new, names)
+        except TraceMismatch:  # objects: a clue kind its bank does not word; the pipeline redraws
+            assert new.spec.variant == "objects", name
+            continue
         proof = _prove_unique(seating.FAMILY, child, CFG)
         assert proof.ok, (name, proof.status)
         before, after = answer_value(d.spec), answer_value(new.spec)

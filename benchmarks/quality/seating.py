@@ -15,7 +15,9 @@ few clues mention, which decide what those clues allow):
 - ``single_clue_distractor``: a wrong option that a single clue rules out on its own (a
   wrong arrangement breaks some clue by necessity: one that breaks two or more);
 - ``round_table_absolute_seat``: a round-table clue or question about a numbered seat, an
-  end or the middle (meaningless where only relative places count).
+  end or the middle (meaningless where only relative places count);
+- ``thing_as_person``: an ordering of things (variant ``objects``) whose question or
+  solution speaks of them as people ("who", "their", "no one", "everyone").
 """
 
 from __future__ import annotations
@@ -45,22 +47,26 @@ CLASSES = (
     "long_trace",
     "single_clue_distractor",
     "round_table_absolute_seat",
+    "thing_as_person",
 )
 LONG_TRACE = 40  # lines
 
 _FROM = re.compile(r"From clue (\d+): (.+)\.$")
 _TAKEN = re.compile(r"(.+?) is taken by (.+?), so (.+)\.$")
-_ONLY = re.compile(r"No one else can be in (.+?), so (.+)\.$")
+_ONLY = re.compile(r"(?:No one|Nothing) else can be in (.+?), so (.+)\.$")
 _SPLIT = re.compile(r"(?:No clue decides more now, so t|T)ry each case for (.+?): (.+)\.$")
 _ASSUME = re.compile(r"Suppose (.+)\.$")
 _BREAK = re.compile(r"This breaks clue (\d+)")
 _BOTH = re.compile(r"(.+) and (.+) cannot both be in (.+?), so this case is impossible\.$")
-_NOONE = re.compile(r"No one is left for (.+?), so this case is impossible\.$")
-_HOLDS = re.compile(r"(?:This settles the question|In this case(?::| everyone's place))")
+_NOONE = re.compile(r"(?:No one|Nothing) is left for (.+?), so this case is impossible\.$")
+_HOLDS = re.compile(
+    r"(?:This settles the question|In this case(?::| everyone's place| every position))"
+)
 _FACT = re.compile(r"(.+?) (?:is (not )?in (.+?)(?:, facing (.+))?|faces (.+))$")
 _PLACE = re.compile(r"(?:in )?(?:place|position|seat) (\d+)(?: of the (north|south) .+)?$")
 _TOWARD = {"north": True, "the centre": True, "south": False, "outward": False}
 _FILLER = ("holds one person",)
+_PERSON = re.compile(r"\b(?:who|whom|whose|their|theirs|no one|everyone|someone|anyone)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +84,8 @@ def defects(row: dict) -> set[str]:
         out.add("unused_value")
     if _absolute_on_round_table(spec):
         out.add("round_table_absolute_seat")
+    if spec.variant == "objects" and _PERSON.search(f"{row['question']}\n{row['solution']}"):
+        out.add("thing_as_person")
     if row.get("status", "unique") != "unique":
         return out
     if row["level"] >= 3 and _two_clue_answerable(spec):

@@ -21,7 +21,7 @@ import math
 import random
 from typing import Any
 
-from verifiers.seating.spec import Clue, Next, Order, Question, SeatingSpec, entities
+from verifiers.seating.spec import At, Clue, Next, Order, Question, SeatingSpec, entities
 from verifiers.seating.worlds import clue_tests, consistent, hidden_value, some_pair_forces
 
 from ..family import Draft
@@ -30,6 +30,8 @@ from .render import enough_distractors, wrong_values
 from .sample import (
     ABSOLUTE,
     L4_PINNING_WEIGHT,
+    OBJECT_QUESTIONS,
+    OBJECT_WEIGHTS,
     PINNING,
     World,
     attribute_categories,
@@ -61,11 +63,15 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     n, n_attr = size(variant, level, rng, options)
     world = sample_world(variant, n, n_attr, rng)
     fr = world.fr
-    qg = question_for(world, rng, question_mix(world, options))
+    objects = variant == "objects"
+    mix = (options.get("questions") or OBJECT_QUESTIONS) if objects else None
+    qg = question_for(world, rng, mix or question_mix(world, options))
     if qg is None:
         return None
     q, goal = qg
-    kinds = clue_kinds(world)
+    if objects and q.kind == "arrangement" and rng.random() < 0.3:
+        q = q.model_copy(update={"k": 1})  # listed from the last end
+    kinds = _object_kinds(q) if objects else clue_kinds(world)
     use_table = fits_table(fr, n_attr)
     need_split = level == 4 and not forced  # a level-4 proof needs a case split
     if need_split:
@@ -79,7 +85,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         return None
     rng.shuffle(clues)
     if q.kind in ("pair", "statement"):
-        q = _options(q, world, clues, rng, fr)
+        q = (_positions if objects else _options)(q, world, clues, rng, fr)
         if q is None:
             return None
     cats = attribute_categories(world, rng)
@@ -184,6 +190,39 @@ def _options(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Qu
         return None
     opts = [true_c, *false]
     rng.shuffle(opts)
+    return q.model_copy(update={"options": opts})
+
+
+def _object_kinds(q: Question) -> dict[str, float]:
+    """The objects variant's clue kinds; fewer exact places under a one-option-per-object
+    MCQ, whose wrong option about a placed object no single clue may refute."""
+    if q.kind != "statement":
+        return dict(OBJECT_WEIGHTS)
+    return {**OBJECT_WEIGHTS, "at_seat": 0.25, "not_at": 0.3}
+
+
+def _positions(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> Question | None:
+    """The objects variant's MCQ: one statement "X is in place s" per object, true for one
+    object whose place no single clue states, false for the others, each wrong one agreeing
+    with every single clue on its own (on a place no other option names, where one is left)."""
+    n = fr.n
+    good = [
+        [s for s in range(n) if s != world.seats[p] and _survives(At(a=p, where="seat", seat=s), clues, fr)]
+        for p in range(n)
+    ]  # fmt: skip
+    stuck = [p for p in range(n) if not good[p]]  # no wrong place of p survives: p is true
+    cands = stuck or range(n)
+    cands = [p for p in cands if not told(At(a=p, where="seat", seat=world.seats[p]), clues, fr)]
+    if len(stuck) > 1 or not cands:
+        return None
+    t = rng.choice(cands)
+    seat = {t: world.seats[t]}
+    others = [p for p in range(n) if p != t]
+    rng.shuffle(others)
+    for p in others:
+        pool = [s for s in good[p] if s not in seat.values()] or good[p]
+        seat[p] = rng.choice(pool)
+    opts = [At(a=p, where="seat", seat=seat[p]) for p in range(n)]
     return q.model_copy(update={"options": opts})
 
 

@@ -146,7 +146,9 @@ def sample_world(variant: str, n: int, n_attr: int, rng: random.Random) -> World
         facing0 = True
     else:
         facing0 = (
-            True if variant == "ordering" else rng.random() < (0.7 if layout == "line" else 0.8)
+            True
+            if variant in ("ordering", "objects")
+            else rng.random() < (0.7 if layout == "line" else 0.8)
         )
         facing = [facing0] * n
     owners = []
@@ -181,6 +183,9 @@ KIND_WEIGHTS = {
              "next": 1.2, "not_next": 0.8, "between1": 0.8, "gap": 0.8, "opposite": 2.0,
              "not_opposite": 0.6},
 }  # fmt: skip
+# the objects variant (things in one order): the clue kinds its phrase bank words
+OBJECT_WEIGHTS = {"at_end": 0.8, "at_seat": 1.0, "not_at": 1.2, "side1": 2.0, "order": 2.5,
+                  "next": 1.0, "not_next": 0.8, "between": 0.8}  # fmt: skip
 MIXED_WEIGHTS = {"facing": 1.2, "same_facing": 1.2}
 ATTR_WEIGHTS = {"is": 2.5, "not_is": 1.2}
 ABSOLUTE = ("at", "facing")
@@ -256,10 +261,10 @@ def propose(world: World, kind: str, rng: random.Random, a: int | None = None) -
         if rng.random() < 0.5:
             c = At(a=a, where="end", neg=True)
         return c if world.holds(c) else None
-    if kind in ("side", "not_side"):
-        k = rng.choice((1, 1, 1, 2, 2, 3))
+    if kind in ("side", "not_side", "side1"):
+        k = 1 if kind == "side1" else rng.choice((1, 1, 1, 2, 2, 3))
         side = rng.choice(("left", "right"))
-        if kind == "side":
+        if kind != "not_side":
             t = world.side_target(a, k, side)
             return None if t is None else Side(a=_at(world, t, rng), b=a, k=k, side=side)
         b = _ent(world, rng)
@@ -400,6 +405,9 @@ def question_for(
     if fr.mixed and kind != "arrangement":  # listed options may speak of facings
         goal += [Facing(a=p, toward=world.facing[p]) for p in range(n)]
     return q, goal
+
+
+OBJECT_QUESTIONS = {"who_at": 0.3, "arrangement": 0.3, "statement": 0.4}
 
 
 def question_mix(world: World, options: dict[str, Any]) -> dict[str, float]:

@@ -64,6 +64,13 @@ TABLE: tuple[SeatingVariant, ...] = (
         level_sizes=(4, 6, 8),
         attributes=True,
     ),
+    SeatingVariant(
+        "objects",
+        "Things, not people, in one order: books on a shelf, birds on a branch, vehicles by "
+        "age, fruits by price (left/right of, leftmost, second-newest, cheaper/more expensive).",
+        sizes=(3, 7),
+        level_sizes=(4, 5, 6),
+    ),
 )
 BY_NAME = {v.name: v for v in TABLE}
 ATTR_LEVEL = (1, 3, 4, 4)  # attribute categories 0, 1, 2, 3 -> at least this level

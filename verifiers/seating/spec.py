@@ -28,6 +28,7 @@ VARIANT_LAYOUT: dict[str, str] = {
     "linear": "line",
     "linear_mixed": "line",
     "ordering": "line",
+    "objects": "line",
     "circular": "circle",
     "circular_mixed": "circle",
     "parallel_rows": "rows",
