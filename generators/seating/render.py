@@ -233,8 +233,10 @@ class Renderer:
                 "between1" if c.immediate else "between", a=r(c.a), b=r(c.b), c=r(c.c)
             )
         if k == "gap":
-            key = "circle_gap" if lay == "circle" else "gap"
-            return self.phrase(key, a=r(c.a), b=r(c.b), **self._count(c.k))
+            if lay == "circle":
+                ring = self.ctx.get("table", self.ctx["row"])
+                return self.phrase("circle_gap", a=r(c.a), b=r(c.b), ring=ring, **self._count(c.k))
+            return self.phrase("gap", a=r(c.a), b=r(c.b), **self._count(c.k))
         if k == "opposite":
             return self.phrase(neg + "opposite", **self._pair(c.a, c.b))
         if k == "facing":
