@@ -466,9 +466,9 @@ VARIANTS = ("linear", "linear_mixed", "circular", "circular_mixed", "parallel_ro
 
 
 def _uses(src: str, slot: str) -> bool:
-    from generators.seating.render import _slots
+    from generators.seating.render import optional_slots
 
-    return slot in _slots(src)
+    return slot in optional_slots(src)
 
 
 def _bare_spec(variant: str, n: int, facing: bool = True) -> SeatingSpec:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import meta
-
-from templates import data, environment, join_names, render, render_string
+from templates import data, join_names, render, render_string
 from templates.phrases import Phrases
 from verifiers.answers import Answer
 from verifiers.seating.spec import Clue, Is, Next, Opposite, SeatingSpec, Side
@@ -45,10 +44,13 @@ OTHER_SIDE = {"left": "right", "right": "left"}
 DIGITS_SHARE = 0.3  # the share of puzzles that write counts and ordinals in digits
 
 
+_OPTIONAL_SLOT = re.compile(r"{{\s*(" + "|".join(sorted(OPTIONAL)) + r")\s*}}")
+
+
 @lru_cache(maxsize=4096)
-def _slots(source: str) -> frozenset[str]:
-    """The variables a phrasing uses."""
-    return frozenset(meta.find_undeclared_variables(environment().parse(source)))
+def optional_slots(source: str) -> frozenset[str]:
+    """The optional slots (:data:`OPTIONAL`) a phrasing prints."""
+    return frozenset(_OPTIONAL_SLOT.findall(source))
 
 
 def _ordinal_digits(k: int) -> str:
@@ -156,7 +158,7 @@ class Renderer:
         missing = OPTIONAL - set(kw)
 
         def keep(src: str) -> bool:
-            return not (skip and skip in src) and not _slots(src) & missing
+            return not (skip and skip in src) and not optional_slots(src) & missing
 
         kw.setdefault("v", self.ctx)
         return render_string(self.book.source(key, keep), **kw)
