@@ -40,6 +40,7 @@ BANK = "seating/phrases.yaml"
 # Slots a phrasing may use only where the renderer gives them: a possessive ("Ana's", for
 # names only) and the converse side (only where everyone in a row faces the same way).
 OPTIONAL = frozenset({"a_s", "b_s", "flip"})
+GROUPS = ("seat", "order", "attr")  # the bank's top-level groups
 OTHER_SIDE = {"left": "right", "right": "left"}
 DIGITS_SHARE = 0.3  # the share of puzzles that write counts and ordinals in digits
 
@@ -86,8 +87,9 @@ class Renderer:
         return t
 
     def ordinal(self, i: int) -> str:
-        """The ordinal of the 0-based index ``i``: "third" or "3rd" (per puzzle)."""
-        return _ordinal_digits(i + 1) if self.digits else ORDINALS[i]
+        """The ordinal of the 0-based index ``i``: "third" or "3rd" (per puzzle; "first"
+        always: "1st from the left end" reads as a slip)."""
+        return _ordinal_digits(i + 1) if self.digits and i else ORDINALS[i]
 
     def number(self, k: int) -> str:
         """A count: "two" or "2" (per puzzle)."""
@@ -153,7 +155,7 @@ class Renderer:
         order, unless it names a group), none that uses the slot ``skip`` or an optional
         slot (:data:`OPTIONAL`) that ``kw`` does not give; ``v`` (the setting's words)
         defaults to :attr:`ctx`."""
-        if "." not in key or key.split(".")[0] not in ("seat", "order"):
+        if "." not in key or key.split(".")[0] not in GROUPS:
             key = f"{self.group}.{key}"
         missing = OPTIONAL - set(kw)
 
@@ -195,9 +197,11 @@ class Renderer:
                 s, val = (c.b, c.a) if c.b >= n and c.b // n > c.a // n else (c.a, c.b)
                 if c.b < n:
                     s, val = c.b, c.a
-            cat = self.spec.attributes[val // n - 1]
-            t = self.cats[cat.name]["is_not" if c.neg else "is"]
-            return _cap(render_string(t, s=r(s), v=cat.values[val % n]))
+            words = self.cats[self.spec.attributes[val // n - 1].name]
+            value = self.spec.attributes[val // n - 1].values[val % n]
+            link = render_string(words["is_not" if c.neg else "is"], s=r(s), v=value)
+            key = "attr.not_is" if c.neg else "attr.is"
+            return _cap(self.phrase(key, s=r(s), ref=r(val), link=link))
         if self.order:
             return _cap(self._order_clue(c))
         return _cap(self._seat_clue(c))
@@ -265,7 +269,7 @@ class Renderer:
             if c.where == "seat":
                 pos = self.pos(c.seat)
                 return self.phrase(
-                    neg + "at_seat", a=r(c.a), pos=pos, rank=self.ordinal(c.seat), s=c.seat
+                    neg + "at_seat", a=r(c.a), pos=pos, rank=self.ordinal(c.seat), num=c.seat + 1
                 )
             return self.phrase(neg + "middle", a=r(c.a), **w)
         if k == "side":
@@ -395,10 +399,15 @@ def _question_text(spec: SeatingSpec, r: Renderer) -> str:
     k = q.kind
     if k == "who_has":
         cat = spec.attributes[q.a // n - 1]
-        return render_string(r.cats[cat.name]["who"], v=cat.values[q.a % n])
+        who = render_string(r.cats[cat.name]["who"], v=cat.values[q.a % n])
+        return r.phrase("attr.ask.who_has", who=who, ref=r.ref(q.a))
     if k == "attr_of":
         cat = spec.attributes[q.cat - 1]
-        return render_string(r.cats[cat.name]["what"], p=p[q.a])
+        what = render_string(r.cats[cat.name]["what"], p=p[q.a])
+        cats = cat.name[:-1] + "ies" if cat.name.endswith("y") else cat.name + "s"
+        return r.phrase(
+            "attr.ask.attr_of", what=what, cat=cat.name, cats=cats, p=p[q.a], p_s=f"{p[q.a]}'s"
+        )
     kw: dict[str, Any] = {"nw": r.number(n)}
     if q.a >= 0:
         kw |= {"a": p[q.a], "a_s": f"{p[q.a]}'s"}
@@ -407,7 +416,7 @@ def _question_text(spec: SeatingSpec, r: Renderer) -> str:
     ring = v.get("table", v.get("row", ""))
     if k == "who_at":
         pos = r.pos(q.seat) if r.order else r.pos(q.seat, 1)
-        return r.phrase("ask.who_at", pos=pos, rank=r.ordinal(q.seat), s=q.seat, **kw)
+        return r.phrase("ask.who_at", pos=pos, rank=r.ordinal(q.seat), num=q.seat + 1, **kw)
     if k == "who_side":
         kind = "ask.who_side1" if q.k == 1 else "ask.who_sidek"
         if r.order:
