@@ -1,9 +1,11 @@
 """Rendering a seating puzzle: the words, the question, the options and the solution.
 
 :class:`Renderer` holds one puzzle's words (setting, names, attribute references, places)
-and writes each clue; :func:`finalize` names the people, picks the setting and writes the
-question, the answer with its distractors, and the step-by-step solution from the
-propagation solver's trace.
+and writes each clue and the question in phrasings from templates/seating/phrases.yaml
+(:class:`templates.phrases.Phrases`: reserved ones for the test split with held-out
+templates; the ids go into the record's ``phrase_ids``); :func:`finalize` names the
+people, picks the setting and writes the question, the answer with its distractors, and
+the step-by-step solution from the propagation solver's trace.
 """
 
 from __future__ import annotations
