@@ -148,4 +148,8 @@ def test_round_table_absolute_seat_and_grammar_are_caught(sample):
     assert "round_table_absolute_seat" in Q.defects(planted)
     slips = {**row, "question": row["question"] + " Tom does not sit seat 1 around the row."}
     assert "grammar" in row_defects(slips)
+    assert "grammar" not in row_defects(row)
+    # a round-table clue that counts "round the row" (a conference's row word) is a slip
+    planted = {**row, "question": row["question"] + " One way round the row, Tom sits next."}
+    assert "grammar" in row_defects(planted)
     json.dumps(sorted(row_defects(row)))  # the classes are plain strings

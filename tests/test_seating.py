@@ -14,6 +14,7 @@ from datasets import load_dataset
 from generators import seating as gen
 from generators.family import RenderContext
 from generators.pipeline import name_pool
+from templates.phrases import leaves
 from verifiers.answers import Answer, parse
 from verifiers.record import SPLITS
 from verifiers.registry import load_spec
@@ -458,3 +459,146 @@ def test_render_pins_and_held_out_settings():
         assert held.template_id == "seating/picnic"
         assert free.template_id not in ("seating/picnic", "seating/campfire")
         assert session.prove_unique(solver, held.spec, held.answer, held.distractors).ok
+
+
+# --- phrasings (templates/seating/phrases.yaml) -----------------------------------------
+
+BANK = "seating/phrases.yaml"
+VARIANTS = ("linear", "linear_mixed", "circular", "circular_mixed", "parallel_rows", "ordering")
+
+
+def _uses(src: str, slot: str) -> bool:
+    from generators.seating.render import optional_slots
+
+    return slot in optional_slots(src)
+
+
+def _bare_spec(variant: str, n: int, facing: bool = True) -> SeatingSpec:
+    return SeatingSpec(
+        variant=variant, people=[f"P{i}" for i in range(n)], seats=list(range(n)),
+        facing=[facing] * n, clues=[], question=Question(kind="who_at", seat=0),
+    )  # fmt: skip
+
+
+def _equivalent(spec: SeatingSpec, one: str, other: str) -> bool:
+    """Z3: no arrangement (with facings) tells the two terms apart."""
+    enc = solver.encode(spec)
+    return session.satisfiable(enc, f"(xor {one} {other})") == "unsat"
+
+
+@pytest.mark.parametrize(
+    "variant,n,facing",
+    [("linear", 6, True), ("linear", 5, False), ("circular", 6, True), ("circular", 5, False),
+     ("parallel_rows", 8, True), ("ordering", 6, True),
+     ("linear_mixed", 5, True), ("circular_mixed", 6, True)],
+)  # fmt: skip
+def test_converse_phrasings_are_exact_only_where_everyone_faces_one_way(variant, n, facing):
+    """ "B sits to the right of A" for "A sits to the left of B" (a `flip` phrasing): Z3
+    proves it the same clue wherever the renderer offers it, and tells them apart where
+    facings are mixed (where the renderer never offers it)."""
+    spec = _bare_spec(variant, n, facing)
+    term = lambda c: solver.clue_term(spec, c)  # noqa: E731
+    flips = {"left": "right", "right": "left"}
+    for k in range(1, 4):
+        for side in ("left", "right"):
+            same = _equivalent(
+                spec, term(Side(a=0, b=1, k=k, side=side)),
+                term(Side(a=1, b=0, k=k, side=flips[side])),
+            )  # fmt: skip
+            # (half way round a table, left and right meet: the one exact mixed case)
+            assert same == (not spec.mixed or 2 * k == n), (variant, k, side)
+    if variant in ("linear", "ordering"):  # "A somewhere to the left of B" / "B ... right of A"
+        side = "left" if spec.facing[0] else "right"
+        ks = range(1, n)
+        fwd = "(or " + " ".join(term(Side(a=0, b=1, k=k, side=side)) for k in ks) + ")"
+        back = "(or " + " ".join(term(Side(a=1, b=0, k=k, side=flips[side])) for k in ks) + ")"
+        assert _equivalent(spec, term(Order(a=0, b=1)), fwd)
+        assert _equivalent(spec, term(Order(a=0, b=1)), back)
+
+
+def _finals(variant: str, count: int, held_out: bool = False):
+    for i in range(count):
+        rng = random.Random(f"phrases:{variant}:{i}")
+        d = None
+        while d is None:
+            d = gen.draft(variant, 1 + i % 4, rng, {})
+        ctx = RenderContext(rng=rng, names=name_pool(held_out), held_out_templates=held_out)
+        yield gen.finalize(d, ctx)
+
+
+def test_every_variant_records_its_phrasings_and_converses_only_where_exact():
+    from templates.phrases import entries, is_reserved
+
+    flip_ids = {
+        f"seating:{key}#{i}"
+        for key in leaves(BANK)
+        for i, src in entries(BANK, key)
+        if _uses(src, "flip")
+    }
+    assert flip_ids
+    for variant in VARIANTS:
+        for held_out in (False, True):
+            used: set[str] = set()
+            for fin in _finals(variant, 12, held_out):
+                assert fin.phrase_ids, variant
+                assert all(is_reserved(p) == held_out for p in fin.phrase_ids), fin.phrase_ids
+                used |= set(fin.phrase_ids)
+            group = "order" if variant == "ordering" else "seat"
+            assert group in {p.split(":")[1].split(".")[0] for p in used} <= {group, "attr"}
+            if variant.endswith("_mixed"):
+                assert not used & flip_ids, variant
+
+
+def test_every_leaf_has_four_phrasings_and_a_reserved_one_without_optional_slots():
+    """Where a slot is not given (no possessive of an attribute reference, no converse
+    with mixed facings) a puzzle still has four training phrasings and a reserved one."""
+    from templates.phrases import entries
+
+    for key in leaves(BANK):
+        optional = ("flip", "b_s") if ".ask." in key else ("flip", "b_s", "a_s")
+        basic = [i for i, s in entries(BANK, key) if not any(_uses(s, o) for o in optional)]
+        train = [i for i in basic if not i.startswith("t")]
+        assert len(train) >= 4 and len(basic) > len(train), key
+
+
+def test_every_phrasing_reads_as_clean_text_in_every_setting():
+    """Each phrasing of each leaf, in each setting of its group, with names and attribute
+    references, counts as words and digits: no slip the grammar scan knows."""
+    from benchmarks.quality.text import slips
+    from templates import data, render_string
+    from templates.phrases import entries
+
+    slots = {
+        "side": "left", "flip": "right", "kth": "second", "k": 2, "kw": "two",
+        "kn": "two people", "k1n": "one person", "be_k": "are", "be_k1": "is",
+        "come_k": "come", "pos": "third from the left end", "rank": "third", "num": 3,
+        "r": "north", "dir": "the centre", "odir": "outward", "d1": "north", "d2": "south",
+        "first": "left", "last": "right", "way": "clockwise", "ring": "table", "nw": "five",
+        "rel": "ahead of", "rev": "behind", "s": "Ana", "ref": "the person who likes red",
+        "link": "Ana likes red", "who": "Who likes red?", "what": "Which colour does Ana like?",
+        "cat": "city", "cats": "cities", "p": "Ana", "p_s": "Ana's",
+    }  # fmt: skip
+    contexts = data("seating/contexts.yaml")
+    for key in leaves(BANK):
+        group = key.split(".")[0]
+        for c in contexts:
+            if (group == "order") != (c["layouts"] == ["order"]):
+                continue
+            v = {"neighbour": "neighbour", "neighbours": "neighbours", **c}
+            v.setdefault("row", "row")
+            v.setdefault("rows", "rows")
+            v.setdefault("in_row", "in")
+            v["between_ab"] = render_string(
+                v.get("between", "between {{ a }} and {{ b }}"), a="Ana", b="Ben"
+            )
+            v["between_bc"] = render_string(
+                v.get("between", "between {{ a }} and {{ b }}"), a="Ben", b="Cy"
+            )
+            v["sits"], v["sit"] = v.get("sits", "sits"), v.get("sit", "sit")
+            for a, b in (("Ana", "Ben"), ("the doctor", "the person who likes red")):
+                for _, src in entries(BANK, key):
+                    kw = {**slots, "sit_k": v["sit"], "a": a, "b": b, "c": "Cy"}
+                    kw |= {"a_s": f"{a}'s", "b_s": f"{b}'s"}
+                    text = render_string(src, v=v, **kw)
+                    assert not slips(text), (key, c["id"], text, slips(text))
+                    assert "  " not in text and text == text.strip(), (key, text)

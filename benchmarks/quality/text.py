@@ -13,7 +13,7 @@ _SLIPS = {
     "doubled word": re.compile(r"\b(\w+) \1\b", re.I),
     "bad plural": re.compile(r"\browes\b", re.I),
     "sit seat": re.compile(r"\bsits? seat\b", re.I),
-    "around the row": re.compile(r"\baround the row\b", re.I),
+    "around the row": re.compile(r"\ba?round the row\b", re.I),
     "double space": re.compile(r"\S  +\S"),
     "space before punctuation": re.compile(r"\w [,.;:?!](?:\s|$)"),
 }

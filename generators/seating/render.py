@@ -1,18 +1,23 @@
 """Rendering a seating puzzle: the words, the question, the options and the solution.
 
 :class:`Renderer` holds one puzzle's words (setting, names, attribute references, places)
-and writes each clue; :func:`finalize` names the people, picks the setting and writes the
-question, the answer with its distractors, and the step-by-step solution from the
-propagation solver's trace.
+and writes each clue and the question in phrasings from templates/seating/phrases.yaml
+(:class:`templates.phrases.Phrases`: reserved ones for the test split with held-out
+templates; the ids go into the record's ``phrase_ids``); :func:`finalize` names the
+people, picks the setting and writes the question, the answer with its distractors, and
+the step-by-step solution from the propagation solver's trace.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import re
+from functools import lru_cache
 from typing import Any
 
 from templates import data, join_names, render, render_string
+from templates.phrases import Phrases
 from verifiers.answers import Answer
 from verifiers.seating.spec import Clue, Is, Next, Opposite, SeatingSpec, Side
 from verifiers.seating.worlds import hidden_value, survives
@@ -33,13 +38,40 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-class Renderer:
-    """Words for one puzzle: the setting, people's names and attribute references."""
+BANK = "seating/phrases.yaml"
+# Slots a phrasing may use only where the renderer gives them: a possessive ("Ana's", for
+# names only) and the converse side (only where everyone in a row faces the same way).
+OPTIONAL = frozenset({"a_s", "b_s", "flip"})
+GROUPS = ("seat", "order", "attr")  # the bank's top-level groups
+OTHER_SIDE = {"left": "right", "right": "left"}
+DIGITS_SHARE = 0.3  # the share of puzzles that write counts and ordinals in digits
 
-    def __init__(self, spec: SeatingSpec, ctx: dict, rng: random.Random):
-        self.spec, self.ctx, self.rng = spec, ctx, rng
+
+_OPTIONAL_SLOT = re.compile(r"{{\s*(" + "|".join(sorted(OPTIONAL)) + r")\s*}}")
+
+
+@lru_cache(maxsize=4096)
+def optional_slots(source: str) -> frozenset[str]:
+    """The optional slots (:data:`OPTIONAL`) a phrasing prints."""
+    return frozenset(_OPTIONAL_SLOT.findall(source))
+
+
+def _ordinal_digits(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+class Renderer:
+    """Words for one puzzle: the setting, people's names and attribute references, and
+    its phrasings (:class:`templates.phrases.Phrases`, ids in ``book.ids()``)."""
+
+    def __init__(self, spec: SeatingSpec, ctx: dict, rng: random.Random, held_out: bool = False):
+        self.spec, self.rng = spec, rng
+        self.ctx = {"neighbour": "neighbour", "neighbours": "neighbours", **ctx}
         self.order = ctx["layouts"] == ["order"]
-        self.bank = data("seating/phrases.yaml")["order" if self.order else "seat"]
+        self.group = "order" if self.order else "seat"
+        self.book = Phrases(BANK, rng, held_out=held_out)
+        self.digits = rng.random() < DIGITS_SHARE
         self.cats = {c["name"]: c for c in data("seating/attributes.yaml")}
         self.n = spec.n
         self.fr = frame_of(spec)
@@ -56,6 +88,19 @@ class Renderer:
             self._refs[e] = t
         return t
 
+    def ordinal(self, i: int) -> str:
+        """The ordinal of the 0-based index ``i``: "third" or "3rd" (per puzzle; "first"
+        always: "1st from the left end" reads as a slip)."""
+        return _ordinal_digits(i + 1) if self.digits and i else ORDINALS[i]
+
+    def number(self, k: int) -> str:
+        """A count: "two" or "2" (per puzzle)."""
+        return str(k) if self.digits else NUMBERS[k]
+
+    def people(self, k: int) -> str:
+        """``k`` people: "one person", "2 people"."""
+        return f"{self.number(k)} {'person' if k == 1 else 'people'}"
+
     def dir_word(self, toward: bool) -> str:
         if self.spec.layout == "circle":
             return "the centre" if toward else "outward"
@@ -63,23 +108,23 @@ class Renderer:
 
     def pos(self, s: int, style: int = 0) -> str:
         """A place in words, as the puzzle's people would say it."""
-        n, spec = self.n, self.spec
+        n, spec, o = self.n, self.spec, self.ordinal
         if self.order:
-            return render_string(self.ctx["pos"], s=s, n=n, ord=ORDINALS[s])
+            return render_string(self.ctx["pos"], s=s, n=n, ord=o(s))
         if spec.layout == "rows":
             m = n // 2
             row = "north" if s < m else "south"
-            return f"{ORDINALS[s % m]} from the west end of the {row} {self.ctx['row']}"
+            return f"{o(s % m)} from the west end of the {row} {self.ctx['row']}"
         if spec.layout == "circle":
             return f"seat {s}"
         if spec.mixed:
             if style and n - s <= s + 1:
-                return f"{ORDINALS[n - 1 - s]} from the east end"
-            return f"{ORDINALS[s]} from the west end"
+                return f"{o(n - 1 - s)} from the east end"
+            return f"{o(s)} from the west end"
         left = s if spec.facing[0] else n - 1 - s
         if style and n - left <= left + 1:
-            return f"{ORDINALS[n - 1 - left]} from the right end"
-        return f"{ORDINALS[left]} from the left end"
+            return f"{o(n - 1 - left)} from the right end"
+        return f"{o(left)} from the left end"
 
     def place(self, s: int) -> str:
         """A numbered place, for the solution trace (see :meth:`numbering`)."""
@@ -108,9 +153,41 @@ class Renderer:
         return f"Number the places 1 to {self.n} from the west end{hint}."
 
     def phrase(self, key: str, skip: str = "", **kw: Any) -> str:
-        """One phrasing of ``key`` (none that uses the slot ``skip``)."""
-        opts = [o for o in self.bank[key] if not skip or skip not in o]
-        return render_string(opts[self.rng.randrange(len(opts))], v=self.ctx, **kw)
+        """One phrasing of ``key`` (dotted; relative to this puzzle's group, seat or
+        order, unless it names a group), none that uses the slot ``skip`` or an optional
+        slot (:data:`OPTIONAL`) that ``kw`` does not give; ``v`` (the setting's words)
+        defaults to :attr:`ctx`."""
+        if "." not in key or key.split(".")[0] not in GROUPS:
+            key = f"{self.group}.{key}"
+        missing = OPTIONAL - set(kw)
+
+        def keep(src: str) -> bool:
+            return not (skip and skip in src) and not optional_slots(src) & missing
+
+        kw.setdefault("v", self.ctx)
+        return render_string(self.book.source(key, keep), **kw)
+
+    def _pair(self, a: int, b: int) -> dict[str, str]:
+        """The slots of two entities: references, and possessives of names."""
+        kw = {"a": self.ref(a), "b": self.ref(b)}
+        for slot, e in (("a_s", a), ("b_s", b)):
+            if e < self.n:
+                kw[slot] = f"{self.spec.people[e]}'s"
+        return kw
+
+    def _count(self, k: int) -> dict[str, Any]:
+        """The slots of a count ``k``: k, kw, kn, k1n and the verbs agreeing with them."""
+        v = self.ctx
+        return {
+            "k": k,
+            "kw": self.number(k),
+            "kn": self.people(k),
+            "k1n": self.people(k - 1) if k else "",
+            "be_k": "is" if k == 1 else "are",
+            "be_k1": "is" if k == 2 else "are",
+            "sit_k": v.get("sits", "") if k == 1 else v.get("sit", ""),
+            "come_k": "comes" if k == 1 else "come",
+        }
 
     def clue(self, c: Clue) -> str:
         r, k = self.ref, c.kind
@@ -122,9 +199,11 @@ class Renderer:
                 s, val = (c.b, c.a) if c.b >= n and c.b // n > c.a // n else (c.a, c.b)
                 if c.b < n:
                     s, val = c.b, c.a
-            cat = self.spec.attributes[val // n - 1]
-            t = self.cats[cat.name]["is_not" if c.neg else "is"]
-            return _cap(render_string(t, s=r(s), v=cat.values[val % n]))
+            words = self.cats[self.spec.attributes[val // n - 1].name]
+            value = self.spec.attributes[val // n - 1].values[val % n]
+            link = render_string(words["is_not" if c.neg else "is"], s=r(s), v=value)
+            key = "attr.not_is" if c.neg else "attr.is"
+            return _cap(self.phrase(key, s=r(s), ref=r(val), link=link))
         if self.order:
             return _cap(self._order_clue(c))
         return _cap(self._seat_clue(c))
@@ -136,68 +215,82 @@ class Renderer:
             if c.where == "end":
                 key = ("rows_" if lay == "rows" else "") + neg + "at_end"
                 return self.phrase(key, a=r(c.a))
+            one = {"a": r(c.a)} | ({"a_s": f"{r(c.a)}'s"} if c.a < self.n else {})
             if c.where == "seat":
                 return self.phrase(
-                    neg + "at_seat", a=r(c.a), pos=self.pos(c.seat, self.rng.randrange(2))
+                    neg + "at_seat", pos=self.pos(c.seat, self.rng.randrange(2)), **one
                 )
             if c.where == "middle":
-                return self.phrase(neg + "middle", a=r(c.a))
-            return self.phrase(neg + "row", a=r(c.a), r="north" if c.seat == 0 else "south")
+                return self.phrase(neg + "middle", **one)
+            return self.phrase(neg + "row", r="north" if c.seat == 0 else "south", **one)
         if k == "side":
             key = neg + ("side1" if c.k == 1 else "sidek")
-            # "on their right" would not say whose right: only a name takes the possessive
-            skip = "b_their" if c.b >= self.n else ""
+            # the converse (B to the right of A) is exact only where both face the same way
+            flip = {} if self.spec.mixed else {"flip": OTHER_SIDE[c.side]}
             return self.phrase(
-                key, skip, a=r(c.a), b=r(c.b), side=c.side, kth=ORDINALS[c.k - 1],
-                b_their=f"{r(c.b)}'s",
+                key, side=c.side, kth=self.ordinal(c.k - 1), **self._count(c.k), **flip,
+                **self._pair(c.a, c.b),
             )  # fmt: skip
         if k == "order":
             side = "left" if self.spec.facing[0] else "right"
-            return self.phrase("order", a=r(c.a), b=r(c.b), side=side)
+            return self.phrase("order", side=side, flip=OTHER_SIDE[side], **self._pair(c.a, c.b))
         if k == "next":
-            return self.phrase(neg + "next", a=r(c.a), b=r(c.b))
+            return self.phrase(neg + "next", **self._pair(c.a, c.b))
         if k == "between":
             return self.phrase(
                 "between1" if c.immediate else "between", a=r(c.a), b=r(c.b), c=r(c.c)
             )
         if k == "gap":
-            key = "circle_gap" if lay == "circle" else "gap"
-            return self.phrase(key, a=r(c.a), b=r(c.b), k=c.k, kw=NUMBERS[c.k])
+            if lay == "circle":
+                ring = self.ctx.get("table", self.ctx["row"])
+                return self.phrase("circle_gap", a=r(c.a), b=r(c.b), ring=ring, **self._count(c.k))
+            return self.phrase("gap", a=r(c.a), b=r(c.b), **self._count(c.k))
         if k == "opposite":
-            return self.phrase(neg + "opposite", a=r(c.a), b=r(c.b))
+            return self.phrase(neg + "opposite", **self._pair(c.a, c.b))
         if k == "facing":
-            return self.phrase("facing", a=r(c.a), dir=self.dir_word(c.toward))
+            return self.phrase(
+                "facing", a=r(c.a), dir=self.dir_word(c.toward), odir=self.dir_word(not c.toward)
+            )
         if k == "same_facing":
             return self.phrase("same_facing" if c.same else "diff_facing", a=r(c.a), b=r(c.b))
         raise ValueError(k)
 
+    def _order_words(self, side: str = "left") -> dict[str, Any]:
+        """The ranking words: ``rel`` for ``side`` (left: before), ``rev`` the other, ends."""
+        v = self.ctx
+        rel, rev = (v["before"], v["after"]) if side == "left" else (v["after"], v["before"])
+        return {"rel": rel, "rev": rev, "first": self.pos(0), "last": self.pos(self.n - 1)}
+
     def _order_clue(self, c: Clue) -> str:
         r, k, v = self.ref, c.kind, self.ctx
         neg = "not_" if getattr(c, "neg", False) else ""
+        w = self._order_words(getattr(c, "side", "left"))
         if k == "at":
             if c.where == "end":
-                return self.phrase(neg + "at_end", a=r(c.a))
+                return self.phrase(neg + "at_end", a=r(c.a), **w)
             if c.where == "seat":
-                return self.phrase(neg + "at_seat", a=r(c.a), pos=self.pos(c.seat))
-            return self.phrase(neg + "middle", a=r(c.a))
+                pos = self.pos(c.seat)
+                return self.phrase(
+                    neg + "at_seat", a=r(c.a), pos=pos, rank=self.ordinal(c.seat), num=c.seat + 1
+                )
+            return self.phrase(neg + "middle", a=r(c.a), **w)
         if k == "side":
-            rel = v["before"] if c.side == "left" else v["after"]
             key = neg + ("side1" if c.k == 1 else "sidek")
-            return self.phrase(key, a=r(c.a), b=r(c.b), rel=rel, k=c.k, kw=NUMBERS[c.k])
+            return self.phrase(key, a=r(c.a), b=r(c.b), **w, **self._count(c.k))
         if k == "order":
-            return self.phrase("order", a=r(c.a), b=r(c.b), rel=v["before"])
+            return self.phrase("order", a=r(c.a), b=r(c.b), **w)
         if k in ("next", "gap"):
             between = render_string(v["between"], a=r(c.a), b=r(c.b))
-            v2 = {**v, "between_ab": between}
-            opts = self.bank[neg + k]
-            t = opts[self.rng.randrange(len(opts))]
-            kk = getattr(c, "k", 0)
-            return render_string(t, v=v2, a=r(c.a), b=r(c.b), k=kk, kw=NUMBERS[kk])
+            return self.phrase(
+                neg + k, v={**v, "between_ab": between}, a=r(c.a), b=r(c.b), **w,
+                **self._count(getattr(c, "k", 0)),
+            )  # fmt: skip
         if k == "between":
             between = render_string(v["between"], a=r(c.b), b=r(c.c))
-            opts = self.bank["between1" if c.immediate else "between"]
-            t = opts[self.rng.randrange(len(opts))]
-            return render_string(t, v={**v, "between_bc": between}, a=r(c.a), b=r(c.b), c=r(c.c))
+            key = "between1" if c.immediate else "between"
+            return self.phrase(
+                key, v={**v, "between_bc": between}, a=r(c.a), b=r(c.b), c=r(c.c), **w
+            )
         raise ValueError(k)
 
     def convention(self) -> str:
@@ -273,7 +366,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     c = _context(spec, ctx)
     words = dict(c)
     intro_src = c.get(f"intro_{spec.layout}", c.get("intro"))
-    r = Renderer(spec, words, rng)
+    r = Renderer(spec, words, rng, held_out=ctx.held_out_templates)
     intro = render_string(intro_src, n=spec.n) + f" They are {join_names(names)}."
     if spec.attributes:
         intro += " " + " ".join(
@@ -299,63 +392,70 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     r.words = wmap
     solution = _solution(spec, r, answer, tr, goal)
     template_id, render_key = f"seating/{c['id']}", {"template": c["id"]}
-    return Final(spec, answer, distractors, question, solution, template_id, wmap, render_key)
+    return Final(
+        spec, answer, distractors, question, solution, template_id, wmap, render_key,
+        phrase_ids=r.book.ids(),
+    )  # fmt: skip
 
 
 def _question_text(spec: SeatingSpec, r: Renderer) -> str:
+    """The question, in one of the bank's phrasings of its kind (``<group>.ask.<kind>``)."""
     q, lay, n = spec.question, spec.layout, spec.n
     p, v = spec.people, r.ctx
     k = q.kind
-    if k == "who_at":
-        return (
-            f"Who {v['verb']} {r.pos(q.seat)}?"
-            if r.order
-            else f"Who {v['sits']} {r.pos(q.seat, 1)}?"
-        )
-    if k == "who_side":
-        if r.order:
-            rel = v["before"] if q.side == "left" else v["after"]
-            if q.k == 1:
-                return f"Who {v['verb']} immediately {rel} {p[q.a]}?"
-            return f"Who {v['verb']} exactly {NUMBERS[q.k]} {v['unit']} {rel} {p[q.a]}?"
-        where = "immediately" if q.k == 1 else ORDINALS[q.k - 1]
-        return f"Who {v['sits']} {where} to the {q.side} of {p[q.a]}?"
-    if k == "opposite":
-        return f"Who {v['sits']} directly opposite {p[q.a]}?"
-    if k == "count_between":
-        if r.order:
-            return f"How many people are {render_string(v['between'], a=p[q.a], b=p[q.b])}?"
-        extra = " (counting the shorter way round the table)" if lay == "circle" else ""
-        return f"How many people {v['sit']} between {p[q.a]} and {p[q.b]}{extra}?"
-    if k == "pair":
-        where = v["in_seq"] if r.order else ""
-        return f"Which of these pairs are next to each other{(' ' + where) if where else ''}? Answer with the pair."
-    if k == "statement":
-        return "Which one of the following statements must be true? Answer with the statement."
-    if k == "facing":
-        a, b = ("the centre", "outward") if lay == "circle" else ("north", "south")
-        return f"Which way does {p[q.a]} face: {a} or {b}?"
     if k == "who_has":
         cat = spec.attributes[q.a // n - 1]
-        return render_string(r.cats[cat.name]["who"], v=cat.values[q.a % n])
+        who = render_string(r.cats[cat.name]["who"], v=cat.values[q.a % n])
+        return r.phrase("attr.ask.who_has", who=who, ref=r.ref(q.a))
     if k == "attr_of":
         cat = spec.attributes[q.cat - 1]
-        return render_string(r.cats[cat.name]["what"], p=p[q.a])
+        what = render_string(r.cats[cat.name]["what"], p=p[q.a])
+        cats = cat.name[:-1] + "ies" if cat.name.endswith("y") else cat.name + "s"
+        return r.phrase(
+            "attr.ask.attr_of", what=what, cat=cat.name, cats=cats, p=p[q.a], p_s=f"{p[q.a]}'s"
+        )
+    kw: dict[str, Any] = {"nw": r.number(n)}
+    if q.a >= 0:
+        kw |= {"a": p[q.a], "a_s": f"{p[q.a]}'s"}
+    if q.b >= 0:
+        kw["b"] = p[q.b]
+    ring = v.get("table", v.get("row", ""))
+    if k == "who_at":
+        pos = r.pos(q.seat) if r.order else r.pos(q.seat, 1)
+        return r.phrase("ask.who_at", pos=pos, rank=r.ordinal(q.seat), num=q.seat + 1, **kw)
+    if k == "who_side":
+        kind = "ask.who_side1" if q.k == 1 else "ask.who_sidek"
+        if r.order:
+            return r.phrase(kind, **kw, **r._order_words(q.side), **r._count(q.k))
+        flip = {} if spec.mixed else {"flip": OTHER_SIDE[q.side]}
+        return r.phrase(kind, side=q.side, kth=r.ordinal(q.k - 1), **flip, **kw)
+    if k == "opposite":
+        return r.phrase("ask.opposite", **kw)
+    if k == "count_between":
+        if r.order:
+            between = render_string(v["between"], a=p[q.a], b=p[q.b])
+            return r.phrase("ask.count_between", v={**v, "between_ab": between}, **kw)
+        kind = "ask.circle_count_between" if lay == "circle" else "ask.count_between"
+        return r.phrase(kind, ring=ring, **kw)
+    if k in ("pair", "statement"):
+        return r.phrase(f"ask.{k}", **kw)
+    if k == "facing":
+        d1, d2 = ("the centre", "outward") if lay == "circle" else ("north", "south")
+        return r.phrase("ask.facing", d1=d1, d2=d2, **kw)
     # arrangement
     if r.order:
-        return f"List everyone in order, {v['list']}."
+        return r.phrase("ask.arrange", **kw)
     if lay == "circle":
         way = "clockwise" if q.k == 0 else "anticlockwise"
-        return (
-            f"Starting with {p[q.a]} and going {way} (as seen from above), list everyone around the "
-            f"{v.get('table', v['row'])}."
-        )
+        return r.phrase("ask.arrange_circle", way=way, ring=ring, **kw)
     if lay == "rows":
-        return f"List the north {v['row']} from west to east, then the south {v['row']} from west to east."
+        return r.phrase("ask.arrange_rows", **kw)
     if spec.mixed:
-        return f"List everyone from the {'west' if q.k == 0 else 'east'} end to the {'east' if q.k == 0 else 'west'} end."
-    left_first = (q.k == 0) == spec.facing[0]
-    return f"List everyone from the {'left' if left_first else 'right'} end to the {'right' if left_first else 'left'} end."
+        ends = ("west", "east")
+    else:
+        ends = ("left", "right") if spec.facing[0] else ("right", "left")
+    first, last = ends if q.k == 0 else ends[::-1]
+    return r.phrase("ask.arrange_line", first=first, last=last, **kw)
 
 
 def _arrangement(spec: SeatingSpec) -> list[str]:
