@@ -35,7 +35,12 @@ LAYOUTS = ("lines", "numbered", "paragraph", "chain")
 def _cfg(level: int, variants: dict | None = None, **options):
     fam = CFG.families["truth_teller"]
     opts = {**fam.options, **options}
-    update = {"variants": variants or CLASSIC, "levels": {level: 1.0}, "variant_levels": {}, "options": opts}
+    update = {
+        "variants": variants or CLASSIC,
+        "levels": {level: 1.0},
+        "variant_levels": {},
+        "options": opts,
+    }
     return CFG.model_copy(update={"families": {"truth_teller": fam.model_copy(update=update)}})
 
 
