@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -218,3 +220,23 @@ def test_reserved_phrasings_land_only_in_the_test_split():
         else:
             assert not reserved, row["phrase_ids"]
     assert any("question." in p for p in test_ids)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("questions: {who: 1.0}", "options.questions.who': unknown question 'who'; use all, one"),
+        ("layouts: {lines: -1}", "options.layouts.lines': must be a non-negative weight"),
+    ],
+)
+def test_bad_question_or_layout_weights_get_a_one_line_error(tmp_path, options, message):
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(f"families:\n  truth_teller:\n    count: 4\n    options:\n      {options}\n")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "generators", "build", "--config", str(cfg), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()

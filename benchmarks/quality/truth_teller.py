@@ -32,7 +32,7 @@ from verifiers.truth_teller.degenerate import seating_spec_defects, spec_defects
 from verifiers.truth_teller.seating_claims import SeatingClaimsSpec
 from verifiers.truth_teller.seating_claims import evaluate as seat_evaluate
 from verifiers.truth_teller.spec import Count, TruthTellerSpec, asked, evaluate
-from verifiers.truth_teller.worlds import Worlds
+from verifiers.truth_teller.worlds import Worlds, broken_once
 
 CLASSES = (
     "degenerate_statement",
@@ -73,13 +73,10 @@ def _wrong_options(row: dict) -> list[str]:
 
 def _near(mask: int, base: int, allowed: list[int]) -> bool:
     """Whether some world of ``mask`` keeps the stated facts and breaks one statement at most."""
-    m = len(allowed)
-    prefix, suffix = [mask & base], [-1] * (m + 1)
+    every = mask & base
     for a in allowed:
-        prefix.append(prefix[-1] & a)
-    for j in range(m - 1, -1, -1):
-        suffix[j] = suffix[j + 1] & allowed[j]
-    return bool(prefix[m]) or any(prefix[j] & suffix[j + 1] for j in range(m))
+        every &= a
+    return bool(every or mask & broken_once(base, allowed))
 
 
 def _liars_mask(w: Worlds, spec: TruthTellerSpec, liars: list[str]) -> int:

@@ -30,6 +30,7 @@ from ..family import (
     Variant,
 )
 from . import augment, levels, render, sample
+from .layout import LAYOUTS
 from .search import MAX_TRACE_STEPS
 from .seating_claims import augment as sc_augment
 from .seating_claims import levels as sc_levels
@@ -106,6 +107,7 @@ FAMILY = Family(
     INFO, _ENTRIES, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC,
     summary=__doc__.split("\n\n")[0],
     option_ids={"personas": "truth_teller/personas.yaml"},
+    option_weights={"questions": sample.QUESTIONS, "layouts": LAYOUTS},
 )  # fmt: skip
 
 __all__ = [

@@ -19,6 +19,8 @@ from templates import render_string
 from templates.phrases import Phrases
 from verifiers.truth_teller.spec import Expr, TruthTellerSpec
 
+from .mix import draw
+
 LAYOUTS = ("lines", "numbered", "paragraph", "chain")
 DEFAULT_LAYOUTS = {"lines": 1.0}  # without options.layouts, one statement a line
 
@@ -45,19 +47,12 @@ def chain_ready(spec: TruthTellerSpec) -> bool:
 
 def choose_layout(spec: TruthTellerSpec, options: dict[str, Any], rng: random.Random) -> str:
     """The layout of one puzzle, drawn by the weights ``options["layouts"]``."""
-    mix = dict(options.get("layouts") or DEFAULT_LAYOUTS)
-    bad = sorted(set(mix) - set(LAYOUTS))
-    if bad or any(not isinstance(v, int | float) or v < 0 for v in mix.values()):
-        raise ValueError(
-            f"options.layouts: {bad[0] if bad else mix!r} is not a layout weight; use "
-            f"non-negative weights for {', '.join(LAYOUTS)}"
-        )
+    move = None
     if spec.variant == "liar_chain":
-        mix["chain"] = mix.get("chain", 0.0) + mix.pop("paragraph", 0.0)
+        move = ("paragraph", "chain")  # a chain's statements are reported speech
     elif not chain_ready(spec):
-        mix["paragraph"] = mix.get("paragraph", 0.0) + mix.pop("chain", 0.0)
-    kinds = [k for k in LAYOUTS if mix.get(k, 0) > 0] or ["lines"]
-    return rng.choices(kinds, [mix[k] for k in kinds])[0]
+        move = ("chain", "paragraph")
+    return draw(options, "layouts", LAYOUTS, DEFAULT_LAYOUTS, rng, move)
 
 
 def lay_out(layout: str, lines: list[str], book: Phrases) -> list[str]:

@@ -144,20 +144,15 @@ def closing(spec: TruthTellerSpec, names: list[str], w: dict, derived: dict[str,
         r = derived.get(p, "?")
         verdict = "yes" if r == "knight" else "no"
         return f"{p} is {indefinite(w.get(r, r))}, so the answer is {verdict}."
-    if q.kind == "liars":
-        liars = [x for x in names if derived.get(x) == "knave"]
-        if not liars:
-            return f"None of them is {indefinite(w['knave'])}."
-        if len(liars) == 1:
-            return f"So the only {w['knave']} is {liars[0]}."
-        return f"So the {w['knaves']} are {join_names(liars)}."
-    if q.kind == "count":
-        good = [x for x in names if derived.get(x) == "knight"]
-        if not good:
-            return f"None of them is {indefinite(w['knight'])}: 0 in all."
-        if len(good) == 1:
-            return f"The only {w['knight']} is {good[0]}: 1 in all."
-        return f"The {w['knights']} are {join_names(good)}: {len(good)} in all."
+    if q.kind in ("liars", "count"):
+        role = "knave" if q.kind == "liars" else "knight"
+        who = [x for x in names if derived.get(x) == role]
+        tail = f": {len(who)} in all" if q.kind == "count" else ""
+        if not who:
+            return f"None of them is {indefinite(w[role])}{tail}."
+        if len(who) == 1:
+            return f"So the only {w[role]} is {who[0]}{tail}."
+        return f"So the {w[role + 's']} are {join_names(who)}{tail}."
     return ""
 
 

@@ -23,11 +23,13 @@ from verifiers.truth_teller.spec import (
     Statement,
     TruthTellerSpec,
 )
+from verifiers.truth_teller.worlds import broken_once
 
 from ..family import Draft
 from .claims import Node, consistent_light, to_expr
 from .levels import MAX_DEPTH, n_for_level
 from .logic import Worlds
+from .mix import draw
 from .questions import wrong_counts
 from .search import draft_of, drop_redundant
 
@@ -62,34 +64,8 @@ def question_kind(options: dict[str, Any], rng: random.Random, chain: bool = Fal
 
     A chain states its number of liars, so it is never asked how many tell the truth (its
     weight goes to the yes/no question, the chains' own one)."""
-    mix = dict(options.get("questions") or DEFAULT_QUESTIONS)
-    bad = sorted(set(mix) - set(QUESTIONS))
-    if bad or any(not isinstance(v, int | float) or v < 0 for v in mix.values()):
-        raise ValueError(
-            f"options.questions: {bad[0] if bad else mix!r} is not a question weight; use "
-            f"non-negative weights for {', '.join(QUESTIONS)}"
-        )
-    if chain:
-        mix["truthful"] = mix.get("truthful", 0.0) + mix.pop("count", 0.0)
-    kinds = [k for k in QUESTIONS if mix.get(k, 0) > 0] or ["truthful" if chain else "all"]
-    return rng.choices(kinds, [mix.get(k, 1.0) for k in kinds])[0]
-
-
-def near_misses(base: int, allowed: list[int], cap: int = 2) -> int:
-    """How many worlds (counted up to ``cap``) keep the stated facts and break exactly one
-    statement: the wrong options of a question about everyone."""
-    m = len(allowed)
-    prefix, suffix = [base], [-1] * (m + 1)
-    for a in allowed:
-        prefix.append(prefix[-1] & a)
-    for j in range(m - 1, -1, -1):
-        suffix[j] = suffix[j + 1] & allowed[j]
-    found = 0
-    for j in range(m):
-        found += (prefix[j] & suffix[j + 1] & ~allowed[j]).bit_count()
-        if found >= cap:
-            return cap
-    return found
+    move = ("count", "truthful") if chain else None
+    return draw(options, "questions", QUESTIONS, DEFAULT_QUESTIONS, rng, move)
 
 
 def _one_clue_decides(w: Worlds, base: int, allowed: list[int], person: int, truth) -> bool:
@@ -179,7 +155,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     kept_allowed = [allowed[j] for j in keep]
     if person is not None and _one_clue_decides(worlds, base, kept_allowed, person, truth):
         return None
-    if qkind in ("all", "liars") and near_misses(base, kept_allowed) < 2:
+    if qkind in ("all", "liars") and broken_once(base, kept_allowed).bit_count() < 2:
         return None  # too few near misses for the wrong options
     if (
         qkind == "count"
@@ -233,7 +209,10 @@ def _draft_chain(n: int, rng: random.Random, qkind: str) -> Draft | None:
     if w.solutions(spec) != 1 << w.index(truth):
         return None
     base = w.table(facts[0])
-    if qkind in ("all", "liars") and near_misses(base, [w.allowed(s) for s in statements]) < 2:
+    if (
+        qkind in ("all", "liars")
+        and broken_once(base, [w.allowed(s) for s in statements]).bit_count() < 2
+    ):
         return None  # too few near misses for the wrong options
     if any(claim_defect(w, w.table(facts[0]), s.speaker, s.claim) for s in statements):
         return None
