@@ -24,6 +24,7 @@ from templates.phrases import is_reserved
 from verifiers import score
 from verifiers.answers import Answer, parse
 from verifiers.record import CANARY
+from verifiers.rewards import accuracy_reward
 from verifiers.solver import session
 from verifiers.solver import truth_teller as tts
 from verifiers.truth_teller.spec import TruthTellerSpec, asked
@@ -160,6 +161,14 @@ def test_who_is_lying_parses_natural_answers():
         assert score(row, f"<answer>{text}</answer>")["acc"] == 0.0, text
     gold = Answer.model_validate_json(row["answer_json"])
     assert parse("no one", gold).value == [] and parse("banana", gold) is None
+    # the trainers' reward: full marks for the set, less for one person on the wrong side
+    text = f"<reasoning>.</reasoning><answer>{', '.join(reversed(liars))}</answer>"
+    off = f"<reasoning>.</reasoning><answer>{' and '.join(liars[1:])}</answer>"
+    assert accuracy_reward(None, [text, off], **{k: [row[k]] * 2 for k in row}) == [
+        1.0,
+        pytest.approx(1 - 2 / len(spec.people)),
+    ]
+    assert "'nobody'" in row["prompt"][0]["content"]
 
 
 def test_how_many_parses_numbers_as_words_and_digits():

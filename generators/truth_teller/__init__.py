@@ -1,6 +1,11 @@
 """Truth-tellers and liars: knights and knaves, webs of lies, islands with normals, and
 knights and knaves in a row of chairs (`seating_claims`).
 
+Questions (:mod:`.questions`, weighted by ``options.questions``): everyone's role, one
+person's role, yes/no "does X tell the truth?", "who is lying?" (a set of names) and "how
+many are truth-tellers?"; statements laid out (:mod:`.layout`, ``options.layouts``) one a
+line, as a numbered list, as a paragraph or as a chain of reported speech.
+
 The family's parts: :mod:`.levels` (sizes and level thresholds), :mod:`.claims` (random
 claims), :mod:`.logic` (exact bitmask worlds and the propagation solver), :mod:`.sample`
 (hidden world and clue proposals), :mod:`.search` (redundancy dropping, metrics, the
