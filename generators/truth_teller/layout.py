@@ -55,13 +55,14 @@ def choose_layout(spec: TruthTellerSpec, options: dict[str, Any], rng: random.Ra
     return draw(options, "layouts", LAYOUTS, DEFAULT_LAYOUTS, rng, move)
 
 
-def lay_out(layout: str, lines: list[str], book: Phrases) -> list[str]:
-    """The statement lines of the puzzle text in ``layout`` (a paragraph is one line)."""
+def lay_out(layout: str, lines: list[str], book: Phrases, lead: bool = True) -> list[str]:
+    """The statement lines of the puzzle text in ``layout`` (a paragraph is one line);
+    ``lead``: a paragraph opens with a lead-in sentence (not when the intro has one)."""
     if layout == "numbered":
         src = book.source("layout.numbered")
         return [render_string(src, i=i + 1, s=line) for i, line in enumerate(lines)]
     if layout == "paragraph":
-        return [" ".join([book.say("layout.paragraph"), *lines])]
+        return [" ".join([book.say("layout.paragraph"), *lines] if lead else lines)]
     if layout == "chain":
         return [" ".join(lines)]
     return lines

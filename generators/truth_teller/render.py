@@ -156,12 +156,12 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
             lines.append(f"{names[s.speaker]} says {c}.")
         else:
             lines.append(LINE_STYLES[style].format(p=names[s.speaker], c=cap(c)))
-    lines = lay_out(layout, lines, book)
     facts = [cap(_claim_text(f, -1, names, ph, rng, chain)) + "." for f in spec.facts]
     if chain:
         intro = "Each of the following people either always tells the truth or always lies."
     else:
         intro = " ".join(render_string(persona["intro"], n=n, names=names, normals=normals).split())
+    lines = lay_out(layout, lines, book, lead=not intro.endswith("statements."))
     question_line = questions.question_text(spec, names, w, book)
     question = render(
         "truth_teller/puzzle.j2",
