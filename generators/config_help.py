@@ -46,7 +46,20 @@ def known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 def check_option_ids(family: Family, options: dict[str, Any]) -> None:
     """Reject ids in the options that name template entries (``Family.option_ids``, e.g. a
-    truth-teller family's ``personas``) that no template defines."""
+    truth-teller family's ``personas``) that no template defines, and weights
+    (``Family.option_weights``) over kinds the family does not know."""
+    for key, kinds in family.option_weights.items():
+        given = options.get(key)
+        loc = ("families", family.name, "options", key)
+        if given is None:
+            continue
+        if not isinstance(given, dict):
+            raise FieldError(loc, f"must map kinds to weights, e.g. {{{kinds[0]}: 1.0}}")
+        for k, v in given.items():
+            if k not in kinds:
+                raise FieldError((*loc, k), one_of(key.rstrip("s"), k, list(kinds)))
+            if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+                raise FieldError((*loc, k), f"must be a non-negative weight (got {v!r})")
     for key, source in family.option_ids.items():
         if key not in options:
             continue

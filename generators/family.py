@@ -132,6 +132,8 @@ class Family:
     summary: str = ""  # the card's one-paragraph description of the family
     # options.<key> whose values are template ids -> the template data file listing them
     option_ids: Mapping[str, str] = field(default_factory=dict)
+    # options.<key> whose values are weights over named kinds -> those kinds
+    option_weights: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     templates: Path | None = None  # a folder of the family's own template files, if not templates/
 
     @property

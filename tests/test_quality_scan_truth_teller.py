@@ -22,6 +22,7 @@ from verifiers.truth_teller.seating_claims import (
 )
 from verifiers.truth_teller.seating_claims import evaluate as seat_evaluate
 from verifiers.truth_teller.spec import (
+    And,
     Count,
     Iff,
     Is,
@@ -254,3 +255,78 @@ def test_grammar_slips_in_articles_are_gone(rows):
     texts = [r["question"] + r["solution"] for v in VARIANTS for r in rows[v]]
     assert not any("a honest" in t or "a unreliable" in t for t in texts)
     assert any("an honest" in t or "an unreliable" in t for t in texts)
+
+
+@pytest.fixture(scope="module")
+def form_rows() -> dict[str, dict]:
+    """A fresh knights_knaves row of each newer question form."""
+    out: dict[str, dict] = {}
+    for form in ("truthful", "liars", "count"):
+        puzzles = generate(
+            "truth_teller",
+            seed=6,
+            variants={"knights_knaves": 1.0},
+            options={"questions": {form: 1.0}},
+        )
+        out[form] = next(
+            r
+            for r in (puzzles[i].model_dump() for i in range(40))
+            if r["status"] == "unique" and len(_spec(r).people) >= 3
+        )
+    return out
+
+
+def test_new_forms_show_no_defect(form_rows):
+    for form, row in form_rows.items():
+        assert defects(row) == set(), form
+
+
+def _pinned(row: dict) -> dict:
+    """The row with a planted fact that states the whole hidden world."""
+    spec = _spec(row)
+    world = And(args=tuple(Is(person=i, role=r) for i, r in enumerate(spec.truth)))
+    return _with_spec(row, spec.model_copy(update={"facts": [*spec.facts, world]}))
+
+
+@pytest.mark.parametrize("form", ["truthful", "liars", "count"])
+def test_single_clue_distractor_is_caught_for_the_new_forms(form_rows, form):
+    """Once a stated fact gives the hidden world away, every wrong yes/no, set of liars or
+    number of truth-tellers falls to that one clue."""
+    assert "single_clue_distractor" in defects(_pinned(form_rows[form]))
+
+
+def test_a_wrong_count_that_one_statement_excludes_is_caught(form_rows):
+    row = form_rows["count"]
+    spec = _spec(row)
+    n, k = len(spec.people), spec.truth.count("knight")
+    # Stated: the first speaker is a knight; that speaker now also says "exactly k of us
+    # are knights": with the fact, this one statement leaves no other count possible.
+    speaker = spec.statements[0].speaker
+    claim = Count(op="exactly", k=k, role="knight", people=tuple(range(n)))
+    fact = Is(person=speaker, role="knight")
+    st = [*spec.statements, Statement(speaker=speaker, claim=claim)]
+    planted = spec.model_copy(update={"statements": st, "facts": [*spec.facts, fact]})
+    assert "single_clue_distractor" in defects(_with_spec(row, planted))
+
+
+def test_answer_form_is_caught(form_rows):
+    """A "how many" answer out of range or not the hidden world's, a set of liars naming a
+    stranger, and a yes/no answer that is neither are caught."""
+    count = form_rows["count"]
+    n = len(_spec(count).people)
+    assert "answer_form" in defects({**count, "answer": str(n + 1)})
+    assert "answer_form" in defects(_replace_wrong(count, "several"))
+    gold = json.loads(count["answer_json"])
+    wrong = {**gold, "value": str((int(gold["value"]) + 1) % (n + 1))}
+    assert "answer_form" in defects({**count, "answer_json": json.dumps(wrong)})
+    liars = form_rows["liars"]
+    gold = json.loads(liars["answer_json"])
+    stranger = {**gold, "value": [*gold["value"], "Zebedee"]}
+    assert "answer_form" in defects({**liars, "answer_json": json.dumps(stranger)})
+    nobody = {**gold, "value": []}
+    assert "answer_form" in defects({**liars, "answer_json": json.dumps(nobody)})
+    yes_no = form_rows["truthful"]
+    assert "answer_form" in defects({**yes_no, "answer": "maybe"})
+    flipped = json.loads(yes_no["answer_json"])
+    flipped["value"] = "no" if flipped["value"] == "yes" else "yes"
+    assert "answer_form" in defects({**yes_no, "answer_json": json.dumps(flipped)})

@@ -110,6 +110,10 @@ def _wrong_answer(row: dict, entity: str | None, wrong: str | None, rng: random.
         i, j = rng.sample(range(len(seq)), 2)
         seq[i], seq[j] = seq[j], seq[i]
         return ", ".join(seq)
+    if gold.type == "set":  # one entity moved in or out
+        e = rng.choice(gold.space)
+        inside = set(gold.value) ^ {e}
+        return Answer(type="set", value=[n for n in gold.space if n in inside]).text()
     others = [v for v in gold.space if v != gold.value]
     if not others:
         return "unknown"

@@ -1,10 +1,13 @@
 """Structured answers: the `answer_json` column, its text form, and parsing text back.
 
-Three answer types cover every family:
+Four answer types cover every family:
 
 - ``label``: one value from a finite ``space`` (a role, "yes"/"no", a name, a relation, a number);
 - ``assignment``: a value for each entity, e.g. ``{"Ann": "knight", "Bo": "knave"}``;
-- ``sequence``: an ordered list of entities, e.g. a seating order from a named anchor.
+- ``sequence``: an ordered list of entities, e.g. a seating order from a named anchor;
+- ``set``: the entities of ``space`` that fit, in the order of ``space``, e.g. the liars
+  ``["Ben", "Zoe"]``; its text is "Ben and Zoe" ("nobody" when empty), and any answer that
+  names exactly those entities ("Zoe, Ben", "Ben and Zoe are lying") parses to it.
 
 Values are canonical words; ``aliases`` maps the puzzle's own surface words (a persona's
 "truth-teller", say) to them, on top of the shared vocabulary in :mod:`verifiers.vocab`.
@@ -24,7 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .registry import SYNONYMS, VERSION
 
-AnswerType = Literal["label", "assignment", "sequence"]
+AnswerType = Literal["label", "assignment", "sequence", "set"]
+NOBODY = "nobody"  # the text of an empty set
+_EMPTY = frozenset({"nobody", "no one", "no-one", "none", "none of them", "neither"})
 UNSOLVABLE = "no consistent solution"
 AMBIGUOUS = "cannot be determined"
 OUTCOMES = (UNSOLVABLE, AMBIGUOUS)
@@ -68,6 +73,11 @@ class Answer(BaseModel):
             return w.get(self.value, self.value)  # type: ignore[arg-type]
         if self.type == "assignment":
             return ", ".join(f"{k}: {w.get(v, v)}" for k, v in self.value.items())  # type: ignore[union-attr]
+        if self.type == "set":
+            names = list(self.value)
+            if len(names) < 2:
+                return names[0] if names else NOBODY
+            return ", ".join(names[:-1]) + " and " + names[-1]
         return ", ".join(self.value)  # type: ignore[arg-type]
 
     def key(self) -> str:
@@ -78,6 +88,8 @@ class Answer(BaseModel):
             return ";".join(f"{k}={v}" for k, v in sorted(self.value.items()))  # type: ignore[union-attr]
         if self.type == "sequence":
             return ",".join(self.value)  # type: ignore[arg-type]
+        if self.type == "set":
+            return "{" + ",".join(sorted(self.value)) + "}"
         return str(self.value)
 
 
@@ -251,6 +263,8 @@ def parse(text: str, answer: Answer) -> Answer | None:
     - assignment: each entity takes the first value word after its name and before the next
       entity's name; entities left without a value are missing;
     - sequence: entities in the order of their first mention; every entity must appear;
+    - set: the entities of the space the text names, in any order ("Ben and Zoe", "Zoe, Ben");
+      "nobody", "no one" or "none" alone is the empty set; naming none parses to nothing;
     - an answer that is, as a whole, a special outcome ("cannot be determined", "no consistent
       solution" or a synonym) parses as that outcome, whatever the question's type.
     """
@@ -283,6 +297,8 @@ def parse_value(text: str, answer: Answer) -> ParsedValue | None:
         if len(found) == 1:
             return "", found.pop()
         return None
+    if answer.type == "set":
+        return _parse_set(low, t, answer)
     gold_names = tuple(answer.value)  # type: ignore[arg-type]
     fast = _fast_parse(low, answer, gold_names)
     if fast is not None:
@@ -308,6 +324,14 @@ def parse_value(text: str, answer: Answer) -> ParsedValue | None:
     if not result:
         return None
     return "", {n: result[n] for n in gold_names if n in result}
+
+
+def _parse_set(low: str, t: str, answer: Answer) -> ParsedValue | None:
+    """A set answer: the space's names that ``low`` mentions, in the space's order."""
+    found = {n for _, _, n in _find_words(low, _name_words(tuple(answer.space)))}
+    if not found:
+        return ("", []) if t in _EMPTY else None
+    return "", [n for n in answer.space if n in found]
 
 
 def _fast_parse(
@@ -367,6 +391,9 @@ def cell_accuracy(pred: Answer | None, gold: Answer) -> float:
         g: dict[str, str] = gold.value  # type: ignore[assignment]
         p: dict[str, str] = pred.value  # type: ignore[assignment]
         return sum(p.get(k) == v for k, v in g.items()) / max(len(g), 1)
+    if gold.type == "set":  # the share of the space placed on the right side
+        inside, said = set(gold.value), set(pred.value)
+        return sum((e in inside) == (e in said) for e in gold.space) / max(len(gold.space), 1)
     gs: list[str] = gold.value  # type: ignore[assignment]
     ps: list[str] = pred.value  # type: ignore[assignment]
     return sum(a == b for a, b in zip(ps, gs, strict=False)) / max(len(gs), 1)

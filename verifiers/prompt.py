@@ -52,6 +52,9 @@ def format_hint(answer_json: str | Answer, mcq: bool = False) -> str:
             for i, k in enumerate(names)
         )
         return _with_outcomes(render_string(hints["assignment"], example=example), a)
+    if a.type == "set":
+        example = " and ".join(a.space[:2])  # the first two entities, never the answer itself
+        return _with_outcomes(render_string(hints["set"], example=example), a)
     names = list(a.value)[:3]  # type: ignore[arg-type]
     return _with_outcomes(render_string(hints["sequence"], example=", ".join(sorted(names))), a)
 

@@ -310,6 +310,13 @@ def _accuracy(ctx: _Ctx, pred: ParsedValue | None) -> float:
         g: dict[str, str] = gold.value  # type: ignore[assignment]
         p: dict[str, str] = value or {}  # type: ignore[assignment]
         return sum([1.0 if p.get(e) == v else wrong for e, v in g.items()]) / max(len(g), 1)
+    if gold.type == "set":  # each entity of the space in or out: a two-way choice
+        if value is None:
+            return -1.0
+        inside, said = set(gold.value), set(value)
+        return sum(1.0 if (e in inside) == (e in said) else -1.0 for e in gold.space) / max(
+            len(gold.space), 1
+        )
     gs: list[str] = gold.value  # type: ignore[assignment]
     ps: list[str] = value or []  # type: ignore[assignment]
     n = len(gs)

@@ -10,7 +10,14 @@
   stated facts, or some single statement on its own; a seating_claims option (roles and a chair) when
   no seating with it satisfies some single statement. A wrong full role assignment always
   breaks some statement (else it would be a second solution), so there the class counts
-  the options that break a stated fact or more than one statement (not a near miss);
+  the options that break a stated fact or more than one statement (not a near miss), and
+  so for a set of liars (the liars fix everyone's role, or all but the normals'); a wrong
+  number of truth-tellers is ruled out when no world with that many satisfies the stated
+  facts and some single statement;
+- ``answer_form``: the answer or an option is not of its question's form, or the answer is
+  not the hidden world's: a "how many" answer that is no number from 0 to the number of
+  people, a set of liars naming someone outside the puzzle (or nobody, for "who is
+  lying?"), a yes/no answer that is neither;
 - ``trace_enumeration``: the solution lists role assignments one by one (a line naming
   every person, at least half as many such lines as assignments) instead of deriving.
 """
@@ -20,11 +27,12 @@ from __future__ import annotations
 import itertools
 import json
 
+from verifiers.answers import Answer, parse
 from verifiers.truth_teller.degenerate import seating_spec_defects, spec_defects
 from verifiers.truth_teller.seating_claims import SeatingClaimsSpec
 from verifiers.truth_teller.seating_claims import evaluate as seat_evaluate
-from verifiers.truth_teller.spec import TruthTellerSpec, evaluate
-from verifiers.truth_teller.worlds import Worlds
+from verifiers.truth_teller.spec import Count, TruthTellerSpec, asked, evaluate
+from verifiers.truth_teller.worlds import Worlds, broken_once
 
 CLASSES = (
     "degenerate_statement",
@@ -32,6 +40,7 @@ CLASSES = (
     "inclusive_or_undefined",
     "single_clue_distractor",
     "trace_enumeration",
+    "answer_form",
 )
 
 
@@ -62,8 +71,30 @@ def _wrong_options(row: dict) -> list[str]:
     return [c for i, c in enumerate(choices) if i != right]
 
 
+def _near(mask: int, base: int, allowed: list[int]) -> bool:
+    """Whether some world of ``mask`` keeps the stated facts and breaks one statement at most."""
+    every = mask & base
+    for a in allowed:
+        every &= a
+    return bool(every or mask & broken_once(base, allowed))
+
+
+def _liars_mask(w: Worlds, spec: TruthTellerSpec, liars: list[str]) -> int:
+    """The worlds whose knaves are exactly ``liars``."""
+    mask = w.full
+    for i, p in enumerate(spec.people):
+        knave = w.role(i, "knave")
+        mask &= knave if p in liars else w.full ^ knave
+    return mask
+
+
+def _knights(w: Worlds, n: int, c: int) -> int:
+    return w.table(Count(op="exactly", k=c, role="knight", people=tuple(range(n))))
+
+
 def _classic_distractors(spec: TruthTellerSpec, row: dict, answer: dict) -> bool:
     aliases = answer.get("aliases") or {}
+    gold = Answer.model_validate(answer)
     q = spec.question
     w = Worlds(len(spec.people), tuple(spec.roles))
     base = w.full
@@ -71,6 +102,18 @@ def _classic_distractors(spec: TruthTellerSpec, row: dict, answer: dict) -> bool
         base &= w.table(f)
     allowed = [w.allowed(s) for s in spec.statements]
     for text in _wrong_options(row):
+        if q.kind in ("liars", "count"):
+            got = parse(text, gold)
+            if got is None or got.outcome:
+                continue  # a special outcome, or not of the form (answer_form says so)
+            if q.kind == "liars":
+                if not _near(_liars_mask(w, spec, list(got.value)), base, allowed):
+                    return True
+                continue
+            mask = _knights(w, len(spec.people), int(got.value))  # type: ignore[arg-type]
+            if not mask & base or any(not mask & base & a for a in allowed):
+                return True
+            continue
         if q.kind == "all":
             value = _option_values(text, aliases)
             world = [value.get(name, "") for name in spec.people]
@@ -85,9 +128,10 @@ def _classic_distractors(spec: TruthTellerSpec, row: dict, answer: dict) -> bool
                 return True
             continue
         role = aliases.get(text, text)
-        if q.kind == "truthful":
-            role = "knight" if text == "yes" else "knave"
         mask = w.role(q.person, role)
+        if q.kind == "truthful":
+            knight = w.role(q.person, "knight")
+            mask = knight if text == "yes" else w.full ^ knight
         if not mask & base or any(not mask & a for a in allowed):
             return True
     return False
@@ -106,6 +150,34 @@ def _seating_distractors(spec: SeatingClaimsSpec, row: dict, answer: dict) -> bo
             want = roles[st.speaker] == "knight"
             if not any(seat_evaluate(st.claim, roles, s) == want for s in seatings):
                 return True
+    return False
+
+
+def _bad_form(spec: TruthTellerSpec, row: dict, answer: dict) -> bool:
+    """Whether the answer or an option is not of its question's form, or the answer is not
+    what the hidden world gives."""
+    q, n = spec.question, len(spec.people)
+    texts = [row.get("answer", ""), *_wrong_options(row)]
+    if q.kind == "count":
+        if not all(t.isdigit() and int(t) <= n for t in texts):
+            return True
+        return answer.get("value") != str(asked(q, spec.truth))
+    if q.kind == "liars":
+        gold = Answer.model_validate(answer)
+        names = list(answer.get("value") or [])
+        if (
+            not names
+            or any(x not in spec.people for x in names)
+            or answer.get("space") != spec.people
+        ):
+            return True
+        if any(parse(t, gold) is None for t in texts):
+            return True
+        return tuple(p in names for p in spec.people) != asked(q, spec.truth)
+    if q.kind == "truthful":
+        if any(t not in ("yes", "no") for t in texts):
+            return True
+        return (answer.get("value") == "yes") != asked(q, spec.truth)
     return False
 
 
@@ -135,6 +207,8 @@ def defects(row: dict) -> set[str]:
         check = _seating_distractors if seating else _classic_distractors
         if check(spec, row, answer):  # type: ignore[arg-type]
             found.add("single_clue_distractor")
+        if not seating and _bad_form(spec, row, answer):  # type: ignore[arg-type]
+            found.add("answer_form")
     if _enumerates(spec, row.get("solution", "")):
         found.add("trace_enumeration")
     return found

@@ -1,6 +1,11 @@
 """Truth-tellers and liars: knights and knaves, webs of lies, islands with normals, and
 knights and knaves in a row of chairs (`seating_claims`).
 
+Questions (:mod:`.questions`, weighted by ``options.questions``): everyone's role, one
+person's role, yes/no "does X tell the truth?", "who is lying?" (a set of names) and "how
+many are truth-tellers?"; statements laid out (:mod:`.layout`, ``options.layouts``) one a
+line, as a numbered list, as a paragraph or as a chain of reported speech.
+
 The family's parts: :mod:`.levels` (sizes and level thresholds), :mod:`.claims` (random
 claims), :mod:`.logic` (exact bitmask worlds and the propagation solver), :mod:`.sample`
 (hidden world and clue proposals), :mod:`.search` (redundancy dropping, metrics, the
@@ -30,6 +35,7 @@ from ..family import (
     Variant,
 )
 from . import augment, levels, render, sample
+from .layout import LAYOUTS
 from .search import MAX_TRACE_STEPS
 from .seating_claims import augment as sc_augment
 from .seating_claims import levels as sc_levels
@@ -106,6 +112,7 @@ FAMILY = Family(
     INFO, _ENTRIES, SOLVER, draft, level_of, finalize, TRANSFORMS, mislabel, LEVELS_DOC,
     summary=__doc__.split("\n\n")[0],
     option_ids={"personas": "truth_teller/personas.yaml"},
+    option_weights={"questions": sample.QUESTIONS, "layouts": LAYOUTS},
 )  # fmt: skip
 
 __all__ = [

@@ -23,6 +23,7 @@ from verifiers.truth_teller.spec import (
     Same,
     Statement,
     TruthTellerSpec,
+    asked,
     evaluate,
 )
 
@@ -32,7 +33,7 @@ from .claims import consistent_claim, random_claim, to_expr
 from .levels import N_RANGE
 from .logic import Worlds
 from .sample import max_silent
-from .search import draft_of
+from .search import draft_of, targets
 
 OTHER = {"knight": "knave", "knave": "knight"}
 SpecT = TypeVar("SpecT", bound=BaseModel)  # a spec with ``statements``
@@ -55,18 +56,18 @@ def _sound_draft(spec: TruthTellerSpec) -> Draft | None:
 
 
 def _answer_values(spec: TruthTellerSpec, w: Worlds, sols: int) -> set:
-    """The distinct answers to the question over the solution set ``sols``."""
-    q = spec.question
+    """The distinct roles of the asked people (:func:`.search.targets`) over ``sols``."""
+    who = targets(spec)
     out = set()
     for i in range(w.full.bit_length()):
         if sols >> i & 1:
             world = w.decode(i)
-            out.add(tuple(world) if q.kind == "all" else world[q.person])
+            out.add(tuple(world[p] for p in who))
     return out
 
 
-def _forced(spec: TruthTellerSpec) -> tuple | str | None:
-    """The unique answer of ``spec`` (a world tuple or one role), or None if not unique."""
+def _forced(spec: TruthTellerSpec) -> tuple | None:
+    """The forced roles of the asked people, or None if they are not forced."""
     w = _worlds(spec)
     values = _answer_values(spec, w, w.solutions(spec))
     return values.pop() if len(values) == 1 else None
@@ -288,9 +289,8 @@ def perturb(d: Draft, rng: random.Random) -> Draft | None:
         after = _forced(new)
         if after is None or after == before:
             continue
-        if spec.question.kind != "all":
-            # Make the hidden world agree with the forced answer on the queried person.
-            assert new.truth[new.question.person] == after
+        # The hidden world agrees with the forced roles of the asked people.
+        assert tuple(new.truth[p] for p in targets(new)) == after
         if sound(new):
             return draft_of(new)
     return None
@@ -327,16 +327,13 @@ def mislabel(d: Draft, kind: str, rng: random.Random) -> tuple[Draft, Draft | No
         if not sound(new):
             continue
         sols = w.solutions(new)
-        mine = (
-            tuple(spec.truth) if spec.question.kind == "all" else spec.truth[spec.question.person]
-        )
+        mine = asked(spec.question, spec.truth)
         for i in range(w.full.bit_length()):
             if sols >> i & 1:
                 world = w.decode(i)
-                theirs = (
-                    tuple(world) if spec.question.kind == "all" else world[spec.question.person]
-                )
-                if theirs != mine and all(evaluate(f, world) for f in new.facts):
+                if asked(spec.question, world) != mine and all(
+                    evaluate(f, world) for f in new.facts
+                ):
                     metrics = {**d.metrics, "n_statements": len(new.statements)}
                     other = new.model_copy(update={"truth": world})
                     return Draft(new, metrics, label=kind), Draft(other, metrics, label=kind)

@@ -28,7 +28,7 @@ VARIANT_DOCS = {  # for the dataset card (see generators.family)
     "other, counts and nested claims; who is what?",
     "liar_chain": "A web of lies: each person says whether an earlier one lies, or whether "
     "two earlier ones are of the same kind; the stated number of liars anchors the web; is "
-    "the last person truthful?",
+    "the last person truthful, who is lying, or what is everyone?",
     "knights_knaves_normals": "Knights, knaves and normals (who may say anything), with the "
     "number of normals given.",
 }

@@ -7,10 +7,13 @@ import random
 from typing import Any
 
 from templates import data, indefinite, join_names, render, render_string, slot_renderer
+from templates.phrases import Phrases
 from verifiers.answers import Answer
 from verifiers.truth_teller.spec import Expr, TruthTellerSpec
 
 from ..family import Draft, Final, RenderContext, TraceMismatch
+from . import questions
+from .layout import choose_layout, lay_out
 from .logic import Deducer, Step, Worlds
 from .search import Derivation, targets
 
@@ -143,10 +146,13 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     chain = spec.variant == "liar_chain"
     normals = "normal" in spec.roles
     style = rng.randrange(len(LINE_STYLES))
+    book = Phrases(questions.BANK, rng, held_out=ctx.held_out_templates)
+    layout = choose_layout(spec, ctx.options, rng)
+    reported = chain or layout == "chain"  # "Ann says Ben lies."
     lines = []
     for s in spec.statements:
-        c = _claim_text(s.claim, s.speaker, names, ph, rng, chain)
-        if chain:
+        c = _claim_text(s.claim, s.speaker, names, ph, rng, reported)
+        if reported:
             lines.append(f"{names[s.speaker]} says {c}.")
         else:
             lines.append(LINE_STYLES[style].format(p=names[s.speaker], c=cap(c)))
@@ -155,14 +161,8 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
         intro = "Each of the following people either always tells the truth or always lies."
     else:
         intro = " ".join(render_string(persona["intro"], n=n, names=names, normals=normals).split())
-    q = spec.question
-    roles_text = " or ".join(indefinite(w[r]) for r in spec.roles)
-    if q.kind == "all":
-        question_line = f"Who is {roles_text}? Determine the role of each of {', '.join(names)}."
-    elif q.kind == "one":
-        question_line = f"Is {names[q.person]} {roles_text}?"
-    else:
-        question_line = f"Does {names[q.person]} tell the truth?"
+    lines = lay_out(layout, lines, book, lead=not intro.endswith("statements."))
+    question_line = questions.question_text(spec, names, w, book)
     question = render(
         "truth_teller/puzzle.j2",
         intro=intro,
@@ -185,15 +185,19 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
             dom = ded.solve(targets(spec), log=True)
             steps = ded.steps
         solution = _solution(spec, names, w, answer, words, steps, dom)
-    template_id = f"truth_teller/{persona['id']}/{'chain' if chain else f'line{style}'}"
+    shape = "" if reported else str(style)
+    template_id = f"truth_teller/{persona['id']}/{layout}{shape}/{spec.question.kind}"
     key = {"template": persona["id"]}
-    return Final(spec, answer, distractors, question, solution, template_id, words, key)
+    return Final(spec, answer, distractors, question, solution, template_id, words, key, book.ids())
 
 
 def _answers(
     spec: TruthTellerSpec, aliases: dict, rng: random.Random, k: int
 ) -> tuple[Answer, list[Answer]]:
     q = spec.question
+    other = questions.answers(spec, aliases, rng, k, near_misses)
+    if other is not None:
+        return other
     if q.kind == "truthful":
         yes = spec.truth[q.person] == "knight"
         ans = Answer(type="label", value="yes" if yes else "no", space=["yes", "no"])
@@ -318,7 +322,9 @@ def _solution(
             )
     derived = {names[p]: next(iter(dom[p])) for p in targets(spec) if len(dom[p]) == 1}
     q = spec.question
-    if q.kind == "all":
+    if q.kind in ("liars", "count"):
+        got = questions.derived_answer(spec, names, derived)
+    elif q.kind == "all":
         got = Answer(type="assignment", value=derived, space=answer.space)
     elif q.kind == "one":
         got = Answer(type="label", value=derived.get(names[q.person], "?"), space=answer.space)
@@ -330,5 +336,7 @@ def _solution(
         )
     if got.key() != answer.key():
         raise TraceMismatch("solution trace does not reach the proven answer")
+    last = questions.closing(spec, names, w, derived)
+    lines += [last] if last else []
     lines.append(f"Answer: {answer.text(words)}")
     return "\n".join(lines)

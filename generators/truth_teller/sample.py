@@ -13,12 +13,24 @@ import random
 from typing import Any
 
 from verifiers.truth_teller.degenerate import claim_defect
-from verifiers.truth_teller.spec import Count, Expr, Is, Question, Same, Statement, TruthTellerSpec
+from verifiers.truth_teller.spec import (
+    WHOLE_WORLD,
+    Count,
+    Expr,
+    Is,
+    Question,
+    Same,
+    Statement,
+    TruthTellerSpec,
+)
+from verifiers.truth_teller.worlds import broken_once
 
 from ..family import Draft
 from .claims import Node, consistent_light, to_expr
 from .levels import MAX_DEPTH, n_for_level
 from .logic import Worlds
+from .mix import draw
+from .questions import wrong_counts
 from .search import draft_of, drop_redundant
 
 
@@ -43,6 +55,19 @@ def next_speaker(
     return rng.randrange(len(order))
 
 
+QUESTIONS = ("all", "one", "truthful", "liars", "count")  # the kinds options.questions weighs
+DEFAULT_QUESTIONS = {"all": 0.6, "one": 0.4}
+
+
+def question_kind(options: dict[str, Any], rng: random.Random, chain: bool = False) -> str:
+    """The question asked of one puzzle, drawn by the weights ``options["questions"]``.
+
+    A chain states its number of liars, so it is never asked how many tell the truth (its
+    weight goes to the yes/no question, the chains' own one)."""
+    move = ("count", "truthful") if chain else None
+    return draw(options, "questions", QUESTIONS, DEFAULT_QUESTIONS, rng, move)
+
+
 def _one_clue_decides(w: Worlds, base: int, allowed: list[int], person: int, truth) -> bool:
     """Whether the stated facts, or some single statement on its own, rule out a wrong role
     of ``person``: then that option falls to a one-clue check."""
@@ -58,9 +83,8 @@ def _one_clue_decides(w: Worlds, base: int, allowed: list[int], person: int, tru
 def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any]) -> Draft | None:
     """One attempt at a puzzle of ``variant`` aimed at ``level``; None if it failed."""
     n = int(options["n"]) if options.get("n") else n_for_level(variant, level, rng)
-    qmix = options.get("questions") or {"all": 0.6, "one": 0.4}
     if variant == "liar_chain":
-        return _draft_chain(n, rng)
+        return _draft_chain(n, rng, question_kind(options, rng, chain=True))
     roles = (
         ["knight", "knave", "normal"]
         if variant == "knights_knaves_normals"
@@ -74,8 +98,10 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         facts.append(
             Count(op="exactly", k=truth.count("normal"), role="normal", people=tuple(range(n)))
         )
-    qkind = "all" if rng.random() < qmix.get("all", 0.0) / max(sum(qmix.values()), 1e-9) else "one"
-    person = rng.randrange(n) if qkind == "one" else None
+    qkind = question_kind(options, rng)
+    if qkind == "liars" and "knave" not in truth:  # "who is lying?" presumes someone is
+        truth[rng.choice([i for i, r in enumerate(truth) if r == "knight"] or [0])] = "knave"
+    person = None if qkind in WHOLE_WORLD else rng.randrange(n)
     worlds = Worlds(n, tuple(roles))
     base = worlds.full
     for f in facts:
@@ -84,7 +110,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     truth_bit = 1 << worlds.index(truth)
 
     def done(s: int) -> bool:
-        if qkind == "all":
+        if qkind in WHOLE_WORLD:
             return s == truth_bit
         return s & ~worlds.role(person, truth[person]) == 0
 
@@ -126,10 +152,16 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     keep = drop_redundant(allowed, base, done, rng, [sp for sp, _ in found], n, quiet)
     if len({found[j][0] for j in keep}) < n - quiet:
         return None
-    if qkind == "one" and _one_clue_decides(
-        worlds, base, [allowed[j] for j in keep], person, truth
-    ):
+    kept_allowed = [allowed[j] for j in keep]
+    if person is not None and _one_clue_decides(worlds, base, kept_allowed, person, truth):
         return None
+    if qkind in ("all", "liars") and broken_once(base, kept_allowed).bit_count() < 2:
+        return None  # too few near misses for the wrong options
+    if (
+        qkind == "count"
+        and len(wrong_counts(worlds, base, kept_allowed, truth.count("knight"))) < 2
+    ):
+        return None  # too few wrong numbers that no single statement rules out
     rank = {p: i for i, p in enumerate(order)}
     kept = sorted((found[j] for j in keep), key=lambda sc: rank[sc[0]])
     statements = [Statement(speaker=sp, claim=to_expr(c)) for sp, c in kept]
@@ -145,7 +177,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     return draft_of(spec)
 
 
-def _draft_chain(n: int, rng: random.Random) -> Draft | None:
+def _draft_chain(n: int, rng: random.Random, qkind: str) -> Draft | None:
     """A web of lies anchored by the number of liars: each person speaks about one earlier
     person ("B lies") or, branching, about two ("A and B are of the same kind")."""
     truth = [rng.choice(("knight", "knave")) for _ in range(n)]
@@ -170,12 +202,18 @@ def _draft_chain(n: int, rng: random.Random) -> Draft | None:
         roles=["knight", "knave"],
         statements=statements,
         facts=facts,
-        question=Question(kind="truthful", person=n - 1),
+        question=Question(kind=qkind, person=None if qkind in WHOLE_WORLD else n - 1),
         truth=truth,
     )
     w = Worlds(n, ("knight", "knave"))
     if w.solutions(spec) != 1 << w.index(truth):
         return None
+    base = w.table(facts[0])
+    if (
+        qkind in ("all", "liars")
+        and broken_once(base, [w.allowed(s) for s in statements]).bit_count() < 2
+    ):
+        return None  # too few near misses for the wrong options
     if any(claim_defect(w, w.table(facts[0]), s.speaker, s.claim) for s in statements):
         return None
     return draft_of(spec)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from verifiers.truth_teller.spec import TruthTellerSpec, depth
+from verifiers.truth_teller.spec import WHOLE_WORLD, TruthTellerSpec, depth
 
 from ..family import Draft
 from .logic import Deducer, Step, TooLong
@@ -37,7 +37,9 @@ class Derivation:
 
 def targets(spec: TruthTellerSpec) -> list[int]:
     """The people whose roles the question asks about."""
-    return list(range(len(spec.people))) if spec.question.kind == "all" else [spec.question.person]
+    if spec.question.kind in WHOLE_WORLD:
+        return list(range(len(spec.people)))
+    return [spec.question.person]  # type: ignore[list-item]
 
 
 def draft_of(spec: TruthTellerSpec) -> Draft | None:

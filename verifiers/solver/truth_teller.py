@@ -86,6 +86,17 @@ def answer_literal(spec: TruthTellerSpec, answer: Answer) -> str:
     if answer.type == "assignment":
         lits = [_role(idx[p], r, normals) for p, r in answer.value.items()]  # type: ignore[union-attr]
         return f"(and {' '.join(lits)})"
+    n = len(spec.people)
+    if answer.type == "set":  # the liars: exactly the named people are knaves
+        inside = set(answer.value)
+        lits = [
+            _role(i, "knave", normals) if p in inside else f"(not {_role(i, 'knave', normals)})"
+            for i, p in enumerate(spec.people)
+        ]
+        return f"(and {' '.join(lits)})"
+    if spec.question.kind == "count":  # exactly k knights
+        lits = " ".join(_role(i, "knight", normals) for i in range(n))
+        return f"((_ pbeq {int(answer.value)} {' '.join('1' for _ in range(n))}) {lits})"
     person = spec.question.person
     if spec.question.kind == "truthful":
         lit = _role(person, "knight", normals)

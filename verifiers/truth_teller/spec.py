@@ -85,9 +85,10 @@ class Statement(_Node):
 
 
 class Question(_Node):
-    """``all``: everyone's role; ``one``: one person's role; ``truthful``: yes/no for one person."""
+    """``all``: everyone's role; ``one``: one person's role; ``truthful``: yes/no, is one
+    person a knight; ``liars``: the set of knaves; ``count``: how many are knights."""
 
-    kind: Literal["all", "one", "truthful"]
+    kind: Literal["all", "one", "truthful", "liars", "count"]
     person: int | None = None
 
 
@@ -142,6 +143,24 @@ def evaluate(e: Expr, world: list[str]) -> bool:
     if k == "same":
         return (world[e.a] == world[e.b]) == e.same
     raise ValueError(f"unknown expression kind {k!r}")
+
+
+WHOLE_WORLD = ("all", "liars", "count")  # questions whose puzzles force every role
+
+
+def asked(q: Question, world: list[str]) -> tuple | str | int | bool:
+    """What question ``q`` asks of ``world``: two worlds give the same answer exactly when
+    these values are equal."""
+    k = q.kind
+    if k == "all":
+        return tuple(world)
+    if k == "liars":
+        return tuple(r == "knave" for r in world)
+    if k == "count":
+        return world.count("knight")
+    if k == "truthful":
+        return world[q.person] == "knight"  # type: ignore[index]
+    return world[q.person]  # type: ignore[index]
 
 
 def consistent(spec: TruthTellerSpec, world: list[str]) -> bool:

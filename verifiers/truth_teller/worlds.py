@@ -129,3 +129,17 @@ class Worlds:
     def index(self, world: list[str]) -> int:
         b = len(self.roles)
         return sum(self.rindex[r] * b**i for i, r in enumerate(world))
+
+
+def broken_once(base: int, allowed: list[int]) -> int:
+    """The worlds of ``base`` that break exactly one of the statements (each statement's
+    ``allowed`` mask): the near misses that make good wrong options."""
+    m = len(allowed)
+    suffix = [-1] * (m + 1)
+    for j in range(m - 1, -1, -1):
+        suffix[j] = suffix[j + 1] & allowed[j]
+    out, prefix = 0, base
+    for j in range(m):
+        out |= prefix & suffix[j + 1] & ~allowed[j]
+        prefix &= allowed[j]
+    return out
