@@ -12,7 +12,12 @@ from generators.shards import data_files, read_rows
 from generators.stats import compute
 from templates.phrases import Phrases, entries, is_reserved, kind_of, leaves
 
-BANKS = ("seating/phrases.yaml", "truth_teller/phrases.yaml", "blood_relations/phrases.yaml")
+BANKS = (
+    "seating/phrases.yaml",
+    "truth_teller/phrases.yaml",
+    "truth_teller/seating_claims.yaml",
+    "blood_relations/phrases.yaml",
+)
 
 
 @pytest.mark.parametrize("bank", BANKS)
