@@ -12,8 +12,14 @@ from generators.shards import data_files, read_rows
 from generators.stats import compute
 from templates.phrases import Phrases, entries, is_reserved, kind_of, leaves
 
-BANKS = ("seating/phrases.yaml", "truth_teller/phrases.yaml", "blood_relations/phrases.yaml",
-         "seating/objects/phrases.yaml")  # fmt: skip
+BANKS = (
+    "seating/phrases.yaml",
+    "seating/objects/phrases.yaml",
+    "truth_teller/phrases.yaml",
+    "truth_teller/seating_claims.yaml",
+    "truth_teller/questions.yaml",
+    "blood_relations/phrases.yaml",
+)
 
 
 @pytest.mark.parametrize("bank", BANKS)

@@ -4,7 +4,8 @@ step-by-step solution from the propagation solver's derivation."""
 from __future__ import annotations
 
 import random
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from templates import data, indefinite, join_names, render, render_string, slot_renderer
 from templates.phrases import Phrases
@@ -13,6 +14,7 @@ from verifiers.truth_teller.spec import Expr, TruthTellerSpec
 
 from ..family import Draft, Final, RenderContext, TraceMismatch
 from . import questions
+from .augment import OTHER
 from .layout import choose_layout, lay_out
 from .logic import Deducer, Step, Worlds
 from .search import Derivation, targets
@@ -21,27 +23,59 @@ LINE_STYLES = ('{p} says: "{c}."', '{p}: "{c}."', '{p} claims, "{c}."')
 CHAIN_PERSONA = "truth_tellers"
 
 
+NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+           "eighteen", "nineteen", "twenty")  # fmt: skip
+TWO_ROLES = "{# two roles #}"  # a phrasing that holds only where there are no normals
+
+
+def _any_world(source: str) -> bool:
+    return not source.startswith(TWO_ROLES)
+
+
+class _Book(Phrases):
+    """:class:`templates.phrases.Phrases` with each key's options listed once per process."""
+
+    _options: ClassVar[dict[tuple, list[tuple[str, str]]]] = {}
+
+    def options(self, key: str, keep: Callable[[str], bool] | None = None) -> list[tuple[str, str]]:
+        ck = (self.bank, key, self.held_out, keep)
+        got = self._options.get(ck)
+        if got is None:
+            got = self._options[ck] = super().options(key, keep)
+        return got
+
+
 class _Phrases:
-    """The phrase banks rendered with one persona's words ``w``.
+    """The statement bank (templates/truth_teller/phrases.yaml) rendered with one persona's
+    words ``w``: the test split's reserved phrasings when ``held_out``, and, in a world
+    with normals (``roles``), none of the phrasings marked as holding for two roles only.
 
     Each phrase is compiled once per (phrase, role, count, words) by
     :func:`templates.slot_renderer`; names and sub-claims are its slots, so rendering a
-    repeated phrase is one ``str.format``.
+    repeated phrase is one ``str.format``. :meth:`ids` lists the phrasings used.
     """
 
-    _fills: dict[tuple, Any] = {}
+    BANK = "truth_teller/phrases.yaml"
+    _fills: ClassVar[dict[tuple, Any]] = {}
 
-    def __init__(self, w: dict):
+    def __init__(self, w: dict, rng: random.Random, held_out: bool, roles: tuple[str, ...]):
         self.w = w
         self.wkey = tuple(w.items())
-        self.bank = data("truth_teller/phrases.yaml")
+        self.two = "normal" not in roles
+        self.book = _Book(self.BANK, rng, held_out=held_out)
+        self.keep = None if self.two else _any_world
 
     def __call__(
         self, key: str, rng: random.Random, words: bool = False, role=None, k=None, **slots: str
     ) -> str:
-        """Phrase of bank ``key`` chosen by ``rng``; ``words``: the phrase gets ``w``."""
-        options = self.bank[key]
-        source = options[rng.randrange(len(options))]
+        """A phrasing of bank ``key`` (drawn by the book from the puzzle's ``rng``, the same
+        generator); ``words``: the phrase gets ``w``."""
+        if k == 0 and key.startswith("count") and not key.endswith("at_least"):
+            key = ("count_all" if key.startswith("count_all") else "count") + "_none"
+        if key in ("same", "different"):
+            slots["b_obj"] = "me" if slots["b"] == "I" else slots["b"]
+        source = self.book.source(key, self.keep)
         names = tuple(slots)
         cache_key = (source, names, self.wkey if words else None, role, k)
         fill = self._fills.get(cache_key)
@@ -49,12 +83,20 @@ class _Phrases:
             fixed: dict[str, Any] = {"w": self.w} if words else {}
             if role is not None:
                 fixed["role"] = role
+                if self.two and role in OTHER:
+                    fixed["other"] = OTHER[role]
             if k is not None:
-                fixed["k"] = k
+                noun = self.w[role] if k == 1 else self.w[role + "s"]
+                fixed.update(k=k, kw=NUMBERS[k] if k < len(NUMBERS) else str(k), noun=noun)
+                fixed["be"] = f"is {indefinite(noun)}" if k == 1 else f"are {noun}"
             if len(self._fills) > 20_000:
                 self._fills.clear()
             fill = self._fills[cache_key] = slot_renderer(source, names, **fixed)
         return fill(**slots)
+
+    def ids(self) -> list[str]:
+        """The phrase ids this puzzle used (the record's ``phrase_ids``)."""
+        return self.book.ids()
 
 
 def _bracket(x: Expr) -> bool:
@@ -142,7 +184,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     spec = spec.model_copy(update={"people": names})
     persona = choose_persona(spec.variant, rng, ctx)
     w = {k: v for k, v in persona.items() if k not in ("id", "intro")}
-    ph = _Phrases(w)
+    ph = _Phrases(w, rng, ctx.held_out_templates, tuple(spec.roles))
     chain = spec.variant == "liar_chain"
     normals = "normal" in spec.roles
     style = rng.randrange(len(LINE_STYLES))
@@ -188,7 +230,8 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     shape = "" if reported else str(style)
     template_id = f"truth_teller/{persona['id']}/{layout}{shape}/{spec.question.kind}"
     key = {"template": persona["id"]}
-    return Final(spec, answer, distractors, question, solution, template_id, words, key, book.ids())
+    phrase_ids = sorted(set(ph.ids()) | set(book.ids()))
+    return Final(spec, answer, distractors, question, solution, template_id, words, key, phrase_ids)
 
 
 def _answers(

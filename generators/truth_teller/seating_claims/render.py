@@ -6,53 +6,76 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from templates import data, indefinite, render, render_string
+from templates import indefinite, render, render_string
+from templates.phrases import Phrases
 from verifiers.answers import Answer
 from verifiers.truth_teller.seating_claims import SeatingClaimsSpec, SExpr, seat_key
 
 from ...family import Draft, Final, RenderContext, TraceMismatch
-from ..render import cap, choose_persona, statement_names
+from ..augment import OTHER
+from ..render import NUMBERS, cap, choose_persona, statement_names
 from .deduce import CHAIRS, role_of
 from .levels import ROLES, VARIANT
 from .search import SeatDerivation, derive, near_answers
 
+BANK = "truth_teller/seating_claims.yaml"
+OPPOSITE = {"left": "right", "right": "left"}
+
+
+def _forms(who: str, me: bool) -> dict[str, str]:
+    """A person's words in a claim by ``me`` or not: subject, object, possessives, and the
+    verb endings that go with the subject (``I sit``, ``Ann sits``)."""
+    poss = "my" if me else f"{who}'s"
+    return {
+        "subj": "I" if me else who,
+        "obj": "me" if me else who,
+        "poss": poss,
+        "mine": "mine" if me else poss,
+        "s": "" if me else "s",
+        "does": "do" if me else "does",
+        "am": "am" if me else "is",
+    }
+
 
 class _Words:
-    def __init__(self, names: list[str], w: dict, rng: random.Random):
-        self.names, self.w, self.rng = names, w, rng
-        self.bank = data("truth_teller/seating_claims.yaml")
+    """The seating_claims bank with one persona's words ``w``; :attr:`book` picks the
+    phrasings (the test split's reserved ones when ``held_out``) and records their ids."""
+
+    def __init__(self, names: list[str], w: dict, rng: random.Random, held_out: bool):
+        self.names, self.w = names, w
+        self.book = Phrases(BANK, rng, held_out=held_out)
 
     def ph(self, key: str, **kw: Any) -> str:
-        return render_string(self.bank[key], w=self.w, **kw)
+        return self.book.say(key, w=self.w, **kw)
 
     def claim(self, e: SExpr, speaker: int) -> str:
         k = e.kind
         if k == "is":
-            return self.ph("is", p=self.names[e.person], role=e.role)
+            return self.ph("is", p=self.names[e.person], role=e.role, other=OTHER[e.role])
         if k in ("and", "or"):
             return self.ph(k, a=self.claim(e.args[0], speaker), b=self.claim(e.args[1], speaker))
         c = e.clue
-        me = c.a == speaker
-        subj = {
-            "a": "I" if me else self.names[c.a],
-            "s": "" if me else "s",
-            "does": "do" if me else "does",
-        }
+        f = _forms(self.names[c.a], c.a == speaker)
+        subj = {"a": f["subj"], "s": f["s"], "does": f["does"], "am": f["am"]}
+        subj.update(a_obj=f["obj"], a_poss=f["poss"], a_mine=f["mine"])
         b = getattr(c, "b", -1)
-        obj = "me" if b == speaker else (self.names[b] if b >= 0 else "")
+        if b >= 0:
+            f = _forms(self.names[b], b == speaker)
+            subj.update(b=f["obj"], b_subj=f["subj"], b_poss=f["poss"], b_mine=f["mine"])
+            subj.update(b_s=f["s"], b_am=f["am"])
         neg = "not_" if getattr(c, "neg", False) else ""
         if c.kind == "at":
             key = neg + ("at_seat" if c.where == "seat" else "at_end")
-            return self.ph(key, k=c.seat + 1, **subj)
+            return self.ph(key, k=c.seat + 1, kw=NUMBERS[c.seat + 1], n=len(self.names), **subj)
         if c.kind == "next":
-            return self.ph(neg + "next", b=obj, **subj)
+            return self.ph(neg + "next", **subj)
         if c.kind == "side":
             key = neg + ("side_me" if b == speaker else "side")
-            return self.ph(key, b=obj, side=c.side, **subj)
+            return self.ph(key, side=c.side, opp=OPPOSITE[c.side], **subj)
         if c.kind == "order":
-            return self.ph("order", b=obj, **subj)
+            return self.ph("order", **subj)
         if c.kind == "gap":
-            return self.ph("gap", k=c.k, a2="me" if me else self.names[c.a], b=obj)
+            return self.ph("gap", k=c.k, kw=NUMBERS[c.k], a2=subj["a_obj"], b=subj["b"])
         raise ValueError(f"seating_claims does not render clue kind {c.kind!r}")
 
 
@@ -74,9 +97,10 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     spec = spec.model_copy(update={"people": names})
     persona = choose_persona(VARIANT, rng, ctx)
     w = {k: v for k, v in persona.items() if k not in ("id", "intro")}
-    words = _Words(names, w, rng)
+    words = _Words(names, w, rng, ctx.held_out_templates)
+    line = words.book.source("line")  # one line style for the whole puzzle
     lines = [
-        words.ph("line", p=names[s.speaker], c=cap(words.claim(s.claim, s.speaker)))
+        render_string(line, p=names[s.speaker], c=cap(words.claim(s.claim, s.speaker)))
         for s in spec.statements
     ]
     qname = names[spec.question.person]
@@ -95,7 +119,17 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     role_words = {r: w[r] for r in ROLES}
     solution = "" if d.label else _solution(spec, answer, role_words, d.trace)
     template_id, key = f"truth_teller/{persona['id']}/seating_claims", {"template": persona["id"]}
-    return Final(spec, answer, distractors, question, solution, template_id, role_words, key)
+    return Final(
+        spec,
+        answer,
+        distractors,
+        question,
+        solution,
+        template_id,
+        role_words,
+        key,
+        phrase_ids=words.book.ids(),
+    )
 
 
 def _chairs(mask: int) -> str:
