@@ -17,15 +17,19 @@ from collections import Counter
 import pytest
 from br_calculator import WORDS, relations_by_walk, walks  # noqa: F401
 
+from benchmarks.quality.blood_relations import reference_world
 from generators import blood_relations as br
 from generators.blood_relations import world as br_world
 from generators.blood_relations.distractors import survives
 from generators.blood_relations.photo import solve_riddle
 from generators.blood_relations.terms import compose
+from generators.blood_relations.text import BANK, INVERSE, article, plural, poss, unique
 from generators.config import parse_config
 from generators.family import RenderContext
 from generators.pipeline import make_item, name_pool
 from generators.validate import check_record
+from templates import render_string
+from templates.phrases import entries, is_reserved
 from verifiers.answers import Answer
 from verifiers.blood_relations.relations import ANSWER_TERMS, TERMS, answer_space
 from verifiers.blood_relations.spec import (
@@ -37,6 +41,7 @@ from verifiers.blood_relations.spec import (
     Rel,
     SexFact,
     expr_text,
+    stated_sexes,
 )
 from verifiers.solver import blood_relations as S
 from verifiers.solver import session
@@ -396,3 +401,93 @@ def test_sides_are_asked_only_where_every_family_forces_them():
         assert proof.ok
         asked += 1
     assert asked >= 5
+
+
+# --- phrasings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("t", sorted(INVERSE))
+def test_a_converse_says_exactly_what_the_fact_says(t):
+    """'X is the t of Y' rendered as 'Y is the INVERSE[t] of X': Z3 proves each entails the
+    other, both state the same sexes, and on a five-generation family the vocabulary and the
+    independent calculator find them true of the same pairs."""
+    inv = INVERSE[t]
+    dummy = HiddenWorld(sex=("M",) * 2, father=(-1,) * 2, mother=(-1,) * 2, spouse=(-1,) * 2)
+    for (a, s, b), (qa, qt, qb) in (((0, t, 1), (1, inv, 0)), ((1, inv, 0), (0, t, 1))):
+        spec = BloodRelationsSpec(
+            variant="check",
+            people=["X", "Y"],
+            facts=[Rel(a=Ref(person=a), term=s, b=Ref(person=b))],
+            question=Question(kind="relation", a=Ref(person=qa), b=Ref(person=qb), offered=(qt,)),
+            world=dummy,
+        )
+        enc = S.encode(spec)
+        assert session.satisfiable(enc) == "sat"
+        lit = S.answer_literal(spec, Answer(type="label", value=qt))
+        assert session.satisfiable(enc, f"(not {lit})") == "unsat", (s, qt)
+    fact = Rel(a=Ref(person=0), term=t, b=Ref(person=1))
+    turned = Rel(a=Ref(person=1), term=inv, b=Ref(person=0))
+    spec = BloodRelationsSpec(
+        variant="check",
+        people=["X", "Y"],
+        facts=[fact],
+        question=Question(kind="relation", a=Ref(person=0), b=Ref(person=1)),
+        world=dummy,
+    )
+    assert stated_sexes(spec) == stated_sexes(spec, [turned])
+    w = reference_world()
+    n = len(w.sex)
+    pairs = [(x, y) for x in range(n) for y in range(n) if w.holds(t, x, y)]
+    assert pairs and all(w.holds(inv, y, x) for x, y in pairs)
+    assert sum(w.holds(inv, y, x) for x in range(n) for y in range(n)) == len(pairs)
+
+    def by_walk(term: str, x: int, y: int) -> bool:
+        return any(TERMS[r].base == TERMS[term].base for r in relations_by_walk(w, x, y)) and (
+            TERMS[term].sex in (None, w.sex[x])
+        )
+
+    rng = random.Random(t)
+    near = [(x, y) for x, y in pairs] + [(rng.randrange(n), rng.randrange(n)) for _ in range(60)]
+    for x, y in rng.sample(near, min(80, len(near))):
+        if x != y:
+            assert by_walk(t, x, y) == by_walk(inv, y, x), (t, x, y)
+
+
+def test_fact_phrasings_fit_their_terms():
+    """Every phrasing reads right for the terms it is used with: 'the father of', never 'a
+    father of' or 'one of her fathers'; the rest take 'an aunt of' and 'one of Ben's aunts'."""
+    terms = [x for x in TERMS if x not in ("pibling", "nibling")]
+    for t in terms:
+        key = "rel.one" if unique(t) else "rel.some"
+        for _, src in entries(BANK, key):
+            text = render_string(
+                src, a="Ann", t=t, ts=plural(t), art=article(t), b="Ben", bp=poss("Ben")
+            )
+            said = t in text or plural(t) in text
+            assert "Ann" in text and "Ben" in text and said and "  " not in text, text
+            if unique(t):
+                assert f"a {t}" not in text and f"an {t}" not in text and "one of" not in text
+    assert plural("sister-in-law") == "sisters-in-law" and plural("child") == "children"
+    assert unique("father") and unique("wife") and unique("paternal grandmother")
+    assert not unique("grandmother") and not unique("parent") and not unique("brother")
+
+
+@pytest.mark.parametrize("variant", br.VARIANTS)
+def test_phrasings_are_recorded_reserved_only_when_held_out_and_pinned_by_the_key(variant):
+    rng = random.Random(3)
+    d = None
+    while d is None:
+        d = br.draft(variant, 2, rng, {})
+    train = br.finalize(d, _ctx(random.Random(1)))
+    held = br.finalize(d, RenderContext(random.Random(1), name_pool(True), held_out_templates=True))
+    assert train.phrase_ids and not any(is_reserved(p) for p in train.phrase_ids)
+    assert held.phrase_ids and all(is_reserved(p) for p in held.phrase_ids)
+    assert train.template_id.startswith(f"blood_relations/{variant}/train/rules")
+    assert held.template_id.startswith(f"blood_relations/{variant}/heldout/rulest")
+    key = train.render_key["template"]
+    again = br.finalize(d, RenderContext(random.Random(9), name_pool(False), pin={"template": key}))
+    assert again.phrase_ids == train.phrase_ids and again.template_id == train.template_id
+    other = br.finalize(
+        d, RenderContext(random.Random(9), name_pool(False), avoid={"template": key})
+    )
+    assert other.template_id != train.template_id
