@@ -491,3 +491,25 @@ def test_phrasings_are_recorded_reserved_only_when_held_out_and_pinned_by_the_ke
         d, RenderContext(random.Random(9), name_pool(False), avoid={"template": key})
     )
     assert other.template_id != train.template_id
+
+
+def test_photo_statements_name_the_person_pictured_first():
+    """The spoken statement may take any fitting phrasing, but it opens with the person
+    pictured ("He ...", "His mother ...", "It is his mother who ..."), so that "his" cannot point to a man the speaker
+    names; the test split's riddles read only reserved phrasings."""
+    rng = random.Random(11)
+    seen = set()
+    for i in range(40):
+        d = None
+        while d is None:
+            d = br.draft("photo", 1 + i % 4, rng, {})
+        held = i % 2 == 1
+        fin = br.finalize(
+            d, RenderContext(random.Random(i), name_pool(held), held_out_templates=held)
+        )
+        said = fin.question.split('"')[1].removeprefix("It is ")
+        assert said.split()[0].lower() in ("he", "she", "his", "her"), said
+        assert " of me" not in said and "me's" not in said, said
+        assert all(is_reserved(p) for p in fin.phrase_ids) == held, fin.phrase_ids
+        seen.update(p.rpartition("#")[0] for p in fin.phrase_ids)
+    assert {"blood_relations:rel.one", "blood_relations:rel.some"} <= seen

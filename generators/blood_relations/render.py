@@ -249,6 +249,22 @@ def _count_options(spec: BloodRelationsSpec, n: int) -> list[str]:
     return [str(v) for v in (good + fill[: max(0, 2 - len(good))])]
 
 
+def _spoken(book: Phrases, a: str, t: str, b: str, only: bool) -> str:
+    """The speaker's statement "a is the (only) t of b" (a: "he", "his mother"; b: "me", "my
+    father") in a phrasing that names ``a`` first, so that "his" and "he" point back to the
+    person pictured and never to a man in ``b`` ("my father"), and never says "of me"."""
+    me = b == "me"
+
+    def keep(src: str) -> bool:
+        first = src.find("{{ a }}") < min(src.find(x) for x in ("{{ b }}", "{{ bp }}") if x in src)
+        return first and not (me and "{{ b }}" in src)
+
+    key = "only" if only else ("rel.one" if unique(t) else "rel.some")
+    bp = "my" if me else poss(b)
+    words = dict(a=a, t=t, ts=plural(t), art=article(t), b=b, bp=bp)
+    return cap(book.say(key, keep=keep, **words))
+
+
 def _finalize_photo(
     spec: BloodRelationsSpec, ctx: RenderContext, book: Phrases, key: int, labelled: bool
 ) -> Final:
@@ -262,11 +278,7 @@ def _finalize_photo(
     fact = next(f for f in spec.facts if isinstance(f, Rel))
     dp = desc_text(fact.a, False, sex_p)
     ds = desc_text(fact.b, True, sex_s)
-    only = "only " if fact.only else ""
-    if ds == "me":
-        st = f"{cap(dp)} is my {only}{fact.term}."
-    else:
-        st = f"{cap(dp)} is the {only}{fact.term} of {ds}."
+    st = _spoken(book, dp, fact.term, ds, fact.only)
     rules = _rules(book, key) + " " + book.say("photo_rule")
     riddle = book.say("photo", s=s_name, sw=sw, pw=pw, st=st, poss=PRON[sex_s][1])
     qtext = book.say("photo_question", pw=pw, s=s_name)
