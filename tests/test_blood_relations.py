@@ -513,3 +513,30 @@ def test_photo_statements_name_the_person_pictured_first():
         assert all(is_reserved(p) for p in fin.phrase_ids) == held, fin.phrase_ids
         seen.update(p.rpartition("#")[0] for p in fin.phrase_ids)
     assert {"blood_relations:rel.one", "blood_relations:rel.some"} <= seen
+
+
+def test_surnames_are_pooled_by_culture_and_held_out_apart():
+    """A family name is never a first name (it would read as a person), the test split's
+    pool shares none with the training pools, and a held-out build names its families from it."""
+    from templates import data
+    from verifiers.blood_relations.names import name_sexes
+
+    pools = data("names.yaml")["surnames"]
+    train = [s for p in pools["pools"].values() for s in p]
+    held = pools["heldout"]
+    assert len(pools["pools"]) >= 15 and all(len(p) >= 8 for p in pools["pools"].values())
+    assert len(set(train)) == len(train) and len(held) >= 15
+    assert not set(train) & set(held) and not (set(train) | set(held)) & set(name_sexes())
+    rng = random.Random(2)
+    seen = {False: set(), True: set()}
+    for i in range(30):
+        d = None
+        while d is None:
+            d = br.draft("family_puzzle", 1 + i % 4, rng, {})
+        held_out = i % 2 == 1
+        ctx = RenderContext(random.Random(i), name_pool(held_out), held_out_templates=held_out)
+        ctx.held_out_names = held_out
+        intro = br.finalize(d, ctx).question.split("\n")[0]
+        seen[held_out] |= {w for w in intro.split() if w in train or w in held}
+    assert seen[False] and seen[False] <= set(train)
+    assert seen[True] and seen[True] <= set(held)

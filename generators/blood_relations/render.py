@@ -29,7 +29,7 @@ from .coded import right_option
 from .distractors import clues_of
 from .distractors import pick as pick_distractors
 from .solution import write_photo_solution, write_solution
-from .text import BANK, INVERSE, PRON, article, cap, desc_text, num, plural, poss, unique
+from .text import BANK, INVERSE, PRON, article, cap, desc_text, num, plural, poss, surname, unique
 
 # Phrasing. Facts choose their phrasing per clue: a list of facts in one voice reads like a
 # form, one that varies reads like a puzzle book, and the variety is what a model must meet.
@@ -185,9 +185,12 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
         )
     else:
         kind = "chain" if spec.variant == "chain" else "family_puzzle"
+        fam = ""
+        if kind == "family_puzzle" and book.rng.random() < 0.5:  # "the Okafor family"
+            kind, fam = "family_named", surname(rng, ctx.held_out_names)
         question = render(
             "blood_relations/puzzle.j2",
-            intro=book.say(f"intro.{kind}", k=num(len(names), digits)),
+            intro=book.say(f"intro.{kind}", k=num(len(names), digits), fam=fam),
             rules=rules,
             facts=facts_text,
             question=qtext,

@@ -4,9 +4,19 @@ mother")."""
 
 from __future__ import annotations
 
+import random
+
+from templates import data
 from verifiers.blood_relations.relations import NUMBER_WORDS, TERMS
 
 BANK = "blood_relations/phrases.yaml"
+
+
+def surname(rng: random.Random, held_out: bool) -> str:
+    """A family name ("Okafor"): from the test split's own pool when ``held_out``."""
+    pools = data("names.yaml")["surnames"]
+    pool = pools["heldout"] if held_out else [s for p in pools["pools"].values() for s in p]
+    return pool[rng.randrange(len(pool))]
 
 
 def poss(name: str) -> str:
