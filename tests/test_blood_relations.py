@@ -491,6 +491,14 @@ def test_phrasings_are_recorded_reserved_only_when_held_out_and_pinned_by_the_ke
         d, RenderContext(random.Random(9), name_pool(False), avoid={"template": key})
     )
     assert other.template_id != train.template_id
+    hkey = held.render_key["template"]
+    reskinned = br.finalize(
+        d,
+        RenderContext(
+            random.Random(9), name_pool(True), held_out_templates=True, avoid={"template": hkey}
+        ),
+    )
+    assert reskinned.template_id != held.template_id  # the test split has two rules phrasings
 
 
 def test_photo_statements_name_the_person_pictured_first():

@@ -85,7 +85,7 @@ PHOTO_RULE = re.compile(
     r"photograph is not the speaker|speaker is not the person in the photograph"
     r"|photograph does not show the speaker"
     r"|speaker and the person in the photograph are two different people"
-    r"|in the photograph, it is not the speaker"
+    r"|in the photograph, it is not the speaker|person pictured is someone other than the speaker"
 )
 
 
