@@ -548,3 +548,8 @@ def test_surnames_are_pooled_by_culture_and_held_out_apart():
         seen[held_out] |= {w for w in intro.split() if w in train or w in held}
     assert seen[False] and seen[False] <= set(train)
     assert seen[True] and seen[True] <= set(held)
+    from generators.blood_relations.text import surname
+
+    for culture, block in data("names.yaml")["pools"].items():  # named for a member's culture
+        member = block["female"][0]
+        assert surname(random.Random(0), False, member) in pools["pools"][culture], culture

@@ -187,7 +187,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
         kind = "chain" if spec.variant == "chain" else "family_puzzle"
         fam = ""
         if kind == "family_puzzle" and book.rng.random() < 0.5:  # "the Okafor family"
-            kind, fam = "family_named", surname(rng, ctx.held_out_names)
+            kind, fam = "family_named", surname(rng, ctx.held_out_names, na)
         question = render(
             "blood_relations/puzzle.j2",
             intro=book.say(f"intro.{kind}", k=num(len(names), digits), fam=fam),

@@ -12,10 +12,19 @@ from verifiers.blood_relations.relations import NUMBER_WORDS, TERMS
 BANK = "blood_relations/phrases.yaml"
 
 
-def surname(rng: random.Random, held_out: bool) -> str:
-    """A family name ("Okafor"): from the test split's own pool when ``held_out``."""
-    pools = data("names.yaml")["surnames"]
-    pool = pools["heldout"] if held_out else [s for p in pools["pools"].values() for s in p]
+def surname(rng: random.Random, held_out: bool, member: str = "") -> str:
+    """A family name ("Okafor"): from the test split's own pool when ``held_out``, else from
+    the pool of the culture whose first names include ``member`` (any pool for a name that
+    belongs to none), so that the family's name fits at least the person it is named for."""
+    names = data("names.yaml")
+    pools = names["surnames"]
+    if held_out:
+        pool = pools["heldout"]
+    else:
+        culture = next(
+            (c for c, b in names["pools"].items() if any(member in v for v in b.values())), None
+        )
+        pool = pools["pools"].get(culture) or [s for p in pools["pools"].values() for s in p]
     return pool[rng.randrange(len(pool))]
 
 
