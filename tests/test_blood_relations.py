@@ -17,15 +17,19 @@ from collections import Counter
 import pytest
 from br_calculator import WORDS, relations_by_walk, walks  # noqa: F401
 
+from benchmarks.quality.blood_relations import reference_world
 from generators import blood_relations as br
 from generators.blood_relations import world as br_world
 from generators.blood_relations.distractors import survives
 from generators.blood_relations.photo import solve_riddle
 from generators.blood_relations.terms import compose
+from generators.blood_relations.text import BANK, INVERSE, article, plural, poss, unique
 from generators.config import parse_config
 from generators.family import RenderContext
 from generators.pipeline import make_item, name_pool
 from generators.validate import check_record
+from templates import render_string
+from templates.phrases import entries, is_reserved
 from verifiers.answers import Answer
 from verifiers.blood_relations.relations import ANSWER_TERMS, TERMS, answer_space
 from verifiers.blood_relations.spec import (
@@ -37,6 +41,7 @@ from verifiers.blood_relations.spec import (
     Rel,
     SexFact,
     expr_text,
+    stated_sexes,
 )
 from verifiers.solver import blood_relations as S
 from verifiers.solver import session
@@ -396,3 +401,155 @@ def test_sides_are_asked_only_where_every_family_forces_them():
         assert proof.ok
         asked += 1
     assert asked >= 5
+
+
+# --- phrasings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("t", sorted(INVERSE))
+def test_a_converse_says_exactly_what_the_fact_says(t):
+    """'X is the t of Y' rendered as 'Y is the INVERSE[t] of X': Z3 proves each entails the
+    other, both state the same sexes, and on a five-generation family the vocabulary and the
+    independent calculator find them true of the same pairs."""
+    inv = INVERSE[t]
+    dummy = HiddenWorld(sex=("M",) * 2, father=(-1,) * 2, mother=(-1,) * 2, spouse=(-1,) * 2)
+    for (a, s, b), (qa, qt, qb) in (((0, t, 1), (1, inv, 0)), ((1, inv, 0), (0, t, 1))):
+        spec = BloodRelationsSpec(
+            variant="check",
+            people=["X", "Y"],
+            facts=[Rel(a=Ref(person=a), term=s, b=Ref(person=b))],
+            question=Question(kind="relation", a=Ref(person=qa), b=Ref(person=qb), offered=(qt,)),
+            world=dummy,
+        )
+        enc = S.encode(spec)
+        assert session.satisfiable(enc) == "sat"
+        lit = S.answer_literal(spec, Answer(type="label", value=qt))
+        assert session.satisfiable(enc, f"(not {lit})") == "unsat", (s, qt)
+    fact = Rel(a=Ref(person=0), term=t, b=Ref(person=1))
+    turned = Rel(a=Ref(person=1), term=inv, b=Ref(person=0))
+    spec = BloodRelationsSpec(
+        variant="check",
+        people=["X", "Y"],
+        facts=[fact],
+        question=Question(kind="relation", a=Ref(person=0), b=Ref(person=1)),
+        world=dummy,
+    )
+    assert stated_sexes(spec) == stated_sexes(spec, [turned])
+    w = reference_world()
+    n = len(w.sex)
+    pairs = [(x, y) for x in range(n) for y in range(n) if w.holds(t, x, y)]
+    assert pairs and all(w.holds(inv, y, x) for x, y in pairs)
+    assert sum(w.holds(inv, y, x) for x in range(n) for y in range(n)) == len(pairs)
+
+    def by_walk(term: str, x: int, y: int) -> bool:
+        return any(TERMS[r].base == TERMS[term].base for r in relations_by_walk(w, x, y)) and (
+            TERMS[term].sex in (None, w.sex[x])
+        )
+
+    rng = random.Random(t)
+    near = [(x, y) for x, y in pairs] + [(rng.randrange(n), rng.randrange(n)) for _ in range(60)]
+    for x, y in rng.sample(near, min(80, len(near))):
+        if x != y:
+            assert by_walk(t, x, y) == by_walk(inv, y, x), (t, x, y)
+
+
+def test_fact_phrasings_fit_their_terms():
+    """Every phrasing reads right for the terms it is used with: 'the father of', never 'a
+    father of' or 'one of her fathers'; the rest take 'an aunt of' and 'one of Ben's aunts'."""
+    terms = [x for x in TERMS if x not in ("pibling", "nibling")]
+    for t in terms:
+        key = "rel.one" if unique(t) else "rel.some"
+        for _, src in entries(BANK, key):
+            text = render_string(
+                src, a="Ann", t=t, ts=plural(t), art=article(t), b="Ben", bp=poss("Ben")
+            )
+            said = t in text or plural(t) in text
+            assert "Ann" in text and "Ben" in text and said and "  " not in text, text
+            if unique(t):
+                assert f"a {t}" not in text and f"an {t}" not in text and "one of" not in text
+    assert plural("sister-in-law") == "sisters-in-law" and plural("child") == "children"
+    assert unique("father") and unique("wife") and unique("paternal grandmother")
+    assert not unique("grandmother") and not unique("parent") and not unique("brother")
+
+
+@pytest.mark.parametrize("variant", br.VARIANTS)
+def test_phrasings_are_recorded_reserved_only_when_held_out_and_pinned_by_the_key(variant):
+    rng = random.Random(3)
+    d = None
+    while d is None:
+        d = br.draft(variant, 2, rng, {})
+    train = br.finalize(d, _ctx(random.Random(1)))
+    held = br.finalize(d, RenderContext(random.Random(1), name_pool(True), held_out_templates=True))
+    assert train.phrase_ids and not any(is_reserved(p) for p in train.phrase_ids)
+    assert held.phrase_ids and all(is_reserved(p) for p in held.phrase_ids)
+    assert train.template_id.startswith(f"blood_relations/{variant}/train/rules")
+    assert held.template_id.startswith(f"blood_relations/{variant}/heldout/rulest")
+    key = train.render_key["template"]
+    again = br.finalize(d, RenderContext(random.Random(9), name_pool(False), pin={"template": key}))
+    assert again.phrase_ids == train.phrase_ids and again.template_id == train.template_id
+    other = br.finalize(
+        d, RenderContext(random.Random(9), name_pool(False), avoid={"template": key})
+    )
+    assert other.template_id != train.template_id
+    hkey = held.render_key["template"]
+    reskinned = br.finalize(
+        d,
+        RenderContext(
+            random.Random(9), name_pool(True), held_out_templates=True, avoid={"template": hkey}
+        ),
+    )
+    assert reskinned.template_id != held.template_id  # the test split has two rules phrasings
+
+
+def test_photo_statements_name_the_person_pictured_first():
+    """The spoken statement may take any fitting phrasing, but it opens with the person
+    pictured ("He ...", "His mother ...", "It is his mother who ..."), so that "his" cannot point to a man the speaker
+    names; the test split's riddles read only reserved phrasings."""
+    rng = random.Random(11)
+    seen = set()
+    for i in range(40):
+        d = None
+        while d is None:
+            d = br.draft("photo", 1 + i % 4, rng, {})
+        held = i % 2 == 1
+        fin = br.finalize(
+            d, RenderContext(random.Random(i), name_pool(held), held_out_templates=held)
+        )
+        said = fin.question.split('"')[1].removeprefix("It is ")
+        assert said.split()[0].lower() in ("he", "she", "his", "her"), said
+        assert " of me" not in said and "me's" not in said, said
+        assert all(is_reserved(p) for p in fin.phrase_ids) == held, fin.phrase_ids
+        seen.update(p.rpartition("#")[0] for p in fin.phrase_ids)
+    assert {"blood_relations:rel.one", "blood_relations:rel.some"} <= seen
+
+
+def test_surnames_are_pooled_by_culture_and_held_out_apart():
+    """A family name is never a first name (it would read as a person), the test split's
+    pool shares none with the training pools, and a held-out build names its families from it."""
+    from templates import data
+    from verifiers.blood_relations.names import name_sexes
+
+    pools = data("names.yaml")["surnames"]
+    train = [s for p in pools["pools"].values() for s in p]
+    held = pools["heldout"]
+    assert len(pools["pools"]) >= 15 and all(len(p) >= 8 for p in pools["pools"].values())
+    assert len(set(train)) == len(train) and len(held) >= 15
+    assert not set(train) & set(held) and not (set(train) | set(held)) & set(name_sexes())
+    rng = random.Random(2)
+    seen = {False: set(), True: set()}
+    for i in range(30):
+        d = None
+        while d is None:
+            d = br.draft("family_puzzle", 1 + i % 4, rng, {})
+        held_out = i % 2 == 1
+        ctx = RenderContext(random.Random(i), name_pool(held_out), held_out_templates=held_out)
+        ctx.held_out_names = held_out
+        intro = br.finalize(d, ctx).question.split("\n")[0]
+        seen[held_out] |= {w for w in intro.split() if w in train or w in held}
+    assert seen[False] and seen[False] <= set(train)
+    assert seen[True] and seen[True] <= set(held)
+    from generators.blood_relations.text import surname
+
+    for culture, block in data("names.yaml")["pools"].items():  # named for a member's culture
+        member = block["female"][0]
+        assert surname(random.Random(0), False, member) in pools["pools"][culture], culture

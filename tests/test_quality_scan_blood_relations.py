@@ -10,9 +10,11 @@ import pytest
 from benchmarks.quality import blood_relations as Q
 from benchmarks.quality import row_defects
 from generators.blood_relations.tables import COMPOSE
+from generators.blood_relations.text import BANK
 from generators.blood_relations.world import is_valid
 from generators.config import load_config
 from generators.pipeline import make_item
+from templates.phrases import entries
 from verifiers.blood_relations.names import name_sexes
 from verifiers.blood_relations.relations import TERMS
 from verifiers.blood_relations.spec import BloodRelationsSpec, Rel, stated_sexes
@@ -91,12 +93,30 @@ def test_unstated_rule(rows):
     for variant in ("chain", "photo", "coded"):
         r, _ = _first(rows, lambda r, s, v=variant: s.variant == v)
         assert "unstated_rule" not in Q.defects(r)
-        r["question"] = r["question"].replace("no step- or half-relations", "no surprises")
+        r["question"] = Q.RULES["no step- or half-relations"].sub("no surprises", r["question"])
         assert "unstated_rule" in Q.defects(r)
     r, _ = _first(rows, lambda r, s: s.variant == "photo")
-    for said in ("photograph is not the speaker", "speaker is not the person in the photograph"):
-        r["question"] = r["question"].replace(said, "picture is old")
+    r["question"] = Q.PHOTO_RULE.sub("picture is old", r["question"])
     assert "unstated_rule" in Q.defects(r)
+
+
+@pytest.mark.parametrize("variant", ["chain", "photo"])
+def test_unstated_rule_knows_every_rules_phrasing(rows, variant):
+    """Each phrasing of the rules (training and reserved) states every rule to the scan, and
+    without any one rule the record is flagged."""
+    r, _ = _first(rows, lambda r, s: s.variant == variant)
+    said = next(s for _, s in entries(BANK, "rules") if s in r["question"])
+    photo = [s for _, s in entries(BANK, "photo_rule")]
+    for _, rules in entries(BANK, "rules"):
+        for extra in photo if variant == "photo" else [""]:
+            row = dict(r, question=r["question"].replace(said, rules))
+            if extra:
+                now = next(s for s in photo if s in row["question"])
+                row["question"] = row["question"].replace(now, extra)
+            assert "unstated_rule" not in Q.defects(row), rules
+            for pat in [*Q.RULES.values(), Q.PHOTO_RULE][: 8 if extra else 7]:
+                cut = dict(row, question=pat.sub("nothing", row["question"]))
+                assert "unstated_rule" in Q.defects(cut), (pat.pattern, rules, extra)
 
 
 def test_duplicate_fact(rows):

@@ -52,17 +52,41 @@ CLASSES = (
     "vacuous_trace",
 )
 
-# Each world rule as a reader must find it in the question (any of the phrasings).
+# Each world rule as a reader must find it in the question, in any of the phrasings of
+# ``rules`` and ``photo_rule`` in templates/blood_relations/phrases.yaml.
 RULES = {
-    "no step- or half-relations": re.compile(r"no step- or half-relations"),
-    "parents married": re.compile(r"married to each other"),
-    "one spouse": re.compile(r"at most one spouse"),
-    "spouses of the other sex": re.compile(r"of the other sex"),
-    "spouses of one generation": re.compile(r"of the same generation"),
-    "spouses not siblings": re.compile(r"not a sibling|never a sibling"),
-    "different names, different people": re.compile(r"different names are different people"),
+    "no step- or half-relations": re.compile(
+        r"no step- or half-relations|no step-relatives or half-relatives"
+        r"|rules out step- and half-relations",
+        re.I,
+    ),
+    "parents married": re.compile(r"married to (?:each other|one another)", re.I),
+    "one spouse": re.compile(
+        r"at most one spouse|more than one spouse|one spouse at most"
+        r"|married to at most one other person",
+        re.I,
+    ),
+    "spouses of the other sex": re.compile(
+        r"of the (?:other|opposite) sex|a man and a woman", re.I
+    ),
+    "spouses of one generation": re.compile(r"of the same generation", re.I),
+    "spouses not siblings": re.compile(
+        r"not a sibling|never a sibling|not siblings|never to a sibling",
+        re.I,
+    ),
+    "different names, different people": re.compile(
+        r"different names (?:are|belong to) different people"
+        r"|no two names refer to the same person"
+        r"|two different names always mean two different people",
+        re.I,
+    ),
 }
-PHOTO_RULE = re.compile(r"photograph is not the speaker|speaker is not the person in the photo")
+PHOTO_RULE = re.compile(
+    r"photograph is not the speaker|speaker is not the person in the photograph"
+    r"|photograph does not show the speaker"
+    r"|speaker and the person in the photograph are two different people"
+    r"|in the photograph, it is not the speaker|person pictured is someone other than the speaker"
+)
 
 
 def _person_sex(spec: BloodRelationsSpec) -> list[str]:

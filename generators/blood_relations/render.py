@@ -10,6 +10,7 @@ import random
 from functools import lru_cache
 
 from templates import render, render_string
+from templates.phrases import Phrases, kind_of
 from verifiers.answers import Answer
 from verifiers.blood_relations.names import name_sexes
 from verifiers.blood_relations.relations import TERMS, World, aliases_for, answer_space
@@ -28,17 +29,41 @@ from .coded import right_option
 from .distractors import clues_of
 from .distractors import pick as pick_distractors
 from .solution import write_photo_solution, write_solution
-from .text import PRON, cap, desc_text, num, phrases, pick
+from .text import BANK, INVERSE, PRON, article, cap, desc_text, num, plural, poss, surname, unique
+
+# Phrasing. Facts choose their phrasing per clue: a list of facts in one voice reads like a
+# form, one that varies reads like a puzzle book, and the variety is what a model must meet.
+# The frame (rules, intro, question) appears once per puzzle anyway; a code legend and the
+# numbers (words or digits) keep one style per puzzle, because a definitions table that
+# switches between forms, or "two" beside "3", reads as carelessness rather than variety.
+# The render key "template" is an integer that seeds every choice (pinned: the same text for
+# the same facts); its rules phrasing (key modulo the number of rules phrasings) names the
+# template, so that a reskin changes the rules sentence as well as the facts.
+KEYS = 1 << 16
 
 
-def _style(ctx: RenderContext) -> int:
+def _book(ctx: RenderContext) -> tuple[Phrases, int]:
+    """The puzzle's phrase book and its render key (pinned, else drawn, avoiding a rules
+    phrasing to avoid)."""
+    held = ctx.held_out_templates
+    n = len(Phrases(BANK, ctx.rng, held_out=held).options("rules"))
     pinned = ctx.pin.get("template")
     if pinned is not None:
-        return int(pinned)
-    if ctx.held_out_templates:
-        return -1
-    styles = [s for s in range(6) if s != ctx.avoid.get("template")]
-    return styles[ctx.rng.randrange(len(styles))]
+        key = int(pinned)
+    else:
+        avoid = ctx.avoid.get("template")
+        key = ctx.rng.randrange(KEYS)
+        while avoid is not None and n > 1 and key % n == int(avoid) % n:
+            key = ctx.rng.randrange(KEYS)
+    return Phrases(BANK, random.Random(f"blood_relations:{key}"), held_out=held), key
+
+
+def _rules(book: Phrases, key: int) -> str:
+    """The rules sentence that the render key names (recorded as used)."""
+    opts = book.options("rules")
+    pid, src = opts[key % len(opts)]
+    book.used.append(pid)
+    return src
 
 
 NAME_MODES = ("by_sex", "mismatched")
@@ -96,88 +121,77 @@ def _sexes(spec: BloodRelationsSpec, w: World) -> list[str]:
     return [w.sex[i] if i in known else "N" for i in range(len(spec.people))]
 
 
-FUNCTIONAL = ("parent", "spouse", "grandparent", "great-grandparent", "parent-in-law")
+def _rel_text(book: Phrases, a: str, t: str, b: str, only: bool = False) -> str:
+    """ "a is the t of b" in one of its phrasings, or "b is the INVERSE[t] of a" (half the
+    time, where that says exactly the same)."""
+    if not only and t in INVERSE and book.rng.random() < 0.5:
+        a, t, b = b, INVERSE[t], a
+    if only:
+        key = "only"
+    else:
+        key = "rel.one" if unique(t) else "rel.some"  # never "a father of", "one of her wives"
+    ctx = dict(a=a, t=t, ts=plural(t), art=article(t), b=b, bp=poss(b))
+    return cap(book.say(key, **ctx))
 
 
-def _rel_text(a: str, t: str, b: str, style: int, only: bool = False) -> str:
-    bank = phrases()
-    src = pick(bank["only"] if only else bank["rel"], style)
-    if not only and TERMS[t].base in FUNCTIONAL and src == bank["rel"][2]:
-        src = bank["rel"][0]  # "a father of" reads wrong: one father, one spouse
-    return cap(render_string(src, a=a, t=t, b=b))
-
-
-def _fact_text(f, names: list[str], style: int) -> str:
-    bank = phrases()
+def _fact_text(book: Phrases, f, names: list[str], digits: bool) -> str:
     if isinstance(f, Rel):
-        return _rel_text(names[f.a.person], f.term, names[f.b.person], style, f.only)
+        return _rel_text(book, names[f.a.person], f.term, names[f.b.person], f.only)
     if isinstance(f, SexFact):
-        return render_string(pick(bank["sex"][f.sex], style), a=names[f.a.person])
-    return render_string(pick(bank["count"], style), a=names[f.a.person], k=num(f.k))
+        return book.say(f"sex.{f.sex}", a=names[f.a.person])
+    noun = f.term if f.k == 1 else plural(f.term)
+    return book.say("count", a=names[f.a.person], k=num(f.k, digits), noun=noun)
 
 
 def finalize(d: Draft, ctx: RenderContext) -> Final:
     """Name the people, render question and solution, build answer and distractors."""
     spec: BloodRelationsSpec = d.spec  # type: ignore[assignment]
     rng = ctx.rng
-    style = _style(ctx)
+    book, key = _book(ctx)
     # a labelled (unsolvable / ambiguous) item gets the pipeline's labelled solution
     labelled = bool(d.label)
     if spec.variant == "photo":
-        return _finalize_photo(spec, ctx, style, labelled)
+        return _finalize_photo(spec, ctx, book, key, labelled)
     w = spec.world.world()
     names = _names(ctx, _sexes(spec, w))
     spec = spec.model_copy(update={"people": names})
+    rules = _rules(book, key)
+    digits = book.rng.random() < 0.5
     q = spec.question
-    bank = phrases()
-    facts_text = [_fact_text(f, names, style) for f in spec.facts]
-    legend: list[str] = []
-    if spec.variant == "coded":
-        legend = [
-            render_string(pick(bank["code_line"], style), sym=sym, t=t)
-            for sym, t in spec.codes.items()
-        ]
+    facts_text = [_fact_text(book, f, names, digits) for f in spec.facts]
+    na, nb = names[q.a.person], names[q.b.person] if q.b is not None else ""
+    who = dict(a=na, ap=poss(na), b=nb, bp=poss(nb))
     if q.kind == "expression":
-        qtext = render_string(
-            pick(bank["question"]["expression"], style),
-            a=names[q.a.person],
-            b=names[q.b.person],
-            t=q.term,
-            opts=", ".join(expr_text(spec, o) for o in q.options),
-        )
+        opts = ", ".join(expr_text(spec, o) for o in q.options)
+        qtext = book.say("question.expression", t=q.term, opts=opts, **who)
     elif q.kind == "count":
-        qtext = render_string(pick(bank["question"]["count"], style), a=names[q.a.person], t=q.term)
+        qtext = book.say("question.count", ts=plural(q.term or "child"), **who)
     elif spec.variant == "coded":
-        qtext = render_string(
-            pick(bank["question"]["decode"], style),
-            expr=expr_text(spec, spec.expression),
-            a=names[q.a.person],
-            b=names[q.b.person],
-        )
+        qtext = book.say("question.decode", expr=expr_text(spec, spec.expression), **who)
     else:
-        qtext = render_string(
-            pick(bank["question"]["relation"], style), a=names[q.a.person], b=names[q.b.person]
-        )
+        qtext = book.say("question.relation", **who)
         if q.qualified:
-            qtext += bank["question"]["qualified"]
+            qtext += " " + book.say("question.qualified")
+    qtext = cap(qtext)
     if spec.variant == "coded":
+        line = book.source("code_line")  # one phrasing for the whole legend
         question = render(
             "blood_relations/coded.j2",
-            intro=pick(bank["code_intro"], style),
-            legend=legend,
-            rules=pick(bank["rules"], style),
+            intro=book.say("code_intro"),
+            legend=[render_string(line, sym=sym, t=t) for sym, t in spec.codes.items()],
+            rules=rules,
             facts=facts_text,
             question=qtext,
         )
     else:
-        intro = render_string(
-            pick(bank["intro"]["chain" if spec.variant == "chain" else "family_puzzle"], style),
-            n=len(names),
-        )
+        kind = "chain" if spec.variant == "chain" else "family_puzzle"
+        fam = ""
+        if kind == "family_puzzle" and book.rng.random() < 0.5:  # "the Okafor family"
+            kind, fam = "family_named", surname(rng, ctx.held_out_names, na)
         question = render(
             "blood_relations/puzzle.j2",
-            intro=intro,
-            rules=pick(bank["rules"], style),
+            intro=book.say(f"intro.{kind}", k=num(len(names), digits), fam=fam),
+            rules=rules,
             facts=facts_text,
             question=qtext,
         )
@@ -185,7 +199,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     if offered:
         spec = spec.model_copy(update={"question": q.model_copy(update={"offered": offered})})
     solution = "" if labelled else write_solution(spec, answer)
-    return _final(spec, answer, distractors, question, solution, style)
+    return _final(spec, answer, distractors, question, solution, book, key, ctx)
 
 
 def _answers(
@@ -238,11 +252,26 @@ def _count_options(spec: BloodRelationsSpec, n: int) -> list[str]:
     return [str(v) for v in (good + fill[: max(0, 2 - len(good))])]
 
 
+def _spoken(book: Phrases, a: str, t: str, b: str, only: bool) -> str:
+    """The speaker's statement "a is the (only) t of b" (a: "he", "his mother"; b: "me", "my
+    father") in a phrasing that names ``a`` first, so that "his" and "he" point back to the
+    person pictured and never to a man in ``b`` ("my father"), and never says "of me"."""
+    me = b == "me"
+
+    def keep(src: str) -> bool:
+        first = src.find("{{ a }}") < min(src.find(x) for x in ("{{ b }}", "{{ bp }}") if x in src)
+        return first and not (me and "{{ b }}" in src)
+
+    key = "only" if only else ("rel.one" if unique(t) else "rel.some")
+    bp = "my" if me else poss(b)
+    words = dict(a=a, t=t, ts=plural(t), art=article(t), b=b, bp=bp)
+    return cap(book.say(key, keep=keep, **words))
+
+
 def _finalize_photo(
-    spec: BloodRelationsSpec, ctx: RenderContext, style: int, labelled: bool = False
+    spec: BloodRelationsSpec, ctx: RenderContext, book: Phrases, key: int, labelled: bool
 ) -> Final:
     rng = ctx.rng
-    bank = phrases()
     w = spec.world.world()
     s_name = _names(ctx, [w.sex[0]])[0]
     sex_s, sex_p = w.sex[0], w.sex[1]
@@ -252,21 +281,10 @@ def _finalize_photo(
     fact = next(f for f in spec.facts if isinstance(f, Rel))
     dp = desc_text(fact.a, False, sex_p)
     ds = desc_text(fact.b, True, sex_s)
-    only = "only " if fact.only else ""
-    if ds == "me":
-        st = f"{cap(dp)} is my {only}{fact.term}."
-    else:
-        st = f"{cap(dp)} is the {only}{fact.term} of {ds}."
-    riddle = render_string(
-        pick(bank["photo"], style),
-        s=s_name,
-        sw=sw,
-        pw=pw,
-        st=st,
-        poss=PRON[sex_s][1],
-    )
-    qtext = render_string(pick(bank["photo_question"], style), pw=pw, s=s_name)
-    rules = pick(bank["rules"], style) + " " + pick(bank["photo_rule"], style)
+    st = _spoken(book, dp, fact.term, ds, fact.only)
+    rules = _rules(book, key) + " " + book.say("photo_rule")
+    riddle = book.say("photo", s=s_name, sw=sw, pw=pw, st=st, poss=PRON[sex_s][1])
+    qtext = book.say("photo_question", pw=pw, s=s_name)
     question = render(
         "blood_relations/photo.j2", rules=rules, riddle=riddle, facts=[], question=qtext
     )
@@ -275,7 +293,7 @@ def _finalize_photo(
         update={"question": spec.question.model_copy(update={"offered": offered})}
     )
     solution = "" if labelled else write_photo_solution(spec, fact, s_name, pw, sw, answer)
-    return _final(spec, answer, distractors, question, solution, style)
+    return _final(spec, answer, distractors, question, solution, book, key, ctx)
 
 
 def _final(
@@ -284,9 +302,23 @@ def _final(
     distractors: list[Answer],
     question: str,
     solution: str,
-    style: int,
+    book: Phrases,
+    key: int,
+    ctx: RenderContext,
 ) -> Final:
-    """The rendered item; its template id names the variant and the phrasing style."""
-    template_id = f"blood_relations/{spec.variant}/{'heldout' if style < 0 else f's{style}'}"
-    key = {"template": style}
-    return Final(spec, answer, distractors, question, solution, template_id, render_key=key)
+    """The rendered item; its template id names the variant, the split's phrasings (reserved
+    or training) and the rules phrasing; ``phrase_ids`` every phrasing used."""
+    ids = book.ids()
+    rules = next(p for p in ids if kind_of(p) == f"{book.prefix}:rules").rpartition("#")[2]
+    pool = "heldout" if ctx.held_out_templates else "train"
+    template_id = f"blood_relations/{spec.variant}/{pool}/rules{rules}"
+    return Final(
+        spec,
+        answer,
+        distractors,
+        question,
+        solution,
+        template_id,
+        render_key={"template": key},
+        phrase_ids=ids,
+    )
