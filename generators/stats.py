@@ -137,7 +137,7 @@ def format_breadth(st: dict) -> list[str]:
         kinds = b["phrase_kinds"]
         few = sum((bank_size(k) or (0, 0))[0] < 4 for k in kinds)
         lines.append(
-            f"{fam}: {b['names']} distinct names/objects, {b['templates']} settings/personas, "
+            f"{fam}: {b['names']} distinct names/objects, {b['templates']} template ids, "
             f"{len(kinds)} clue kinds ({few} with fewer than 4 training phrasings in the bank), "
             f"{b['reserved_outside_test']} test-only phrasings outside test"
         )
