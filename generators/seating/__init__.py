@@ -8,7 +8,8 @@ The family, registered as :data:`FAMILY`. Its parts, lowest first:
 - :mod:`.sample`: the hidden world, its size, the question and clue proposals;
 - :mod:`.search`: the exact search for a clue set and redundancy dropping;
 - :mod:`.draft`: one attempt at a puzzle (sample, search, prove, metrics);
-- :mod:`.render`: question, options and solution text;
+- :mod:`.render` (people) and :mod:`.objects` (things): question, options and solution text,
+  dispatched by :mod:`.finalize`;
 - :mod:`.augment`: spec-level transforms and mislabelled variants.
 """
 
@@ -20,7 +21,7 @@ from verifiers.solver import seating as SOLVER
 from ..family import Family
 from .augment import TRANSFORMS, mislabel
 from .draft import draft
-from .render import finalize
+from .finalize import finalize
 from .variants import LEVELS_DOC, TABLE, level_of
 
 FAMILY = Family(

@@ -22,6 +22,7 @@ from verifiers.seating.spec import Clue, SeatingSpec
 
 from ..family import Draft, Final, RenderContext, TraceMismatch
 from .logic import frame_of
+from .render import _answers, _solution  # the seating answers and solution, shared
 from .trace import derive
 
 VOCAB = "seating/objects.yaml"
@@ -149,10 +150,9 @@ def _things(setting: dict, ctx: RenderContext, n: int) -> list[str]:
     return ctx.rng.sample(pool, n)
 
 
-def finalize(d: Draft, ctx: RenderContext) -> Final:
+def finalize_objects(d: Draft, ctx: RenderContext) -> Final:
     """Name the things, render the question and the solution, build the answer and options
     (the MCQ of one statement per object keeps all of them: ``Final.all_options``)."""
-    from .render import _answers, _solution  # the seating answers and solution, shared
 
     spec: SeatingSpec = d.spec  # type: ignore[assignment]
     rng = ctx.rng

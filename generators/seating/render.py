@@ -351,12 +351,9 @@ def _context(spec: SeatingSpec, ctx: RenderContext) -> dict:
     return pool[ctx.rng.randrange(len(pool))]
 
 
-def finalize(d: Draft, ctx: RenderContext) -> Final:
-    """Name the people, render question and solution, build answer and distractors."""
-    if d.spec.variant == "objects":  # things, not people: its own words and phrase bank
-        from .objects import finalize as finalize_objects
-
-        return finalize_objects(d, ctx)
+def finalize_people(d: Draft, ctx: RenderContext) -> Final:
+    """Name the people, render question and solution, build answer and distractors (every
+    variant but ``objects``: :func:`generators.seating.finalize.finalize` dispatches)."""
     spec: SeatingSpec = d.spec  # type: ignore[assignment]
     rng = ctx.rng
     pinned = list(ctx.pin.get("names") or [])[: spec.n]
