@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from . import data, render_string
@@ -28,6 +29,11 @@ TEST = "test"
 
 def entries(bank: str, key: str) -> list[tuple[str, str]]:
     """Every phrasing of ``key`` (dotted path) in ``bank`` as (id suffix, source)."""
+    return list(_entries(bank, key))
+
+
+@cache
+def _entries(bank: str, key: str) -> tuple[tuple[str, str], ...]:
     node: Any = data(bank)
     for part in key.split("."):
         node = node[part]
@@ -41,7 +47,15 @@ def entries(bank: str, key: str) -> list[tuple[str, str]]:
         else:
             out.append((str(train), e))
             train += 1
-    return out
+    return tuple(out)
+
+
+@cache
+def _ids(bank: str, key: str) -> tuple[tuple[str, str, bool], ...]:
+    """(phrase id, source, reserved) of every phrasing of ``key``: built once per process,
+    since a build picks from the same keys for every clue of every puzzle."""
+    prefix = stem(bank)
+    return tuple((f"{prefix}:{key}#{i}", s, i.startswith("t")) for i, s in _entries(bank, key))
 
 
 def stem(bank: str) -> str:
@@ -92,9 +106,9 @@ class Phrases:
 
     def options(self, key: str, keep: Callable[[str], bool] | None = None) -> list[tuple[str, str]]:
         """The (id, source) pairs this puzzle may use for ``key`` (those passing ``keep``)."""
-        opts = [(i, s) for i, s in entries(self.bank, key) if keep is None or keep(s)]
-        mine = [o for o in opts if o[0].startswith("t") == self.held_out]
-        return [(f"{self.prefix}:{key}#{i}", s) for i, s in (mine or opts)]
+        opts = [o for o in _ids(self.bank, key) if keep is None or keep(o[1])]
+        mine = [o for o in opts if o[2] == self.held_out]
+        return [(pid, s) for pid, s, _ in (mine or opts)]
 
     def source(self, key: str, keep: Callable[[str], bool] | None = None) -> str:
         """One phrasing of ``key`` chosen at random (recorded as used)."""

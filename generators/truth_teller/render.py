@@ -4,7 +4,6 @@ step-by-step solution from the propagation solver's derivation."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from templates import data, indefinite, join_names, render, render_string, slot_renderer
@@ -33,19 +32,6 @@ def _any_world(source: str) -> bool:
     return not source.startswith(TWO_ROLES)
 
 
-class _Book(Phrases):
-    """:class:`templates.phrases.Phrases` with each key's options listed once per process."""
-
-    _options: ClassVar[dict[tuple, list[tuple[str, str]]]] = {}
-
-    def options(self, key: str, keep: Callable[[str], bool] | None = None) -> list[tuple[str, str]]:
-        ck = (self.bank, key, self.held_out, keep)
-        got = self._options.get(ck)
-        if got is None:
-            got = self._options[ck] = super().options(key, keep)
-        return got
-
-
 class _Phrases:
     """The statement bank (templates/truth_teller/phrases.yaml) rendered with one persona's
     words ``w``: the test split's reserved phrasings when ``held_out``, and, in a world
@@ -63,7 +49,7 @@ class _Phrases:
         self.w = w
         self.wkey = tuple(w.items())
         self.two = "normal" not in roles
-        self.book = _Book(self.BANK, rng, held_out=held_out)
+        self.book = Phrases(self.BANK, rng, held_out=held_out)
         self.keep = None if self.two else _any_world
 
     def __call__(
