@@ -195,7 +195,7 @@ def test_max_chars_drops_only_overlong_rows(tiny_dataset, rows):
 
 def test_demo_configs_load_as_trl_args():
     """The committed GPU demo configs are valid TRL configs (packing for SFT, NaN guard for GRPO)."""
-    from trl import GRPOConfig, SFTConfig
+    from trl import DPOConfig, GRPOConfig, SFTConfig
 
     from trainers.config import trl_args
 
@@ -205,6 +205,8 @@ def test_demo_configs_load_as_trl_args():
     grpo = trl_args(GRPOConfig, load_run_config("grpo_demo", cpu))
     assert grpo.generation_kwargs == {"remove_invalid_values": True}
     assert not grpo.gradient_checkpointing
+    dpo = trl_args(DPOConfig, load_run_config("dpo_fast_demo", cpu))
+    assert dpo.max_length == 2048 and not dpo.gradient_checkpointing
 
 
 def test_grpo_two_steps_with_static_rollouts(tiny_model, tiny_dataset, tmp_path):

@@ -63,7 +63,12 @@ def _pairs(args: argparse.Namespace) -> int:
     else:
         check_model(args.model)
         pairs = on_policy_pairs(
-            rows, args.model, k=args.k, max_new_tokens=args.max_new_tokens, seed=args.seed
+            rows,
+            args.model,
+            k=args.k,
+            max_new_tokens=args.max_new_tokens,
+            batch_size=args.batch_size,
+            seed=args.seed,
         )
     n = write_jsonl(pairs, args.out)
     print(f"wrote {n} {args.mode} pairs from {len(rows)} rows to {args.out}")
@@ -125,6 +130,12 @@ def parser() -> argparse.ArgumentParser:
         type=positive_int,
         default=512,
         help="on-policy generation budget (default 512)",
+    )
+    pp.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=16,
+        help="on-policy prompts per decoding batch, each sampled k times (default 16; ~128 on a GPU)",
     )
     pp.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     pp.add_argument("--out", required=True, help="output .jsonl")

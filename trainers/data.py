@@ -7,6 +7,9 @@ from typing import Any
 from .config import DataSection
 
 _TAG_TARGET = "<reasoning>\n{reasoning}\n</reasoning>\n<answer>{answer}</answer>"
+# The record columns :func:`sft_example` reads (``mcq`` is not a record column: rows from
+# ``verifiers.prompt`` MCQ views carry it).
+SFT_COLUMNS = ("prompt", "solution", "answer", "answer_label", "mcq")
 
 
 def load_rows(data: DataSection):
@@ -56,6 +59,13 @@ def prompt_of(row: dict[str, Any], mcq: bool = False) -> list[dict[str, str]]:
 def chat_ids(out) -> list[int]:
     """Token ids from ``apply_chat_template(..., tokenize=True)`` (a list, or a dict of them)."""
     return list(out["input_ids"] if hasattr(out, "keys") else out)
+
+
+def sft_columns(ds):
+    """``ds`` with only the columns :func:`sft_example` reads: listing a 100k-row split as
+    Python dicts is then ~4x faster (spec, difficulty and the rest are never decoded)."""
+    keep = [c for c in SFT_COLUMNS if c in (ds.column_names or ())]
+    return ds.select_columns(keep) if keep else ds
 
 
 def sft_example(row: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import RunConfig, lora_config, time_budget_callback, train_and_save, trl_args
-from .data import load_rows, sft_example
+from .data import load_rows, sft_columns, sft_example
 
 
 def packed_source(cfg: RunConfig, max_length: int):
@@ -38,7 +38,7 @@ def packed_source(cfg: RunConfig, max_length: int):
             window=s.window,
         )
     return BuiltPack(
-        list(load_rows(cfg.data)),
+        list(sft_columns(load_rows(cfg.data))),
         cfg.model,
         max_length,
         s.window,

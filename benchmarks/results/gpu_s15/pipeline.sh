@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Issue 16, session 15: the whole GPU run as one background job (started by start.sh with setsid,
+# so it outlives a device call; poll.sh follows it): install the carried wheels, build the
+# evaluation suite (eval.yaml) and the training data (train.yaml, 50x default) on the box's 16
+# cores, init the ~34M demo model, SFT on the packed fast path, greedy evaluation, then GRPO
+# and on-policy DPO from the SFT checkpoint, each evaluated on validation.
+# Results (logs, summaries, eval JSONs) go to $W/res. Knobs: STEPS, TRAIN_S, GRPO_S, PAIRS_N,
+# SMOKE=1 (a CPU dry run: tiny builds, 2 steps, no bf16/compile).
+set -uo pipefail
+source benchmarks/results/gpu_s13/common.sh
+R=$W/res; mkdir -p $R
+EVAL_CFG=${EVAL_CFG:-benchmarks/results/gpu_s15/eval.yaml}
+TRAIN_CFG=${TRAIN_CFG:-benchmarks/results/gpu_s15/train.yaml}
+STEPS=${STEPS:-4000} TRAIN_S=${TRAIN_S:-520} GRPO_S=${GRPO_S:-240} PAIRS_N=${PAIRS_N:-1500}
+NEW=${NEW:-1536} WORKERS=${WORKERS:-16}
+CPU=(); SFT_X=(); GRPO_X=(); DPO_X=()
+if [ "${SMOKE:-0}" = 1 ]; then
+  CPU=(--set train.use_cpu=true --set train.bf16=false)
+  SFT_X=(--set train.torch_compile=false --set train.per_device_train_batch_size=2 --set train.optim=adamw_torch)
+  GRPO_X=(--set train.max_steps=2 --set train.per_device_train_batch_size=4 --set train.num_generations=4 --set train.steps_per_generation=1 --set train.max_completion_length=64)
+  DPO_X=(--set train.max_steps=2 --set train.per_device_train_batch_size=2 --set train.dataloader_num_workers=0 --set train.max_length=1024)
+fi
+stage() { echo "$1" > $R/stage; el "$1"; }
+
+stage install-and-eval-build
+python3 -c "import torch,transformers,trl,datasets,z3;print('torch',torch.__version__,'transformers',transformers.__version__,'trl',trl.__version__,'datasets',datasets.__version__,'z3',z3.get_version_string(),'cuda',torch.cuda.is_available() and torch.cuda.get_device_name(),'cpus',__import__('os').cpu_count())" | tee $R/versions.txt
+[ -d $D ] || python3 -m generators build --config $EVAL_CFG --out $D --workers $WORKERS --no-progress 2>&1 | clean | tail -3 | tee $R/eval_build.log
+[ -d $W/init ] || python3 -m trainers init-model --data $D --size ${SIZE:-demo} --out $W/init 2>&1 | clean | tail -1
+cp $W/init/logic_suite_init.json $R/ 2>/dev/null
+
+stage train-build
+T=$W/train_data
+[ -d $T ] || python3 -m generators build --config $TRAIN_CFG --out $T --workers $WORKERS --no-progress 2>&1 | clean | tail -4 | tee $R/train_build.log
+python3 -m generators stats $T > $R/train_stats.txt 2>&1
+
+stage sft
+python3 -m trainers sft --config sft_fast_demo --model $W/init --out $W/sft --data $T \
+  --set stream.enabled=false --set data.pack=true --set train.max_steps=$STEPS \
+  --set stop_after_s=$TRAIN_S --set train.warmup_steps=200 "${CPU[@]}" "${SFT_X[@]}" 2>&1 | clean | grep -v "indexing errors" > $R/sft.log
+tail -3 $R/sft.log; cp $W/sft/sft_data.json $W/sft/sft_summary.json $R/ 2>/dev/null
+[ -f $W/sft/model.safetensors ] || { stage sft-failed; exit 1; }
+
+ev() {  # ev CKPT SPLIT
+  python3 -m trainers.evaluate --model $W/$1 --data $D --split $2 --max-new-tokens $NEW \
+    --batch-size ${EVAL_BS:-256} ${LIMIT:+--limit $LIMIT} --out $R/eval_$1_$2.json 2>&1 | clean | tail -2
+  el "eval $1 $2"
+}
+stage eval-sft
+ev sft validation; ev sft test
+
+stage grpo
+python3 -m trainers grpo --config grpo_fast_demo --model $W/sft --data $D --out $W/grpo \
+  --set stop_after_s=$GRPO_S --set train.max_steps=${GRPO_STEPS:-400} "${CPU[@]}" "${GRPO_X[@]}" 2>&1 | clean > $R/grpo.log
+tail -3 $R/grpo.log; cp $W/grpo/grpo_summary.json $R/ 2>/dev/null
+stage eval-grpo
+[ -f $W/grpo/model.safetensors ] && ev grpo validation
+
+stage dpo
+python3 -m trainers pairs --mode on-policy --data $D --split train --limit $PAIRS_N --model $W/sft \
+  --k 4 --batch-size ${PAIRS_BS:-128} --max-new-tokens $NEW --out $W/pairs.jsonl 2>&1 | clean | tail -2 | tee $R/pairs.log
+python3 -c "import json,collections;print(collections.Counter(json.loads(l)['kind'] for l in open('$W/pairs.jsonl')))" | tee -a $R/pairs.log
+python3 -m trainers dpo --config dpo_fast_demo --model $W/sft --data $W/pairs.jsonl --out $W/dpo \
+  "${CPU[@]}" "${DPO_X[@]}" 2>&1 | clean > $R/dpo.log
+tail -3 $R/dpo.log; cp $W/dpo/dpo_summary.json $R/ 2>/dev/null
+stage eval-dpo
+[ -f $W/dpo/model.safetensors ] && ev dpo validation
+stage done
