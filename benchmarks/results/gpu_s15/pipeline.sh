@@ -11,7 +11,7 @@ source benchmarks/results/gpu_s13/common.sh
 R=$W/res; mkdir -p $R
 EVAL_CFG=${EVAL_CFG:-benchmarks/results/gpu_s15/eval.yaml}
 TRAIN_CFG=${TRAIN_CFG:-benchmarks/results/gpu_s15/train.yaml}
-STEPS=${STEPS:-4000} TRAIN_S=${TRAIN_S:-520} GRPO_S=${GRPO_S:-240} PAIRS_N=${PAIRS_N:-1500}
+STEPS=${STEPS:-4000} TRAIN_S=${TRAIN_S:-560} GRPO_S=${GRPO_S:-240} PAIRS_N=${PAIRS_N:-1500}
 NEW=${NEW:-1536} WORKERS=${WORKERS:-16}
 CPU=(); SFT_X=(); GRPO_X=(); DPO_X=()
 if [ "${SMOKE:-0}" = 1 ]; then
