@@ -65,6 +65,7 @@ def evaluate(
                     ("format", s["format"]),
                     ("cell_acc", s["cell_acc"]),
                     ("reward", rew),
+                    ("len_chars", len(g)),
                     *c.items(),
                 ):
                     cells[key][m].append(v)
