@@ -2,6 +2,9 @@
 
     python -m benchmarks report RESULTS.json [AFTER.json] [--out STEM] [--labels base tuned]
 
+A results file is lm-eval's ``results_*.json`` or the JSON ``python -m trainers.evaluate
+--out`` writes (greedy, open prompts; for machines without lm-eval).
+
 Per family x level (open and MCQ): accuracy, format compliance, cell accuracy, mean output
 length (characters) and the number of puzzles; per family and overall: size-weighted means;
 the data provenance the tasks recorded; throughput (samples/s) from lm-eval's total time.
@@ -60,8 +63,13 @@ def load_run(path: Path, label: str | None = None) -> Run:
         raise ReportError(
             f"{path}: not JSON ({err.__class__.__name__}); pass lm_eval's results file"
         ) from None
+    if isinstance(data, dict) and isinstance(data.get("table"), dict):
+        return _evaluate_run(data, Path(path), label)
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
-        raise ReportError(f"{path}: no 'results' object; pass lm_eval's results_*.json")
+        raise ReportError(
+            f"{path}: no 'results' object; pass lm_eval's results_*.json "
+            "(or the JSON `python -m trainers.evaluate --out` wrote)"
+        )
     name = label or Path(str(data.get("model_name") or path.stem)).name or path.stem
     run = Run(label=name, path=Path(path))
     filters: set[str] = set()
@@ -103,6 +111,32 @@ def load_run(path: Path, label: str | None = None) -> Run:
         run.seconds = float(data.get("total_evaluation_time_seconds"))
     except (TypeError, ValueError):
         run.seconds = None
+    return run
+
+
+_CELL = re.compile(r"^(?P<family>[a-z_]+)/L(?P<level>[1-4])$")
+
+
+def _evaluate_run(data: dict[str, Any], path: Path, label: str | None) -> Run:
+    """A run from ``python -m trainers.evaluate`` output: its per family x level cells (open
+    prompts, greedy) under the filter name ``greedy``; the model folder names the run."""
+    run = Run(label=label or Path(str(data.get("model") or path.stem)).name, path=path)
+    run.filters = ["greedy"]
+    for cell, res in data["table"].items():
+        m = _CELL.match(cell)
+        if not m or not res.get("n"):
+            continue
+        row: dict[str, float] = {"n": int(res["n"])}
+        for col in COLUMNS:
+            if isinstance(res.get(col), (int, float)):
+                row[f"{col},greedy"] = float(res[col])
+        run.rows[("open", m["family"], int(m["level"]))] = row
+        run.samples += int(res["n"])
+    if not run.rows:
+        raise ReportError(f"{path}: its 'table' has no family/L<k> cells; rerun trainers.evaluate")
+    run.provenance = {"data_source": "trainers.evaluate"}
+    seconds = data.get("seconds")
+    run.seconds = float(seconds) if isinstance(seconds, (int, float)) else None
     return run
 
 

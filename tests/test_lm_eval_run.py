@@ -146,3 +146,23 @@ def test_report_on_real_results(cli_results, tmp_path, tiny_dataset):
     row = next(ln for ln in text3.splitlines() if ln.startswith(f"| {fam} L{lv} |"))
     n = int(data["results"][f"logic_suite_{fam}_l{lv}"]["sample_len"])
     assert row.split(" | ")[1] == f"{n - 1} / {n}"
+
+
+def test_report_reads_the_trainers_evaluator_output(tiny_model, tiny_dataset, tmp_path):
+    """A real greedy `trainers.evaluate` run of the tiny model reports like lm-eval results:
+    its family/level cells, the same n, and a before/after table of two runs."""
+    out = tmp_path / "eval.json"
+    cmd = [sys.executable, "-m", "trainers.evaluate", "--model", str(tiny_model)]
+    cmd += ["--data", str(tiny_dataset), "--split", "validation", "--limit", "6"]
+    cmd += ["--max-new-tokens", "8", "--out", str(out)]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    table = json.loads(out.read_text())["table"]
+    run = load_run(out)
+    assert run.filters == ["greedy"] and run.samples == table["all"]["n"] == 6
+    for (mode, fam, lv), row in run.rows.items():
+        assert mode == "open" and row["n"] == table[f"{fam}/L{lv}"]["n"]
+        assert row["acc,greedy"] == table[f"{fam}/L{lv}"]["acc"]
+        assert row["len_chars,greedy"] == table[f"{fam}/L{lv}"]["len_chars"]
+    md, _ = report([out, out], out=tmp_path / "rep", labels=["sft", "grpo"])
+    text = md.read_text()
+    assert "acc sft" in text and "acc grpo" in text and "| overall | 6 |" in text
