@@ -3,7 +3,7 @@
 # so it outlives a device call; poll.sh follows it): install the carried wheels, build the
 # evaluation suite (eval.yaml) and the training data (train.yaml, 50x default) on the box's 16
 # cores, init the ~34M demo model, SFT on the packed fast path, greedy evaluation, then GRPO
-# and on-policy DPO from the SFT checkpoint, each evaluated on validation.
+# and on-policy DPO from the SFT checkpoint (two branches at once), each evaluated on validation.
 # Results (logs, summaries, eval JSONs) go to $W/res. Knobs: STEPS, TRAIN_S, GRPO_S, PAIRS_N,
 # SMOKE=1 (a CPU dry run: tiny builds, 2 steps, no bf16/compile).
 set -uo pipefail
@@ -11,7 +11,7 @@ source benchmarks/results/gpu_s13/common.sh
 R=$W/res; mkdir -p $R
 EVAL_CFG=${EVAL_CFG:-benchmarks/results/gpu_s15/eval.yaml}
 TRAIN_CFG=${TRAIN_CFG:-benchmarks/results/gpu_s15/train.yaml}
-STEPS=${STEPS:-4000} TRAIN_S=${TRAIN_S:-560} GRPO_S=${GRPO_S:-240} PAIRS_N=${PAIRS_N:-1500}
+STEPS=${STEPS:-4200} TRAIN_S=${TRAIN_S:-530} GRPO_S=${GRPO_S:-240} PAIRS_N=${PAIRS_N:-1500}
 NEW=${NEW:-1536} WORKERS=${WORKERS:-16}
 CPU=(); SFT_X=(); GRPO_X=(); DPO_X=()
 if [ "${SMOKE:-0}" = 1 ]; then
@@ -45,23 +45,31 @@ ev() {  # ev CKPT SPLIT
     --batch-size ${EVAL_BS:-256} ${LIMIT:+--limit $LIMIT} --out $R/eval_$1_$2.json 2>&1 | clean | tail -2
   el "eval $1 $2"
 }
-stage eval-sft
-ev sft validation; ev sft test
-
-stage grpo
-python3 -m trainers grpo --config grpo_fast_demo --model $W/sft --data $D --out $W/grpo \
-  --set stop_after_s=$GRPO_S --set train.max_steps=${GRPO_STEPS:-400} "${CPU[@]}" "${GRPO_X[@]}" 2>&1 | clean > $R/grpo.log
-tail -3 $R/grpo.log; cp $W/grpo/grpo_summary.json $R/ 2>/dev/null
-stage eval-grpo
-[ -f $W/grpo/model.safetensors ] && ev grpo validation
-
-stage dpo
-python3 -m trainers pairs --mode on-policy --data $D --split train --limit $PAIRS_N --model $W/sft \
-  --k 4 --batch-size ${PAIRS_BS:-128} --max-new-tokens $NEW --out $W/pairs.jsonl 2>&1 | clean | tail -2 | tee $R/pairs.log
-python3 -c "import json,collections;print(collections.Counter(json.loads(l)['kind'] for l in open('$W/pairs.jsonl')))" | tee -a $R/pairs.log
-python3 -m trainers dpo --config dpo_fast_demo --model $W/sft --data $W/pairs.jsonl --out $W/dpo \
-  "${CPU[@]}" "${DPO_X[@]}" 2>&1 | clean > $R/dpo.log
-tail -3 $R/dpo.log; cp $W/dpo/dpo_summary.json $R/ 2>/dev/null
-stage eval-dpo
-[ -f $W/dpo/model.safetensors ] && ev dpo validation
+# After SFT two branches share the GPU (a 34M model leaves most of an H200 idle): GRPO, then its
+# evaluation; and the SFT evaluations, on-policy pairs, DPO and its evaluation.
+grpo_branch() {
+  el grpo
+  python3 -m trainers grpo --config grpo_fast_demo --model $W/sft --data $D --out $W/grpo \
+    --set stop_after_s=$GRPO_S --set train.max_steps=${GRPO_STEPS:-400} "${CPU[@]}" "${GRPO_X[@]}" 2>&1 | clean > $R/grpo.log
+  tail -3 $R/grpo.log; cp $W/grpo/grpo_summary.json $R/ 2>/dev/null
+  [ -f $W/grpo/model.safetensors ] && ev grpo validation
+  touch $R/grpo.done
+}
+dpo_branch() {
+  ev sft validation; ev sft test
+  python3 -m trainers pairs --mode on-policy --data $D --split train --limit $PAIRS_N --model $W/sft \
+    --k 4 --batch-size ${PAIRS_BS:-128} --max-new-tokens $NEW --out $W/pairs.jsonl 2>&1 | clean | tail -2 | tee $R/pairs.log
+  python3 -c "import json,collections;print(collections.Counter(json.loads(l)['kind'] for l in open('$W/pairs.jsonl')))" | tee -a $R/pairs.log
+  el dpo
+  python3 -m trainers dpo --config dpo_fast_demo --model $W/sft --data $W/pairs.jsonl --out $W/dpo \
+    "${CPU[@]}" "${DPO_X[@]}" 2>&1 | clean > $R/dpo.log
+  tail -3 $R/dpo.log; cp $W/dpo/dpo_summary.json $R/ 2>/dev/null
+  [ -f $W/dpo/model.safetensors ] && ev dpo validation
+  touch $R/dpo.done
+}
+stage after-sft
+grpo_branch > $R/grpo_branch.log 2>&1 &
+dpo_branch > $R/dpo_branch.log 2>&1 &
+wait
+cat $R/grpo_branch.log $R/dpo_branch.log
 stage done
