@@ -4,39 +4,11 @@ depend on what the process proved before it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
+
+from test_sat_path import _items  # builds jobs in order in one fresh process
 
 from generators.config import load_config
 from generators.pipeline import label_kind, plan
-
-ROOT = Path(__file__).resolve().parents[1]
-
-_CHILD = r"""
-import json, sys
-from generators import pipeline
-from generators.config import load_config
-cfg = load_config("default")
-out = {}
-for fam, i in json.loads(sys.argv[1]):
-    o = pipeline.make_item(cfg, fam, i)
-    out[f"{fam}:{i}"] = [o.dropped, o.record.model_dump_json() if o.record else None,
-                         [r.model_dump_json() for r in o.extra]]
-print(json.dumps(out))
-"""
-
-
-def _items(jobs: list[tuple[str, int]]) -> dict:
-    """Build ``jobs`` in order in one fresh process."""
-    r = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(jobs)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    return json.loads(r.stdout)
 
 
 def test_blood_items_alone_and_mid_shard_have_the_same_records_and_metrics():
