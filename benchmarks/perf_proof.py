@@ -1,7 +1,7 @@
 """Z3 proof cost per family/variant: an old commit against this checkout, in one run.
 
     python benchmarks/perf_proof.py [--old 3cb1292] [--items 60] [--repeats 3] [--build 0]
-                                    [--json benchmarks/results/perf_proof.json]
+                                    [--rate 0] [--json benchmarks/results/perf_proof.json]
 
 Each side runs in a fresh Python process importing ``generators`` from its own tree (the
 old one exported with ``git archive`` into a temporary folder). The child builds the first
@@ -12,6 +12,9 @@ including the encoding. It prints ms per proof (wall and CPU) per family/variant
 sides alternate, the order flipping every repeat, so drift on a shared machine hits both
 alike; the table shows medians and the old/new ratio. ``--build N`` also times N default
 builds (``--workers 2``) of each side, alternating, through ``benchmarks/perf_build.py``.
+``--rate N`` also times generation: the first N blood_relations items of the default config,
+``make_item`` end to end on one core (draft, finalize, proofs), as emitted puzzles per CPU
+second by variant, in the same alternating runs.
 """
 
 from __future__ import annotations
@@ -65,6 +68,27 @@ print(json.dumps({k: {"proofs": n[k] // passes, "ms_wall": 1e3 * wall[k] / n[k],
 """
 
 
+_RATE_CHILD = r"""
+import json, sys, time
+from collections import defaultdict
+from generators import pipeline
+from generators.config import load_config
+n = int(sys.argv[1])
+cfg = load_config("default")
+pipeline.make_item(cfg, "blood_relations", n)  # warm imports and caches outside the timing
+cpu, rows = defaultdict(float), defaultdict(int)
+for i in range(n):
+    variant = pipeline.plan(cfg, "blood_relations", i)[0]
+    c = time.process_time()
+    o = pipeline.make_item(cfg, "blood_relations", i)
+    cpu[variant] += time.process_time() - c
+    rows[variant] += o.record is not None
+cpu["all"], rows["all"] = sum(cpu.values()), sum(rows.values())
+print(json.dumps({f"blood_relations/{k}": {"rows": rows[k], "cpu_s": cpu[k],
+                  "rows_per_cpu_s": rows[k] / cpu[k]} for k in sorted(cpu)}))
+"""
+
+
 def export(commit: str, into: Path) -> Path:
     """The tree of ``commit`` under ``into`` (``git archive``; no worktree is added)."""
     into.mkdir(parents=True, exist_ok=True)
@@ -77,9 +101,18 @@ def export(commit: str, into: Path) -> Path:
 
 def time_proofs(root: Path, items: int, passes: int) -> dict:
     """ms per proof by family/variant, measured in a fresh process importing from ``root``."""
+    return _child(root, _CHILD, items, passes)
+
+
+def time_rate(root: Path, items: int) -> dict:
+    """Emitted blood_relations puzzles per CPU second by variant, in a fresh process."""
+    return _child(root, _RATE_CHILD, items)
+
+
+def _child(root: Path, code: str, *args: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(root)}
     r = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(items), str(passes)],
+        [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
         cwd=root,
@@ -102,15 +135,19 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--build", type=int, default=0, help="default builds per side (0: none)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rate", type=int, default=0, help="blood items timed end to end (0: none)")
     ap.add_argument("--json", default="benchmarks/results/perf_proof.json")
     a = ap.parse_args()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="perf_proof_") as tmp:
         sides = {"old": export(a.old, Path(tmp) / "old"), "new": ROOT}
         runs: dict[str, list[dict]] = {"old": [], "new": []}
+        rates: dict[str, list[dict]] = {"old": [], "new": []}
         for k in range(a.repeats):
             for side in ("old", "new") if k % 2 == 0 else ("new", "old"):
                 runs[side].append(time_proofs(sides[side], a.items, a.passes))
+                if a.rate:
+                    rates[side].append(time_rate(sides[side], a.rate))
                 print(f"repeat {k + 1}/{a.repeats} {side} done", file=sys.stderr, flush=True)
         builds: dict[str, list[dict]] = {"old": [], "new": []}
         for k in range(a.build):
@@ -146,6 +183,18 @@ def main() -> int:
         "table": table,
         "runs": runs,
     }
+    if a.rate:
+        rate_table = []
+        for key in rates["new"][0]:
+            row = {"family/variant": key, "rows": rates["new"][0][key]["rows"]}
+            old = statistics.median(r[key]["rows_per_cpu_s"] for r in rates["old"])
+            new = statistics.median(r[key]["rows_per_cpu_s"] for r in rates["new"])
+            row.update(old_rows_per_cpu_s=round(old, 1), new_rows_per_cpu_s=round(new, 1))
+            row["x"] = round(new / old, 2)
+            rate_table.append(row)
+        print(f"\nemitted puzzles per CPU second, first {a.rate} blood items (make_item):")
+        print(format_table(rate_table, list(rate_table[0])))
+        doc["rate"] = {"items": a.rate, "table": rate_table, "runs": rates}
     if a.build:
         med = {s: statistics.median(r["seconds"] for r in builds[s]) for s in builds}
         print(

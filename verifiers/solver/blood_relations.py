@@ -7,11 +7,18 @@ generation. A person's mother is their father's wife, ``(sp (fa x))``: the paren
 child are married (axiom 2 of :mod:`verifiers.blood_relations.relations`), so no second function is needed.
 Every relation term compiles from its path definition in :mod:`verifiers.blood_relations.relations`.
 
-The world axioms are universally quantified; the encoder asserts their instances for every
-person term that the facts or any relation between the queried pair can mention (a
-finite set). Each instance is true in every family, so an ``unsat`` (the answer is forced,
-a distractor is impossible) is a proof about families of any size. A ``sat`` is only
-evidence; the generator never labels an item ambiguous from it alone.
+The world axioms are universally quantified; the encoder asserts instances of them over the
+person terms that the facts or any relation between the queried pair mention (a finite
+set T). Each instance is true in every family, so an ``unsat`` (the answer is forced, a
+distractor is impossible) is a proof about families of any size, whichever instances are
+asserted. A ``sat`` is only evidence; the generator never labels an item ambiguous from it
+alone. The axioms come in two parts per term t (:data:`_AXIOM_UP`, :data:`_AXIOM_SPOUSE`):
+what t's father implies, asserted when ``(fa t)`` is in T, and what t's spouse implies,
+asserted when ``(sp t)`` is in T. A part about a link that nothing mentions only speaks of
+terms that no fact, answer or distractor reads, so it is left out: the SMT problem is about
+half the size (the proof about twice as fast). ``tests/test_blood_axioms.py`` checks that
+on built puzzles every verdict (answer, uniqueness, each distractor) is the same as with
+every part asserted for every term.
 """
 
 from __future__ import annotations
@@ -38,6 +45,17 @@ _AXIOM = (
     " (= (gn{s} p) (+ (gn{s} (fa{s} p)) 1))))"
     " (=> (distinct (sp{s} p) nn) (and (= (sp{s} (sp{s} p)) p) (distinct (ml{s} p) (ml{s} (sp{s} p)))"
     " (= (gn{s} (sp{s} p)) (gn{s} p)) (or (= (fa{s} p) nn) (distinct (fa{s} p) (fa{s} (sp{s} p))))))))"
+)
+# The same axioms in two parts: what p's father implies, and what p's spouse implies.
+_AXIOM_UP = (
+    "(define-fun au{s} ((p P)) Bool"
+    " (=> (distinct (fa{s} p) nn) (and (ml{s} (fa{s} p)) (distinct (sp{s} (fa{s} p)) nn)"
+    " (= (gn{s} p) (+ (gn{s} (fa{s} p)) 1)))))"
+)
+_AXIOM_SPOUSE = (
+    "(define-fun ay{s} ((p P)) Bool"
+    " (=> (distinct (sp{s} p) nn) (and (= (sp{s} (sp{s} p)) p) (distinct (ml{s} p) (ml{s} (sp{s} p)))"
+    " (= (gn{s} (sp{s} p)) (gn{s} p)) (or (= (fa{s} p) nn) (distinct (fa{s} p) (fa{s} (sp{s} p)))))))"
 )
 _DECL = (
     "(declare-fun fa{s} (P) P)(declare-fun sp{s} (P) P)(declare-fun ml{s} (P) Bool)"
@@ -178,7 +196,22 @@ def _count_fact(b: _Builder, idx: int, f: Count, universe: list[str]) -> str:
     return _and(parts)
 
 
-def _encode(spec: BloodRelationsSpec) -> Encoding:
+def _axioms(b: _Builder, full: bool = False) -> list[str]:
+    """Axiom instances over the builder's terms: both parts for every term when ``full``,
+    else each part only where the link it is about is mentioned (module docstring)."""
+    terms = sorted(b.terms - {"nn"})
+    if full:
+        return [f"(ax{b.s} {t})" for t in terms]
+    out = []
+    for t in terms:
+        if f"(fa{b.s} {t})" in b.terms:
+            out.append(f"(au{b.s} {t})")
+        if f"(sp{b.s} {t})" in b.terms:
+            out.append(f"(ay{b.s} {t})")
+    return out
+
+
+def _encode(spec: BloodRelationsSpec, full_axioms: bool = False) -> Encoding:
     q = spec.question
     named = [f"p{i}" for i in range(len(spec.people))]
     copies = [_Builder("")] + ([_Builder("2")] if q.kind == "expression" else [])
@@ -189,7 +222,7 @@ def _encode(spec: BloodRelationsSpec) -> Encoding:
     for b in copies:
         s = b.s
         decls.append(_DECL.format(s=s))
-        decls.append(_AXIOM.format(s=s))
+        decls.append((_AXIOM if full_axioms else _AXIOM_UP + _AXIOM_SPOUSE).format(s=s))
         for idx, k in counts:
             decls += [f"(declare-const w{s}{idx}_{i} P)" for i in range(k)]
         asserts += [f"(= (fa{s} nn) nn)", f"(= (sp{s} nn) nn)"]
@@ -222,22 +255,24 @@ def _encode(spec: BloodRelationsSpec) -> Encoding:
                 body.append(f"(=> (= {o} {i}) {_and(rels)})")
             target = b.rel(q.term, qa, qb)
             body.append(target if not s else f"(not {target})")
-        axioms = [f"(ax{s} {t})" for t in sorted(b.terms | {"nn"}) if t != "nn"]
-        asserts += axioms + body
+        asserts += _axioms(b, full_axioms) + body
     return Encoding("".join(decls), "".join(f"(assert {a})" for a in asserts), tuple(named))
 
 
 _CACHE: dict[str, Encoding] = {}
 
 
-def encode(spec: BloodRelationsSpec) -> Encoding:
-    """SMT-LIB declarations and assertions for ``spec`` (cached for the last few specs)."""
-    key = spec.model_dump_json(exclude={"people"})
+def encode(spec: BloodRelationsSpec, full_axioms: bool = False) -> Encoding:
+    """SMT-LIB declarations and assertions for ``spec`` (cached for the last few specs).
+
+    ``full_axioms``: both axiom parts for every term (the reference the tests compare with).
+    """
+    key = spec.model_dump_json(exclude={"people"}) + ("+full" if full_axioms else "")
     enc = _CACHE.get(key)
     if enc is None:
         if len(_CACHE) > 64:
             _CACHE.clear()
-        enc = _CACHE[key] = _encode(spec)
+        enc = _CACHE[key] = _encode(spec, full_axioms)
     return enc
 
 

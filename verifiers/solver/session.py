@@ -6,7 +6,8 @@ A proof shows:
 
 1. facts ∧ answer is satisfiable (the stated answer is consistent);
 2. facts ∧ ¬answer is unsatisfiable (it is the only one);
-3. facts ∧ distractor is unsatisfiable, for every MCQ distractor.
+3. facts ∧ distractor is unsatisfiable, for every MCQ distractor (one check of their
+   disjunction; one check each only when it is satisfiable, to say which survives).
 
 Two ways to run it, chosen by the text alone (so the same puzzle always takes the same one):
 
@@ -159,13 +160,18 @@ def prove(
             status = prove_label(enc, rlimit)
         return Proof(status, stats, refuted)
     stat = "(get-info :all-statistics)"
-    script = [_header(enc, rlimit, reset=False)]
+    head = _header(enc, rlimit, reset=False)
+    script = [head]
     script.append(f"(push)(assert {answer})(check-sat)(pop)")
     script.append(f"(push)(assert (not {answer}))(check-sat)(pop)")
     script.append(stat)
-    script.extend(f"(push)(assert {d})(check-sat)(pop)" for d in distractors)
+    if distractors:  # all at once; one by one only if one survives (after the statistics)
+        script.append(f"(push)(assert (or {' '.join(distractors)}))(check-sat)(pop)")
     try:
         verdicts, blocks = _blocks(run("".join(script), fresh=True))
+        if verdicts == ["sat", "unsat", "sat"]:
+            each = "".join(f"(push)(assert {d})(check-sat)(pop)" for d in distractors)
+            verdicts[2:] = run(head + each, fresh=True)
     except BudgetExceeded:
         return Proof("unknown")
     stats = {k: blocks[0][k] for k in REPORTED}
@@ -176,6 +182,8 @@ def prove(
         return Proof(prove_label(enc, rlimit), stats)
     if second == "sat":
         return Proof("ambiguous", stats)
+    if rest == ["unsat"]:
+        rest = ["unsat"] * len(distractors)
     return Proof("unique", stats, [v == "unsat" for v in rest])
 
 
