@@ -28,6 +28,7 @@ import z3
 from .cnf import Builder, NotPropositional
 
 _STAT = re.compile(r":sat-(conflicts|decisions|propagations-2ary|propagations-nary)\s+(\d+)")
+_TACTIC = "tactic.default_tactic"
 _VERDICT = {z3.Z3_L_TRUE: "sat", z3.Z3_L_FALSE: "unsat", z3.Z3_L_UNDEF: "unknown"}
 
 
@@ -43,6 +44,7 @@ class _Context:
         self.bool = z3.Z3_mk_bool_sort(self.ctx)
         z3.Z3_inc_ref(self.ctx, z3.Z3_sort_to_ast(self.ctx, self.bool))
         self.params: dict[int, Any] = {}
+        self.tactic = z3.get_param(_TACTIC)  # restored after each solver is made
 
     def rlimit(self, rlimit: int) -> Any:
         """Solver parameters with the budget ``rlimit`` (a solver parameter, so that an
@@ -75,7 +77,14 @@ class SatSolver:
         self.s = z3.Z3_mk_solver_for_logic(ctx, c.logic)
         z3.Z3_solver_inc_ref(ctx, self.s)
         z3.Z3_solver_set_params(ctx, self.s, c.rlimit(rlimit))
-        z3.Z3_solver_from_string(ctx, self.s, dimacs)
+        # The solver is made on its first input. Its QF_BV tactic (half a proof's time to
+        # build) is never run: every check has assumptions, which go to the SAT core. With
+        # the default tactic "sat" the same SAT core is paired with a cheap tactic instead.
+        z3.Z3_global_param_set(_TACTIC, "sat")
+        try:
+            z3.Z3_solver_from_string(ctx, self.s, dimacs)
+        finally:
+            z3.Z3_global_param_set(_TACTIC, c.tactic)
 
     def check(self, lit: int) -> str:
         """'sat', 'unsat' or 'unknown' for the clauses and ``lit`` (a DIMACS literal).
