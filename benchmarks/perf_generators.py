@@ -1,6 +1,7 @@
 """Generator throughput on one core: puzzles/s and time per puzzle vs one Z3 uniqueness proof.
 
     python benchmarks/perf_generators.py [--json benchmarks/results/perf_generators.json] [--quick]
+    python benchmarks/perf_generators.py --against OLD_CHECKOUT [--repeats 3] [--json out.json]
 
 For each (family, variant, size) case it reports:
 - warm rate: emitted puzzles/s in steady state (after a warm-up), every attempt counted;
@@ -15,6 +16,12 @@ test dependency) is timed in the same run, where it is installed, on its own gen
 of the same kinds (knights and knaves by people, zebra puzzles by size, family
 relationships), and set beside our rate for the matching case. Its puzzles are generated,
 not proven; the table says so. Without it the comparison is skipped with one line.
+
+``--against DIR`` compares this checkout with an older one (``git worktree add DIR BASE``) on
+the :data:`AB_CASES` in one run: each case runs :func:`warm` in a fresh process per checkout
+(and reasoning-gym's matching case in another), alternating old, new and reasoning-gym with
+the order rotating every repeat, and reports medians: puzzles/s old / new / RG, new over old
+and new over RG, and each checkout's time per puzzle over its proof time.
 """
 
 from __future__ import annotations
@@ -74,6 +81,23 @@ RG_CASES = [
         ("seating", "linear", {"n": 7, "attributes": 3}),
     ),
     ("family_relationships", "family_relationships", {}, ("blood_relations", "chain", {"hops": 3})),
+]
+
+
+# --against: (label, family, variant, options, reasoning-gym dataset and config or None)
+AB_CASES = [
+    *[
+        (
+            f"K&K n={n}",
+            "truth_teller",
+            "knights_knaves",
+            {"n": n},
+            ("knights_knaves", {"n_people": n}),
+        )
+        for n in (5, 8, 12)
+    ],
+    ("K&K normals n=5", "truth_teller", "knights_knaves_normals", {"n": 5}, None),
+    ("liar chain n=8", "truth_teller", "liar_chain", {"n": 8}, None),
 ]
 
 
@@ -244,13 +268,124 @@ def _has(cmd: str) -> bool:
     return which(cmd) is not None
 
 
+# The children of --against: one case on one core, one JSON line. The ours-child relies only on
+# this module's warm(), which older checkouts have too.
+_CHILD_OURS = r"""
+import json, os, sys
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+sys.path.insert(0, os.getcwd())
+from benchmarks.perf_generators import warm
+family, variant, options, seconds = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), float(sys.argv[4])
+print(json.dumps(warm(family, variant, options, seconds)))
+"""
+_CHILD_RG = r"""
+import json, os, sys, time
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+import reasoning_gym as rg
+name, kw, seconds = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3])
+ds = rg.create_dataset(name, size=1_000_000, seed=1, **kw)
+ds[0]
+t0, n = time.perf_counter(), 0
+while n < 2 or time.perf_counter() - t0 < seconds:
+    ds[1 + n]
+    n += 1
+print(json.dumps({"rate": n / (time.perf_counter() - t0), "puzzles": n}))
+"""
+
+
+def _child(root: Path, code: str, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    if out.returncode:
+        raise SystemExit(f"benchmark child in {root} failed: {out.stderr.strip()[-300:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def against(old: Path, seconds: float, repeats: int) -> list[dict]:
+    """:data:`AB_CASES` in old and new checkouts and reasoning-gym, alternating; medians."""
+    try:
+        import reasoning_gym  # noqa: F401
+
+        have_rg = True
+    except ImportError:
+        have_rg = False
+        print(
+            "reasoning-gym not installed: its column is empty (pip install reasoning-gym==0.1.25)"
+        )
+    print(f"{'case':<18} {'old/s':>7} {'new/s':>7} {'RG/s':>8} {'new/old':>8} {'new/RG':>7} "
+          f"{'old ms/puz':>10} {'new ms/puz':>10} {'old ms/prf':>10} {'new ms/prf':>10} "
+          f"{'old ratio':>9} {'new ratio':>9}")  # fmt: skip
+    rows = []
+    for label, family, variant, options, rg_case in AB_CASES:
+        runs: dict[str, list[dict]] = {"old": [], "new": [], "rg": []}
+        who = ["old", "new"] + (["rg"] if rg_case and have_rg else [])
+        for rep in range(repeats):
+            for w in who[rep % len(who) :] + who[: rep % len(who)]:
+                if w == "rg":
+                    name, kw = rg_case
+                    runs[w].append(_child(ROOT, _CHILD_RG, name, json.dumps(kw), str(seconds)))
+                else:
+                    root = old if w == "old" else ROOT
+                    args = (family, variant, json.dumps(options), str(seconds))
+                    runs[w].append(_child(root, _CHILD_OURS, *args))
+        med = {
+            w: {
+                k: statistics.median(r[k] for r in rs) for k in rs[0] if isinstance(rs[0][k], float)
+            }
+            for w, rs in runs.items()
+            if rs
+        }
+        o, n, g = med["old"], med["new"], med.get("rg", {})
+        rate = {w: med[w]["warm_rate" if w != "rg" else "rate"] for w in med}
+        row = {
+            "case": label, "family": family, "variant": variant, "options": options,
+            "reasoning_gym": rg_case and {"dataset": rg_case[0], "config": rg_case[1]},
+            "runs": runs, "median": med,
+            "rate_old": rate["old"], "rate_new": rate["new"], "rate_rg": rate.get("rg"),
+            "new_over_old": rate["new"] / rate["old"],
+            "new_over_rg": rate["new"] / rate["rg"] if "rg" in rate else None,
+            "ratio_old": o["ratio"], "ratio_new": n["ratio"],
+        }  # fmt: skip
+        rows.append(row)
+        rg_s = f"{g['rate']:>8.2f}" if g else f"{'-':>8}"
+        vs = f"{row['new_over_rg']:>6.1f}x" if g else f"{'-':>7}"
+        print(
+            f"{label:<18} {rate['old']:>7.0f} {rate['new']:>7.0f} {rg_s} "
+            f"{row['new_over_old']:>7.2f}x {vs} {o['ms_per_puzzle']:>10.2f} "
+            f"{n['ms_per_puzzle']:>10.2f} {o['ms_per_proof']:>10.2f} {n['ms_per_proof']:>10.2f} "
+            f"{o['ratio']:>9.2f} {n['ratio']:>9.2f}",
+            flush=True,
+        )
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", default=None, help="write the results as JSON here")
     ap.add_argument("--seconds", type=float, default=3.0, help="warm measurement time per case")
     ap.add_argument("--cold-k", type=int, default=100, help="puzzles per cold process")
     ap.add_argument("--quick", action="store_true", help="0.5 s per case, small cold runs")
+    ap.add_argument("--against", type=Path, default=None, help="an older checkout to compare")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per checkout with --against")
     args = ap.parse_args()
+    if args.against is not None:
+        if not (args.against / "generators").is_dir():
+            print(f"--against: {args.against} is not a logic-suite checkout (no generators/); "
+                  "make one with `git worktree add DIR BASE`", file=sys.stderr)  # fmt: skip
+            return 2
+        rows = against(args.against.resolve(), args.seconds, args.repeats)
+        if args.json:
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+            meta = {"python": sys.version.split()[0], "cpu_count": os.cpu_count(),
+                    "against": str(args.against), "seconds": args.seconds,
+                    "repeats": args.repeats}  # fmt: skip
+            doc = {"meta": meta, "ratio_target": RATIO_TARGET, "ab": rows}
+            Path(args.json).write_text(json.dumps(doc, indent=2))
+        return 0
     if args.quick:
         args.seconds, args.cold_k = 0.5, 20
     if hasattr(os, "sched_setaffinity"):

@@ -179,3 +179,19 @@ def test_items_alone_and_mid_shard_are_byte_identical():
                 d = json.loads(json.loads(rec)["difficulty"])
                 checked += "z3_conflicts" in d
     assert checked >= 4
+
+
+def test_solver_setup_leaves_the_global_default_tactic_as_it_was():
+    """The blank SAT solver of each budget is made with the default tactic "sat" (its QF_BV
+    tactic is never run); the process's setting is restored, so SMT scripts keep theirs."""
+    before = z3.get_param("tactic.default_tactic")
+    enc, answer, ds = _proof_jobs(2)[-1]
+    assert session.prove(enc, answer, ds, rlimit=R + 7).ok  # a budget of its own: a new blank
+    assert z3.get_param("tactic.default_tactic") == before
+    try:
+        sat_path.SatSolver("p cnf 1 1\nnot dimacs\n", R + 8)
+    except z3.Z3Exception:
+        pass
+    assert z3.get_param("tactic.default_tactic") == before
+    smt = Encoding("(declare-const x Int)", "(assert (> x 2))")
+    assert session.satisfiable(smt, "(< x 4)") == "sat"  # the SMT path still solves integers

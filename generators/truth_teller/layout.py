@@ -15,10 +15,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from templates import render_string
 from templates.phrases import Phrases
 from verifiers.truth_teller.spec import Expr, TruthTellerSpec
 
+from .fill import slots
 from .mix import draw
 
 LAYOUTS = ("lines", "numbered", "paragraph", "chain")
@@ -59,10 +59,11 @@ def lay_out(layout: str, lines: list[str], book: Phrases, lead: bool = True) -> 
     """The statement lines of the puzzle text in ``layout`` (a paragraph is one line);
     ``lead``: a paragraph opens with a lead-in sentence (not when the intro has one)."""
     if layout == "numbered":
-        src = book.source("layout.numbered")
-        return [render_string(src, i=i + 1, s=line) for i, line in enumerate(lines)]
+        fill = slots(book.source("layout.numbered"), ("i", "s"))
+        return [fill(i=i + 1, s=line) for i, line in enumerate(lines)]
     if layout == "paragraph":
-        return [" ".join([book.say("layout.paragraph"), *lines] if lead else lines)]
+        lead_in = slots(book.source("layout.paragraph"), ())() if lead else ""
+        return [" ".join([lead_in, *lines] if lead else lines)]
     if layout == "chain":
         return [" ".join(lines)]
     return lines

@@ -25,6 +25,7 @@ from templates.phrases import Phrases
 from verifiers.answers import Answer
 from verifiers.truth_teller.spec import Count, TruthTellerSpec
 
+from .fill import slots
 from .logic import Worlds
 
 BANK = "truth_teller/questions.yaml"
@@ -62,16 +63,12 @@ def question_text(spec: TruthTellerSpec, names: list[str], w: dict, book: Phrase
     keep: Callable[[str], bool] | None = (
         None if plain_talk(spec, w) else (lambda s: not _TALK.search(s))
     )
-    return book.say(
-        f"question.{key}",
-        keep,
-        w=w,
-        p=names[q.person] if q.person is not None else "",
-        names=join_names(names),
-        roles=" or ".join(indefinite(w[r]) for r in spec.roles),
-        n=len(names),
-        normals="normal" in spec.roles,
+    src = book.source(f"question.{key}", keep)
+    roles = " or ".join(indefinite(w[r]) for r in spec.roles)
+    fill = slots(
+        src, ("p", "names"), w=w, roles=roles, n=len(names), normals="normal" in spec.roles
     )
+    return fill(p=names[q.person] if q.person is not None else "", names=join_names(names))
 
 
 def liars_of(people: list[str], world: list[str]) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any, ClassVar
 
-from templates import data, indefinite, join_names, render, render_string, slot_renderer
+from templates import data, indefinite, join_names, slot_renderer
 from templates.phrases import Phrases
 from verifiers.answers import Answer
 from verifiers.truth_teller.spec import Expr, TruthTellerSpec
@@ -14,6 +14,7 @@ from verifiers.truth_teller.spec import Expr, TruthTellerSpec
 from ..family import Draft, Final, RenderContext, TraceMismatch
 from . import questions
 from .augment import OTHER
+from .fill import filled, template_source
 from .layout import choose_layout, lay_out
 from .logic import Deducer, Step, Worlds
 from .search import Derivation, targets
@@ -165,7 +166,7 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     rng = ctx.rng
     n = len(spec.people)
     pinned = list(ctx.pin.get("names") or [])[:n]
-    fresh = [x for x in ctx.names if x not in pinned]
+    fresh = [x for x in ctx.names if x not in pinned] if pinned else ctx.names
     names = pinned + rng.sample(fresh, n - len(pinned))
     spec = spec.model_copy(update={"people": names})
     persona = choose_persona(spec.variant, rng, ctx)
@@ -188,17 +189,18 @@ def finalize(d: Draft, ctx: RenderContext) -> Final:
     if chain:
         intro = "Each of the following people either always tells the truth or always lies."
     else:
-        intro = " ".join(render_string(persona["intro"], n=n, names=names, normals=normals).split())
+        intro = filled(persona["intro"], {"n": n, "normals": normals}, names=names)
+        intro = " ".join(intro.split())
     lines = lay_out(layout, lines, book, lead=not intro.endswith("statements."))
     question_line = questions.question_text(spec, names, w, book)
-    question = render(
-        "truth_teller/puzzle.j2",
+    question = filled(
+        template_source("truth_teller/puzzle.j2"),
+        {"facts_first": chain},
         intro=intro,
         statements=lines,
         facts=facts,
-        facts_first=chain,
         question=question_line,
-    )
+    ).strip()
     aliases = {w[r]: r for r in spec.roles}
     answer, distractors = _answers(spec, aliases, rng, ctx.n_choices)
     words = {r: w[r] for r in spec.roles}
