@@ -89,7 +89,7 @@ def by_table(
         masks.append(mask)
     assert alive >> truth & 1
 
-    def enough(rest: list[int]) -> bool:  # no goal-breaking world comes back in
+    def enough(rest: list[int], need: list[int]) -> bool:  # no goal-breaking world comes back
         if not rest:
             return False
         acc = masks[rest[0]]
@@ -147,16 +147,47 @@ def by_propagation(
     clues = list(s.ded.clues)
     ded = s.ded
     values = set(range(fr.n, world.n_ent)) - set(asked)
+    ents = [set(entities(c)) for c in clues]
+    goal_rels = ded.relations(goal)
+    root = list(ded.init)
+    ded.fixpoint(root, [])  # one person per place, before any clue
+    last: list = [(), root]  # the needed clues so far and the fixpoint of just those
 
-    def enough(rest: list[int]) -> bool:  # propagation, else a short case analysis, proves it
-        if values - {e for j in rest for e in entities(clues[j])}:
+    def start(need: list[int]) -> list[int] | None:
+        key = tuple(need)
+        if key != last[0]:
+            prev = last[1] if key[:-1] == last[0] else None
+            if prev is None:
+                prev, first, groups = ded.init, None, None
+            else:
+                first, groups = ded.props_of(key[-1:]), ()
+            dom = list(prev)
+            last[:] = [key, dom if ded.fixpoint(dom, need, first, groups) else None]
+        return last[1]
+
+    def enough(rest: list[int], need: list[int]) -> bool:
+        """Propagation, else a short case analysis, proves the goal from clues ``rest``.
+
+        Propagation starts from the fixpoint of the clues ``need`` (all in ``rest``), which
+        is the same fixpoint (:meth:`Deducer.fixpoint`); the case analysis starts from
+        propagation's domains, as its root node would find them."""
+        if values - {e for j in rest for e in ents[j]}:
             return False  # every attribute value stays in some clue
-        if ded.forced(goal, rest):
+        base = start(need)
+        if base is None:
+            base, first, groups = ded.init, None, None
+        else:
+            done = set(need)
+            first, groups = ded.props_of([j for j in rest if j not in done]), ()
+        dom = list(base)
+        if not ded.fixpoint(dom, rest, first, groups):
+            return need_split  # no world at all: a case analysis's root proves anything
+        if ded.status_of(goal_rels, dom) is True:
             return True
         if not need_split:
             return False
         try:
-            return ded.prove(goal, log=False, budget=PROVE_NODES, clue_ids=rest)
+            return ded.prove(goal, dom, False, PROVE_NODES, rest, first=[])
         except Budget:
             return False
 
@@ -231,14 +262,15 @@ def cover_values(
 
 def _drop_redundant(
     clues: list[Clue],
-    enough: Callable[[list[int]], bool],
+    enough: Callable[[list[int], list[int]], bool],
     goal: list[Clue],
     fr: Frame,
     n_cats: int,
     rng: random.Random,
     need_split: bool,
 ) -> list[Clue] | None:
-    """Drop clues, in a random order, while ``enough(indices)`` still holds.
+    """Drop clues, in a random order, while ``enough(indices, needed)`` still holds
+    (``needed``: the clues of ``indices`` already found not to be droppable in this order).
 
     With ``need_split`` the kept clues must not force the goal by propagation alone (so that
     the proof needs a case split): up to DROP_ORDERS orders are tried, else None.
@@ -247,10 +279,13 @@ def _drop_redundant(
         keep = list(range(len(clues)))
         order = keep[:]
         rng.shuffle(order)
+        need: list[int] = []
         for i in order:
             rest = [j for j in keep if j != i]
-            if enough(rest):
+            if enough(rest, need):
                 keep = rest
+            else:
+                need.append(i)
         out = [clues[j] for j in keep]
         if not need_split or not Deducer(fr, n_cats, out).forced(goal):
             return out
