@@ -213,6 +213,19 @@ def _vec(d: int, v: int) -> np.ndarray:
     return ((d >> np.arange(v)) & 1).astype(bool)
 
 
+def holds_at(es: tuple[int, ...], rel, vals: list[int]) -> bool:
+    """Whether propagator ``(es, rel)`` (:func:`_relation`) holds where entity ``e`` takes
+    value ``vals[e]`` (bit ``2*seat + facing``)."""
+    if len(es) == 1:
+        return bool(rel >> vals[es[0]] & 1)
+    if len(es) == 2:
+        return bool(rel[0][vals[es[0]]] >> vals[es[1]] & 1)
+    if isinstance(rel, str):  # "somewhere between" in a row
+        sa, sb, sc = (vals[e] >> 1 for e in es)
+        return sb < sa < sc or sc < sa < sb
+    return bool(rel[vals[es[0]], vals[es[1]], vals[es[2]]])
+
+
 class Deducer:
     """Domain propagation with case splits.
 
@@ -237,6 +250,7 @@ class Deducer:
         self.splits = 0
         self.max_depth = 0
         self.nodes = 0
+        self.leaf: list[int] | None = None  # where the last proof found the goal failing
         self._allowed: set[int] | None = None  # propagators in use (all when None)
         self._todo: list[int] | None = None  # the same, as the first queue of each node
 
@@ -529,6 +543,15 @@ class Deducer:
                 out = None
         return out
 
+    def satisfied(self, vals: list[int]) -> int:
+        """The clues that hold in the world where entity ``e`` takes value ``vals[e]``, as
+        a bitmask of their indices."""
+        out = (1 << len(self.clues)) - 1
+        for i, es, rel in self.cons:
+            if out >> i & 1 and not holds_at(es, rel, vals):
+                out ^= 1 << i
+        return out
+
     def props_of(self, clue_ids: list[int]) -> list[int]:
         """The propagators of clues ``clue_ids``, in order."""
         keep = set(clue_ids)
@@ -577,6 +600,7 @@ class Deducer:
         node queues (all in use when None); given, ``dom`` must be a fixpoint of the others
         and of the all-different groups (which the root then does not queue)."""
         self.nodes = 0
+        self.leaf = None
         self._budget = budget
         self._goal = self.relations(goal)
         dom = list(self.init if dom is None else dom)
@@ -619,6 +643,7 @@ class Deducer:
             return True
         open_ = [e for e in range(self.n_ent) if dom[e] & (dom[e] - 1)]
         if not open_:
+            self.leaf = dom  # a world of the clues in use where the goal fails
             return False
         # Split on a place first (the entity with the fewest places left); facings last.
         unplaced = [e for e in open_ if bin(self.seats(dom[e])).count("1") > 1]

@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from verifiers.seating.spec import Clue, entities
 
-from .deducer import Budget, Conflict, Deducer, Search
+from .counter import counter_masks
+from .deducer import Budget, Conflict, Deducer, Search, bits
 from .logic import Frame, Table, implies, table_size, to_int
 from .sample import COVER_KINDS, World, fresh_clues, pick, propose
 
@@ -165,14 +166,29 @@ def by_propagation(
             last[:] = [key, dom if ded.fixpoint(dom, need, first, groups) else None]
         return last[1]
 
+    # worlds where the goal fails (the clues each satisfies): one swap from the hidden world,
+    # and those that a case analysis found
+    counter = counter_masks(ded, world, goal_rels) if need_split else []
+    known: dict[int, bool] = {}
+
     def enough(rest: list[int], need: list[int]) -> bool:
         """Propagation, else a short case analysis, proves the goal from clues ``rest``.
 
-        Propagation starts from the fixpoint of the clues ``need`` (all in ``rest``), which
-        is the same fixpoint (:meth:`Deducer.fixpoint`); the case analysis starts from
+        A known world of these clues where the goal fails rules them out at once; else
+        propagation starts from the fixpoint of the clues ``need`` (all in ``rest``), which
+        is the same fixpoint (:meth:`Deducer.fixpoint`), and the case analysis from
         propagation's domains, as its root node would find them."""
         if values - {e for j in rest for e in ents[j]}:
             return False  # every attribute value stays in some clue
+        mask = sum(1 << j for j in rest)
+        if any(not mask & ~m for m in counter):
+            return False
+        hit = known.get(mask)
+        if hit is None:
+            hit = known[mask] = _enough(rest, need)
+        return hit
+
+    def _enough(rest: list[int], need: list[int]) -> bool:
         base = start(need)
         if base is None:
             base, first, groups = ded.init, None, None
@@ -187,9 +203,12 @@ def by_propagation(
         if not need_split:
             return False
         try:
-            return ded.prove(goal, dom, False, PROVE_NODES, rest, first=[])
+            if ded.prove(goal, dom, False, PROVE_NODES, rest, first=[]):
+                return True
         except Budget:
             return False
+        counter.append(ded.satisfied([bits(d)[0] for d in ded.leaf]))
+        return False
 
     return _drop_redundant(clues, enough, goal, fr, n_cats, rng, need_split)
 
