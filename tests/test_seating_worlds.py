@@ -39,6 +39,7 @@ def test_clue_semantics_agree_with_the_generator(variant):
                 if world.fr.facing0 != w.fr.facing0:
                     continue
                 want = holds_world(c, world.seats, world.facing, world.owners, w.fr)
+                assert world.holds(c) == want, (variant, c)  # read off the clue's propagators
 
                 def seat(e, world=world):
                     return world.seat(e)

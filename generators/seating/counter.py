@@ -17,22 +17,10 @@ from .deducer import Deducer, holds_at
 from .sample import World
 
 
-def values_of(world: World) -> list[int]:
-    """The value vector of ``world``."""
-    fr = world.fr
-    m = fr.n // 2
-    out = []
-    for e in range(world.n_ent):
-        s = world.seat(e)
-        face = s >= m if fr.layout == "rows" else world.face(e)
-        out.append(2 * s + face)
-    return out
-
-
 def near_worlds(world: World) -> Iterator[list[int]]:
     """The value vectors of the worlds one swap away from ``world``."""
     fr, n = world.fr, world.fr.n
-    base = values_of(world)
+    base = world.values
     ents = [
         [p] + [(c + 1) * n + own.index(p) for c, own in enumerate(world.owners)] for p in range(n)
     ]

@@ -79,7 +79,7 @@ def _pack(rows: np.ndarray) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _relation(c: Clue, fr: Frame) -> tuple:
+def relation(c: Clue, fr: Frame) -> tuple:
     """A clue as propagators over (seat, facing) values: ((entities, support), ...).
 
     Unary support: the allowed mask. Binary: (sup_ab, sup_ba, memo), the masks of values of
@@ -92,14 +92,14 @@ def _relation(c: Clue, fr: Frame) -> tuple:
     """
     ents = entities(c)
     if len(set(ents)) < len(ents):
-        return _shape_relation(c, fr)
+        return _shaperelation(c, fr)
     shape = c.model_copy(update=dict(zip("abc", range(len(ents)), strict=False)))
-    return tuple((tuple(ents[x] for x in es), rel) for es, rel in _shape_relation(shape, fr))
+    return tuple((tuple(ents[x] for x in es), rel) for es, rel in _shaperelation(shape, fr))
 
 
 @lru_cache(maxsize=4096)
-def _shape_relation(c: Clue, fr: Frame) -> tuple:
-    """:func:`_relation` of a clue as it is (entities not renamed)."""
+def _shaperelation(c: Clue, fr: Frame) -> tuple:
+    """:func:`relation` of a clue as it is (entities not renamed)."""
     ents = entities(c)
     if c.kind == "between" and c.immediate:
         a, b, cc = ents
@@ -214,7 +214,7 @@ def _vec(d: int, v: int) -> np.ndarray:
 
 
 def holds_at(es: tuple[int, ...], rel, vals: list[int]) -> bool:
-    """Whether propagator ``(es, rel)`` (:func:`_relation`) holds where entity ``e`` takes
+    """Whether propagator ``(es, rel)`` (:func:`relation`) holds where entity ``e`` takes
     value ``vals[e]`` (bit ``2*seat + facing``)."""
     if len(es) == 1:
         return bool(rel >> vals[es[0]] & 1)
@@ -272,7 +272,7 @@ class Deducer:
         i = len(self.clues)
         self.clues.append(c)
         out = []
-        for es, rel in _relation(c, self.fr):
+        for es, rel in relation(c, self.fr):
             k = len(self.cons)
             self.cons.append((i, es, rel))
             for e in set(es):
@@ -509,7 +509,7 @@ class Deducer:
 
     def relations(self, goal: list[Clue]) -> list[tuple]:
         """The propagators of ``goal``'s clues, as :meth:`status_of` takes them."""
-        return [r for c in goal for r in _relation(c, self.fr)]
+        return [r for c in goal for r in relation(c, self.fr)]
 
     def status(self, goal: list[Clue], dom: list[int]) -> bool | None:
         """True if every clue of ``goal`` holds in every completion of ``dom`` (over the

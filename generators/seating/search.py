@@ -15,8 +15,8 @@ from collections.abc import Callable
 from verifiers.seating.spec import Clue, entities
 
 from .counter import counter_masks
-from .deducer import Budget, Conflict, Deducer, Search, bits
-from .logic import Frame, Table, implies, table_size, to_int
+from .deducer import Budget, Conflict, Deducer, Search, bits, relation
+from .logic import Frame, Table, implies, table_size, to_int, value_masks
 from .sample import COVER_KINDS, World, fresh_clues, pick, propose
 
 TABLE_MAX = 400_000  # worlds: above this, search by propagation
@@ -111,8 +111,57 @@ def full_mask(tab: Table, c: Clue) -> int:
     if m is None:
         if len(_MASKS) > 20000:
             _MASKS.clear()
-        m = to_int(tab.eval(c))
+        m = _mask_of(tab, c)
         _MASKS[key] = m
+    return m
+
+
+def _mask_of(tab: Table, c: Clue) -> int:
+    """:func:`full_mask` from the clue's propagators (its truth over the values of the
+    people it names) and the worlds where each person takes each value; a clue of three
+    people that no binary parts express is evaluated on the table."""
+    fr = tab.fr
+    vm = value_masks(fr)
+    full = (1 << tab.size) - 1
+    out = full
+    for es, rel in relation(c, fr):
+        part = 0
+        if len(es) == 1:
+            part = _union(fr, vm, es[0], rel, full)
+        elif len(es) == 2:
+            a, b = es
+            sup = rel[0]
+            for u, ma in enumerate(vm[a]):
+                if ma and sup[u]:
+                    part |= ma & _union(fr, vm, b, sup[u], full)
+        else:
+            return to_int(tab.eval(c))
+        out &= part
+    return out
+
+
+_UNIONS: dict[tuple, int] = {}
+
+
+def _union(fr: Frame, vm: list[list[int]], e: int, values: int, full: int) -> int:
+    """The worlds where person ``e`` takes one of ``values`` (a bitmask of values), cached;
+    from the values left out where they are fewer (each world gives ``e`` one value)."""
+    key = (fr, e, values)
+    m = _UNIONS.get(key)
+    if m is None:
+        if len(_UNIONS) > 50000:
+            _UNIONS.clear()
+        row = vm[e]
+        others = ((1 << len(row)) - 1) ^ values
+        m = 0
+        if bin(others).count("1") < bin(values).count("1"):
+            for w in bits(others):
+                m |= row[w]
+            m ^= full
+        else:
+            for w in bits(values):
+                m |= row[w]
+        _UNIONS[key] = m
     return m
 
 
