@@ -15,6 +15,7 @@ from generators.seating.augment import goal_of
 from generators.seating.logic import frame_of, holds_world
 from generators.seating.sample import clue_kinds, pick, propose, sample_world
 from verifiers.seating import worlds
+from verifiers.seating.spec import At
 from verifiers.solver import seating as solver
 from verifiers.solver import session
 
@@ -38,6 +39,7 @@ def test_clue_semantics_agree_with_the_generator(variant):
                 if world.fr.facing0 != w.fr.facing0:
                     continue
                 want = holds_world(c, world.seats, world.facing, world.owners, w.fr)
+                assert world.holds(c) == want, (variant, c)  # read off the clue's propagators
 
                 def seat(e, world=world):
                     return world.seat(e)
@@ -108,3 +110,42 @@ def test_every_attribute_value_is_in_a_clue_or_the_question():
         assert set(range(spec.n, spec.n * 3)) <= named
         assert goal_of(spec) is not None and frame_of(spec).n == spec.n
         seen += 1
+
+
+@pytest.mark.parametrize("variant", gen.VARIANTS)
+def test_consistency_cached_by_shape_agrees_with_the_search(variant):
+    """consistent_clues answers clue sets renamed alike from one search: each answer, cached
+    or not, matches a fresh search of the clues as they are (clues of two worlds, so that
+    some pairs contradict)."""
+    rng = random.Random(f"shape-{variant}")
+    worlds._CONSISTENT.clear()
+    asked = 0
+    answers = set()
+    while asked < 400:
+        n = rng.choice((4, 6) if variant == "parallel_rows" else (4, 5, 6))
+        n_attr = rng.choice((0, 1, 2)) if variant in ("linear", "circular", "ordering") else 0
+        w = sample_world(variant, n, n_attr, rng)
+        other = sample_world(variant, n, n_attr, rng)
+        if other.fr != w.fr:
+            continue
+        g = worlds.Geometry(n, w.fr.layout, w.fr.mixed, w.fr.facing0)
+        kinds = clue_kinds(w)
+        pool = [propose(x, pick(kinds, rng), rng) for x in (w, other) for _ in range(8)]
+        pool = [c for c in pool if c is not None]
+        for _ in range(20):
+            pair = rng.sample(pool, 2)
+            want = worlds.consistent(g, [t for c in pair for t in worlds.clue_tests(c, g)])
+            assert worlds.consistent_clues(g, pair) == want, (variant, pair)
+            assert worlds.consistent_clues(g, pair) == want  # now from the cache
+            asked += 1
+            answers.add(want)
+    assert answers == {True, False}
+    assert len(worlds._CONSISTENT) < asked  # some answers came from renamed clues
+    # two people in one seat cannot be, a person and a value can: groups are kept apart
+    g = worlds.Geometry(4, "line", False, True)
+    one = At(a=0, where="seat", seat=0)
+    for other, want in (
+        (At(a=1, where="seat", seat=0), False),
+        (At(a=4, where="seat", seat=0), True),
+    ):
+        assert worlds.consistent_clues(g, (one, other)) is want

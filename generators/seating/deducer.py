@@ -79,7 +79,7 @@ def _pack(rows: np.ndarray) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _relation(c: Clue, fr: Frame) -> tuple:
+def relation(c: Clue, fr: Frame) -> tuple:
     """A clue as propagators over (seat, facing) values: ((entities, support), ...).
 
     Unary support: the allowed mask. Binary: (sup_ab, sup_ba, memo), the masks of values of
@@ -92,14 +92,14 @@ def _relation(c: Clue, fr: Frame) -> tuple:
     """
     ents = entities(c)
     if len(set(ents)) < len(ents):
-        return _shape_relation(c, fr)
+        return _shaperelation(c, fr)
     shape = c.model_copy(update=dict(zip("abc", range(len(ents)), strict=False)))
-    return tuple((tuple(ents[x] for x in es), rel) for es, rel in _shape_relation(shape, fr))
+    return tuple((tuple(ents[x] for x in es), rel) for es, rel in _shaperelation(shape, fr))
 
 
 @lru_cache(maxsize=4096)
-def _shape_relation(c: Clue, fr: Frame) -> tuple:
-    """:func:`_relation` of a clue as it is (entities not renamed)."""
+def _shaperelation(c: Clue, fr: Frame) -> tuple:
+    """:func:`relation` of a clue as it is (entities not renamed)."""
     ents = entities(c)
     if c.kind == "between" and c.immediate:
         a, b, cc = ents
@@ -213,6 +213,19 @@ def _vec(d: int, v: int) -> np.ndarray:
     return ((d >> np.arange(v)) & 1).astype(bool)
 
 
+def holds_at(es: tuple[int, ...], rel, vals: list[int]) -> bool:
+    """Whether propagator ``(es, rel)`` (:func:`relation`) holds where entity ``e`` takes
+    value ``vals[e]`` (bit ``2*seat + facing``)."""
+    if len(es) == 1:
+        return bool(rel >> vals[es[0]] & 1)
+    if len(es) == 2:
+        return bool(rel[0][vals[es[0]]] >> vals[es[1]] & 1)
+    if isinstance(rel, str):  # "somewhere between" in a row
+        sa, sb, sc = (vals[e] >> 1 for e in es)
+        return sb < sa < sc or sc < sa < sb
+    return bool(rel[vals[es[0]], vals[es[1]], vals[es[2]]])
+
+
 class Deducer:
     """Domain propagation with case splits.
 
@@ -237,6 +250,7 @@ class Deducer:
         self.splits = 0
         self.max_depth = 0
         self.nodes = 0
+        self.leaf: list[int] | None = None  # where the last proof found the goal failing
         self._allowed: set[int] | None = None  # propagators in use (all when None)
         self._todo: list[int] | None = None  # the same, as the first queue of each node
 
@@ -258,7 +272,7 @@ class Deducer:
         i = len(self.clues)
         self.clues.append(c)
         out = []
-        for es, rel in _relation(c, self.fr):
+        for es, rel in relation(c, self.fr):
             k = len(self.cons)
             self.cons.append((i, es, rel))
             for e in set(es):
@@ -365,14 +379,21 @@ class Deducer:
         return [group[j] for j in changed]
 
     def propagate(
-        self, dom: list[int], depth: int, log: bool, todo: list[int] | None = None
+        self,
+        dom: list[int],
+        depth: int,
+        log: bool,
+        todo: list[int] | None = None,
+        groups: tuple[int, ...] | None = None,
     ) -> None:
         """Narrow ``dom`` to a fixpoint; raise :class:`Conflict` on a contradiction.
 
-        ``todo`` limits the first round to these propagators (all of them when None).
+        ``todo`` limits the first round to these propagators (all of them when None), and
+        without a log ``groups`` the all-different groups (all when None; fewer only
+        where ``dom`` is already a fixpoint of the others).
         """
         if not log:
-            return self._propagate_quiet(dom, todo)
+            return self._propagate_quiet(dom, todo, groups)
         n = self.fr.n
         cons = self.cons
         queue = list(range(len(cons))) if todo is None else sorted(todo)
@@ -417,7 +438,9 @@ class Deducer:
                     self._log_changes(depth, -1, group, before, dom)
             dirty = set()
 
-    def _propagate_quiet(self, dom: list[int], todo: list[int] | None) -> None:
+    def _propagate_quiet(
+        self, dom: list[int], todo: list[int] | None, groups: tuple[int, ...] | None = None
+    ) -> None:
         """:meth:`propagate` without a log, binary revisions inlined.
 
         A propagator is not queued again for its own changes (each one reaches its own
@@ -431,7 +454,7 @@ class Deducer:
         watch = self.watch
         queue = list(range(len(cons))) if todo is None else sorted(todo)
         queued = set(queue)
-        dirty = set(range(len(self.groups)))
+        dirty = set(range(len(self.groups))) if groups is None else set(groups)
         allowed = self._allowed
         while queue or dirty:
             while queue:
@@ -484,38 +507,84 @@ class Deducer:
 
     # -- answers and case analysis --------------------------------------------------------
 
+    def relations(self, goal: list[Clue]) -> list[tuple]:
+        """The propagators of ``goal``'s clues, as :meth:`status_of` takes them."""
+        return [r for c in goal for r in relation(c, self.fr)]
+
     def status(self, goal: list[Clue], dom: list[int]) -> bool | None:
         """True if every clue of ``goal`` holds in every completion of ``dom`` (over the
         product of domains), False if one holds in none, else None."""
+        return self.status_of(self.relations(goal), dom)
+
+    def status_of(self, rels: list[tuple], dom: list[int]) -> bool | None:
+        """:meth:`status` of the propagators ``rels`` (:meth:`relations`)."""
         out: bool | None = True
-        for c in goal:
-            for es, rel in _relation(c, self.fr):
-                if len(es) == 1:
-                    d = dom[es[0]]
-                    t = True if d & rel == d else (False if not d & rel else None)
-                elif len(es) == 2:
-                    da, db = dom[es[0]], dom[es[1]]
-                    sup = rel[0]
-                    alls = all(sup[u] & db == db for u in bits(da))
-                    anys = any(sup[u] & db for u in bits(da))
-                    t = True if alls else (False if not anys else None)
-                elif isinstance(rel, str):  # "somewhere between" in a row
-                    sa, sb, sc = ({u >> 1 for u in bits(dom[e])} for e in es)
-                    hits = [x < y < z or z < y < x for y in sa for x in sb for z in sc]
-                    t = True if all(hits) else (False if not any(hits) else None)
-                else:
-                    vs = [_vec(dom[e], self.v) for e in es]
-                    box = vs[0][:, None, None] & vs[1][None, :, None] & vs[2][None, None, :]
-                    t = (
-                        True
-                        if not (box & ~rel).any()
-                        else (False if not (box & rel).any() else None)
-                    )
-                if t is False:
-                    return False
-                if t is None:
-                    out = None
+        for es, rel in rels:
+            if len(es) == 1:
+                d = dom[es[0]]
+                t = True if d & rel == d else (False if not d & rel else None)
+            elif len(es) == 2:
+                da, db = dom[es[0]], dom[es[1]]
+                sup = rel[0]
+                alls = all(sup[u] & db == db for u in bits(da))
+                anys = any(sup[u] & db for u in bits(da))
+                t = True if alls else (False if not anys else None)
+            elif isinstance(rel, str):  # "somewhere between" in a row
+                sa, sb, sc = ({u >> 1 for u in bits(dom[e])} for e in es)
+                hits = [x < y < z or z < y < x for y in sa for x in sb for z in sc]
+                t = True if all(hits) else (False if not any(hits) else None)
+            else:
+                vs = [_vec(dom[e], self.v) for e in es]
+                box = vs[0][:, None, None] & vs[1][None, :, None] & vs[2][None, None, :]
+                t = True if not (box & ~rel).any() else (False if not (box & rel).any() else None)
+            if t is False:
+                return False
+            if t is None:
+                out = None
         return out
+
+    def satisfied(self, vals: list[int]) -> int:
+        """The clues that hold in the world where entity ``e`` takes value ``vals[e]``, as
+        a bitmask of their indices."""
+        out = (1 << len(self.clues)) - 1
+        for i, es, rel in self.cons:
+            if out >> i & 1 and not holds_at(es, rel, vals):
+                out ^= 1 << i
+        return out
+
+    def props_of(self, clue_ids: list[int]) -> list[int]:
+        """The propagators of clues ``clue_ids``, in order."""
+        keep = set(clue_ids)
+        return [k for k, con in enumerate(self.cons) if con[0] in keep]
+
+    def fixpoint(
+        self,
+        dom: list[int],
+        clue_ids: list[int] | None = None,
+        todo: list[int] | None = None,
+        groups: tuple[int, ...] | None = None,
+    ) -> bool:
+        """Narrow ``dom`` in place with clues ``clue_ids`` (all when None), first queueing
+        propagators ``todo`` (all of those clues' when None) and all-different ``groups``
+        (all when None); False on a contradiction.
+
+        The fixpoint is the same from any ``dom`` between it and ``init`` (every
+        propagator only narrows, is monotone and reaches its own fixpoint in one call), so
+        a caller may start from the fixpoint of fewer clues and queue only the propagators
+        of the others (and no group).
+        """
+        if clue_ids is not None:
+            props = self.props_of(clue_ids)
+            self._allowed = set(props)
+            if todo is None:
+                todo = props
+        try:
+            self._propagate_quiet(dom, todo, groups)
+        except Conflict:
+            return False
+        finally:
+            self._allowed = None
+        return True
 
     def prove(
         self,
@@ -524,36 +593,57 @@ class Deducer:
         log: bool = True,
         budget: int = 400,
         clue_ids: list[int] | None = None,
+        first: list[int] | None = None,
     ) -> bool:
         """Whether ``goal`` holds in every solution, by propagation and case splits, using
-        only clues ``clue_ids`` (all when None)."""
+        only clues ``clue_ids`` (all when None). ``first``: the propagators that the root
+        node queues (all in use when None); given, ``dom`` must be a fixpoint of the others
+        and of the all-different groups (which the root then does not queue)."""
         self.nodes = 0
+        self.leaf = None
         self._budget = budget
+        self._goal = self.relations(goal)
         dom = list(self.init if dom is None else dom)
+        groups = None if first is None else ()
         if clue_ids is None:
-            return self._prove(goal, dom, 0, log)
-        keep = set(clue_ids)
-        self._todo = [k for k, con in enumerate(self.cons) if con[0] in keep]
+            return self._prove(goal, dom, 0, log, first, groups)
+        self._todo = self.props_of(clue_ids)
         self._allowed = set(self._todo)
+        todo = self._todo if first is None else first
         try:
-            return self._prove(goal, dom, 0, log)
+            return self._prove(goal, dom, 0, log, todo, groups)
         finally:
             self._todo = self._allowed = None
 
-    def _prove(self, goal: list[Clue], dom: list[int], depth: int, log: bool) -> bool:
+    def _prove(
+        self,
+        goal: list[Clue],
+        dom: list[int],
+        depth: int,
+        log: bool,
+        todo: list[int] | None,
+        groups: tuple[int, ...] | None = None,
+    ) -> bool:
+        """One node: propagate (queueing ``todo`` and ``groups``; all when None), split.
+
+        Without a log, a case's propagation queues only the propagators that watch the
+        entity it narrowed, and that entity's group: the node's domains are a fixpoint of
+        all the others, so the case reaches the same fixpoint as from all of them (and the
+        search the same tree)."""
         self.nodes += 1
         if self.nodes > self._budget:
             raise Budget()
         try:
-            self.propagate(dom, depth, log, self._todo)
+            self.propagate(dom, depth, log, todo, groups)
         except Conflict:
             return True
-        if self.status(goal, dom) is True:
+        if self.status_of(self._goal, dom) is True:
             if log:
                 self.steps.append(Step("holds", depth))
             return True
         open_ = [e for e in range(self.n_ent) if dom[e] & (dom[e] - 1)]
         if not open_:
+            self.leaf = dom  # a world of the clues in use where the goal fails
             return False
         # Split on a place first (the entity with the fewest places left); facings last.
         unplaced = [e for e in open_ if bin(self.seats(dom[e])).count("1") > 1]
@@ -567,29 +657,32 @@ class Deducer:
         self.max_depth = max(self.max_depth, depth + 1)
         if log:
             self.steps.append(Step("split", depth, -2, e, dom[e], tuple(parts)))
+            sub, grp = self._todo, None
+        else:
+            allowed = self._allowed
+            sub = [w for w in self.watch[e] if allowed is None or w in allowed]
+            grp = (e // self.fr.n,)
         for part in parts:
             trial = list(dom)
             trial[e] = part
             if log:
                 self.steps.append(Step("assume", depth + 1, -2, e, part))
-            if not self._prove(goal, trial, depth + 1, log):
+            if not self._prove(goal, trial, depth + 1, log, sub, grp):
                 return False
         return True
 
-    def forced(self, goal: list[Clue], clue_ids: list[int] | None = None) -> bool:
-        """Propagation only (no splits): does ``goal`` hold, using only clues ``clue_ids``?"""
-        dom = list(self.init)
-        todo = None
-        if clue_ids is not None:
-            keep = set(clue_ids)
-            todo = [k for k, con in enumerate(self.cons) if con[0] in keep]
-            self._allowed = set(todo)
-        try:
-            self.propagate(dom, 0, False, todo)
-        except Conflict:
+    def forced(
+        self,
+        goal: list[Clue],
+        clue_ids: list[int] | None = None,
+        dom: list[int] | None = None,
+        first: list[int] | None = None,
+    ) -> bool:
+        """Propagation only (no splits): does ``goal`` hold, using only clues ``clue_ids``?
+        ``dom`` and ``first`` as in :meth:`prove` (``dom`` is narrowed in place)."""
+        dom = list(self.init) if dom is None else dom
+        if not self.fixpoint(dom, clue_ids, first):
             return False
-        finally:
-            self._allowed = None
         return self.status(goal, dom) is True
 
 

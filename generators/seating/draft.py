@@ -22,7 +22,7 @@ import random
 from typing import Any
 
 from verifiers.seating.spec import At, Clue, Next, Order, Question, SeatingSpec, entities
-from verifiers.seating.worlds import clue_tests, consistent, hidden_value, some_pair_forces
+from verifiers.seating.worlds import consistent_clues, hidden_value, some_pair_forces
 
 from ..family import Draft
 from .logic import Frame, Table, frame_of, table_size
@@ -228,7 +228,7 @@ def _positions(q: Question, world: World, clues: list[Clue], rng, fr: Frame) -> 
 
 def _survives(option: Clue, clues: list[Clue], fr: Frame) -> bool:
     """Whether a listed option agrees with every single clue on its own."""
-    return all(consistent(fr, [*clue_tests(c, fr), *clue_tests(option, fr)]) for c in clues)
+    return all(consistent_clues(fr, (c, option)) for c in clues)
 
 
 def _flip(c: Clue, world: World, rng: random.Random) -> Clue | None:

@@ -170,12 +170,26 @@ def world_table(fr: Frame) -> tuple[np.ndarray, np.ndarray | None]:
     return _world_table(fr.n, fr.layout, fr.mixed)
 
 
+def permutations(k: int) -> np.ndarray:
+    """Every permutation of ``range(k)``, one a row, in the order of
+    ``itertools.permutations`` (lexicographic): for each first value ``i`` in turn, the
+    permutations of the others, which are those of ``range(k - 1)`` with values ``>= i``
+    moved up by one."""
+    out = np.zeros((1, 0), dtype=np.int8)
+    for j in range(1, k + 1):
+        out = np.concatenate(
+            [np.hstack([np.full((len(out), 1), i, np.int8), out + (out >= i)]) for i in range(j)]
+        )
+    return out
+
+
 @lru_cache(maxsize=64)  # every (n, layout, mixed) that fits TABLE_MAX: about 30
 def _world_table(n: int, layout: str, mixed: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    if layout == "circle":
-        perms = np.array([(0, *p) for p in itertools.permutations(range(1, n))], dtype=np.int8)
+    if layout == "circle":  # person 0 in seat 0, the others in every order
+        rest = permutations(n - 1) + 1
+        perms = np.hstack([np.zeros((len(rest), 1), np.int8), rest]).astype(np.int8)
     else:
-        perms = np.array(list(itertools.permutations(range(n))), dtype=np.int8)
+        perms = permutations(n)
     perms.setflags(write=False)
     if not mixed:
         return perms, None
@@ -185,6 +199,29 @@ def _world_table(n: int, layout: str, mixed: bool) -> tuple[np.ndarray, np.ndarr
     P.setflags(write=False)
     F.setflags(write=False)
     return P, F
+
+
+def value_masks(fr: Frame) -> list[list[int]]:
+    """``out[e][u]``: the worlds of the table of ``fr`` (an int bitmask over its rows) where
+    person ``e`` takes value ``u = 2*seat + facing``, as the table's worlds face."""
+    return _value_masks(fr.n, fr.layout, fr.mixed, fr.facing0 if not fr.mixed else False)
+
+
+@lru_cache(maxsize=64)
+def _value_masks(n: int, layout: str, mixed: bool, facing0: bool) -> list[list[int]]:
+    P, F = _world_table(n, layout, mixed)
+    out = []
+    for e in range(n):
+        row = [0] * (2 * n)
+        faces = None if F is None else (to_int(~F[:, e]), to_int(F[:, e]))
+        for s in range(n):
+            seat = to_int(P[:, e] == s)
+            if faces is not None:
+                row[2 * s], row[2 * s + 1] = seat & faces[0], seat & faces[1]
+            else:
+                row[2 * s + (s >= n // 2 if layout == "rows" else facing0)] = seat
+        out.append(row)
+    return out
 
 
 def table_size(fr: Frame) -> int:

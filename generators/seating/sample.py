@@ -31,6 +31,7 @@ from verifiers.seating.spec import (
     normal,
 )
 
+from .deducer import holds_at, relation
 from .logic import Frame, holds_world
 from .variants import BY_NAME, SeatingVariant
 
@@ -94,6 +95,12 @@ class World:
         for p, s in enumerate(seats):
             self.at[s] = p
         self.n_ent = n * (1 + len(owners))
+        m = n // 2
+        rows = fr.layout == "rows"
+        self.values = [  # entity e's value 2*seat + facing (the solver's domain bits)
+            2 * self.seat(e) + (self.seat(e) >= m if rows else self.face(e))
+            for e in range(self.n_ent)
+        ]
 
     def person(self, e: int) -> int:
         n = self.fr.n
@@ -111,7 +118,10 @@ class World:
         return [p] + [(c + 1) * n + own.index(p) for c, own in enumerate(self.owners)]
 
     def holds(self, c: Clue) -> bool:
-        return holds_world(c, self.seats, self.facing, self.owners, self.fr)
+        """Whether ``c`` holds here (as :func:`holds_world`, read off the clue's
+        propagators: its truth over the values of the entities it names)."""
+        vals = self.values
+        return all(holds_at(es, rel, vals) for es, rel in relation(c, self.fr))
 
     def side_target(self, b: int, k: int, side: str) -> int | None:
         fr, n = self.fr, self.fr.n

@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 from verifiers.seating.spec import Clue, entities
 
-from .deducer import Budget, Conflict, Deducer, Search
-from .logic import Frame, Table, implies, table_size, to_int
+from .counter import counter_masks
+from .deducer import Budget, Conflict, Deducer, Search, bits, relation
+from .logic import Frame, Table, implies, table_size, to_int, value_masks
 from .sample import COVER_KINDS, World, fresh_clues, pick, propose
 
 TABLE_MAX = 400_000  # worlds: above this, search by propagation
@@ -89,7 +90,7 @@ def by_table(
         masks.append(mask)
     assert alive >> truth & 1
 
-    def enough(rest: list[int]) -> bool:  # no goal-breaking world comes back in
+    def enough(rest: list[int], need: list[int]) -> bool:  # no goal-breaking world comes back
         if not rest:
             return False
         acc = masks[rest[0]]
@@ -110,8 +111,57 @@ def full_mask(tab: Table, c: Clue) -> int:
     if m is None:
         if len(_MASKS) > 20000:
             _MASKS.clear()
-        m = to_int(tab.eval(c))
+        m = _mask_of(tab, c)
         _MASKS[key] = m
+    return m
+
+
+def _mask_of(tab: Table, c: Clue) -> int:
+    """:func:`full_mask` from the clue's propagators (its truth over the values of the
+    people it names) and the worlds where each person takes each value; a clue of three
+    people that no binary parts express is evaluated on the table."""
+    fr = tab.fr
+    vm = value_masks(fr)
+    full = (1 << tab.size) - 1
+    out = full
+    for es, rel in relation(c, fr):
+        part = 0
+        if len(es) == 1:
+            part = _union(fr, vm, es[0], rel, full)
+        elif len(es) == 2:
+            a, b = es
+            sup = rel[0]
+            for u, ma in enumerate(vm[a]):
+                if ma and sup[u]:
+                    part |= ma & _union(fr, vm, b, sup[u], full)
+        else:
+            return to_int(tab.eval(c))
+        out &= part
+    return out
+
+
+_UNIONS: dict[tuple, int] = {}
+
+
+def _union(fr: Frame, vm: list[list[int]], e: int, values: int, full: int) -> int:
+    """The worlds where person ``e`` takes one of ``values`` (a bitmask of values), cached;
+    from the values left out where they are fewer (each world gives ``e`` one value)."""
+    key = (fr, e, values)
+    m = _UNIONS.get(key)
+    if m is None:
+        if len(_UNIONS) > 50000:
+            _UNIONS.clear()
+        row = vm[e]
+        others = ((1 << len(row)) - 1) ^ values
+        m = 0
+        if bin(others).count("1") < bin(values).count("1"):
+            for w in bits(others):
+                m |= row[w]
+            m ^= full
+        else:
+            for w in bits(values):
+                m |= row[w]
+        _UNIONS[key] = m
     return m
 
 
@@ -147,18 +197,67 @@ def by_propagation(
     clues = list(s.ded.clues)
     ded = s.ded
     values = set(range(fr.n, world.n_ent)) - set(asked)
+    ents = [set(entities(c)) for c in clues]
+    goal_rels = ded.relations(goal)
+    root = list(ded.init)
+    ded.fixpoint(root, [])  # one person per place, before any clue
+    last: list = [(), root]  # the needed clues so far and the fixpoint of just those
 
-    def enough(rest: list[int]) -> bool:  # propagation, else a short case analysis, proves it
-        if values - {e for j in rest for e in entities(clues[j])}:
+    def start(need: list[int]) -> list[int] | None:
+        key = tuple(need)
+        if key != last[0]:
+            prev = last[1] if key[:-1] == last[0] else None
+            if prev is None:
+                prev, first, groups = ded.init, None, None
+            else:
+                first, groups = ded.props_of(key[-1:]), ()
+            dom = list(prev)
+            last[:] = [key, dom if ded.fixpoint(dom, need, first, groups) else None]
+        return last[1]
+
+    # worlds where the goal fails (the clues each satisfies): one swap from the hidden world,
+    # and those that a case analysis found
+    counter = counter_masks(ded, world, goal_rels) if need_split else []
+    known: dict[int, bool] = {}
+
+    def enough(rest: list[int], need: list[int]) -> bool:
+        """Propagation, else a short case analysis, proves the goal from clues ``rest``.
+
+        A known world of these clues where the goal fails rules them out at once; else
+        propagation starts from the fixpoint of the clues ``need`` (all in ``rest``), which
+        is the same fixpoint (:meth:`Deducer.fixpoint`), and the case analysis from
+        propagation's domains, as its root node would find them."""
+        if values - {e for j in rest for e in ents[j]}:
             return False  # every attribute value stays in some clue
-        if ded.forced(goal, rest):
+        mask = sum(1 << j for j in rest)
+        if any(not mask & ~m for m in counter):
+            return False
+        hit = known.get(mask)
+        if hit is None:
+            hit = known[mask] = _enough(rest, need)
+        return hit
+
+    def _enough(rest: list[int], need: list[int]) -> bool:
+        base = start(need)
+        if base is None:
+            base, first, groups = ded.init, None, None
+        else:
+            done = set(need)
+            first, groups = ded.props_of([j for j in rest if j not in done]), ()
+        dom = list(base)
+        if not ded.fixpoint(dom, rest, first, groups):
+            return need_split  # no world at all: a case analysis's root proves anything
+        if ded.status_of(goal_rels, dom) is True:
             return True
         if not need_split:
             return False
         try:
-            return ded.prove(goal, log=False, budget=PROVE_NODES, clue_ids=rest)
+            if ded.prove(goal, dom, False, PROVE_NODES, rest, first=[]):
+                return True
         except Budget:
             return False
+        counter.append(ded.satisfied([bits(d)[0] for d in ded.leaf]))
+        return False
 
     return _drop_redundant(clues, enough, goal, fr, n_cats, rng, need_split)
 
@@ -231,14 +330,15 @@ def cover_values(
 
 def _drop_redundant(
     clues: list[Clue],
-    enough: Callable[[list[int]], bool],
+    enough: Callable[[list[int], list[int]], bool],
     goal: list[Clue],
     fr: Frame,
     n_cats: int,
     rng: random.Random,
     need_split: bool,
 ) -> list[Clue] | None:
-    """Drop clues, in a random order, while ``enough(indices)`` still holds.
+    """Drop clues, in a random order, while ``enough(indices, needed)`` still holds
+    (``needed``: the clues of ``indices`` already found not to be droppable in this order).
 
     With ``need_split`` the kept clues must not force the goal by propagation alone (so that
     the proof needs a case split): up to DROP_ORDERS orders are tried, else None.
@@ -247,10 +347,13 @@ def _drop_redundant(
         keep = list(range(len(clues)))
         order = keep[:]
         rng.shuffle(order)
+        need: list[int] = []
         for i in order:
             rest = [j for j in keep if j != i]
-            if enough(rest):
+            if enough(rest, need):
                 keep = rest
+            else:
+                need.append(i)
         out = [clues[j] for j in keep]
         if not need_split or not Deducer(fr, n_cats, out).forced(goal):
             return out

@@ -287,6 +287,53 @@ def consistent(g: Geometry, tests: Iterable[Test], domains=None) -> bool:
     return find(g, tests, domains) is not None
 
 
+def consistent_clues(g: Geometry, clues: Iterable[Clue]) -> bool:
+    """Whether some world satisfies every clue of ``clues`` (cached by their shape).
+
+    The answer depends on the entities only through which of them share a group, which
+    are people (who may face either way in a mixed variant) and which is person 0 (seat 0
+    at a round table), so clues renamed alike (:func:`shape`) share one search.
+    """
+    clues = tuple(clues)
+    key = (g.n, g.layout, g.mixed, g.facing0, shape(clues, g.n, g.layout == "circle"))
+    hit = _CONSISTENT.get(key)
+    if hit is None:
+        if len(_CONSISTENT) > 1 << 16:
+            _CONSISTENT.clear()
+        hit = consistent(g, [t for c in clues for t in clue_tests(c, g)])
+        _CONSISTENT[key] = hit
+    return hit
+
+
+_CONSISTENT: dict[tuple, bool] = {}  # a pure function's results (never depend on the cache)
+_ENTITY_FIELDS = frozenset("abc")  # the clue fields that name entities
+
+
+def shape(clues: Iterable[Clue], n: int, anchored: bool) -> tuple:
+    """``clues`` as tuples of their fields, the entities renamed in order of appearance:
+    group by group (people stay group 0, the attribute categories numbered as they come),
+    and within a group from 0 (from 1 when ``anchored``: person 0 keeps 0, the person a
+    round table seats first)."""
+    names: dict[int, int] = {0: 0} if anchored else {}
+    groups: dict[int, int] = {0: 0}
+    used: dict[int, int] = {0: int(anchored)}
+    out = []
+    for c in clues:
+        row = []
+        for k, v in c.__dict__.items():
+            if k in _ENTITY_FIELDS:
+                e = names.get(v)
+                if e is None:
+                    grp = groups.setdefault(v // n, len(groups))
+                    i = used.get(grp, 0)
+                    used[grp] = i + 1
+                    e = names[v] = grp * n + i
+                v = e
+            row.append(v)
+        out.append(tuple(row))
+    return tuple(out)
+
+
 # --- the question's answer as a test -------------------------------------------------------
 
 
