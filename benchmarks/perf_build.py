@@ -4,7 +4,7 @@
                                     [--json benchmarks/results/perf_build.json]
     python benchmarks/perf_build.py --mode versions [--old 484f6b7] [--new HEAD] [--base C]
                                     [--repeats 2]
-                                    [--scale 10] [--big benchmarks/configs/100k.yaml]
+                                    [--scale 10] [--scale-old] [--big benchmarks/configs/100k.yaml]
                                     [--json benchmarks/results/perf_build_versions.json]
 
 ``--mode ray`` (the default) compares engines, as below. ``--mode versions`` checks out
@@ -13,7 +13,8 @@ subprocesses, alternating: the default build with 2 and 1 workers for each, so t
 old/new ratio and the 2-over-1 worker speed-up come from one run; then, for ``--new``
 only, the default counts times ``--scale`` (rows/s at 1x vs 10x) and the ``--big`` config
 (rows/s, peak memory, and the time of ``benchmarks/configs/million.yaml`` extrapolated
-from it). Memory is sampled from /proc every half second over the build's process tree:
+from it); with ``--scale-old`` the scaled build runs for ``--old`` as well, so peak
+memory and the duplicate share (duplicates / items) at 1x and scaled compare both. Memory is sampled from /proc every half second over the build's process tree:
 the peak of the summed RSS (forked workers share pages, so this over-counts) and of PSS.
 
 Each build runs in a fresh Python process (so every run pays its own imports and worker
@@ -75,7 +76,8 @@ t = time.perf_counter()
 s = build(cfg, out, workers=workers, progress=False, **kw)
 seconds = time.perf_counter() - t
 print(json.dumps({"rows": sum(s.rows.values()), "items": s.items, "seconds": seconds,
-                  "startup_s": startup, "cpu_s": cpu() - c}))
+                  "startup_s": startup, "cpu_s": cpu() - c,
+                  "duplicates": getattr(s, "duplicates", None)}))
 """
 
 
@@ -136,6 +138,8 @@ def time_build(config: str, engine: str, workers: int, root: Path = ROOT) -> dic
     res = json.loads(stdout.strip().splitlines()[-1])
     res["rows_per_s"] = res["rows"] / res["seconds"]
     res["rows_per_cpu_s"] = res["rows"] / res["cpu_s"] if res.get("cpu_s") else None
+    if res.get("duplicates") is not None and res["items"]:
+        res["duplicate_share"] = round(res["duplicates"] / res["items"], 4)
     res.update(peak_rss_mib=peak_rss, peak_pss_mib=peak_pss)
     return {"engine": engine, "workers": workers, **res}
 
@@ -234,11 +238,13 @@ def versions(a: argparse.Namespace) -> dict:
                 _line(f"{k + 1}/{a.repeats} {a.config} {ver} w{w}", r)
                 runs.append({"repeat": k, "version": ver, "config": a.config, **r})
         big = {}
-        if a.scale > 1:
-            cfg = scaled_config(roots["new"], a.config, a.scale, tmp / f"x{a.scale}.yaml")
-            r = time_build(str(cfg), "local", 2, roots["new"])
-            _line(f"{a.config} x{a.scale} new w2", r)
-            big["scaled"] = {"factor": a.scale, **r}
+        if a.scale > 1:  # old then new (new then old with --scale-new-first), 2 workers
+            order = ["new", "old"] if a.scale_new_first else ["old", "new"]
+            for ver in order if a.scale_old else ["new"]:
+                cfg = scaled_config(roots[ver], a.config, a.scale, tmp / f"x{a.scale}_{ver}.yaml")
+                r = time_build(str(cfg), "local", 2, roots[ver])
+                _line(f"{a.config} x{a.scale} {ver} w2", r)
+                big["scaled" if ver == "new" else "scaled_old"] = {"factor": a.scale, **r}
         if a.big:
             r = time_build(str(roots["new"] / a.big), "local", 2, roots["new"])
             _line(f"{a.big} new w2", r)
@@ -266,6 +272,19 @@ def versions(a: argparse.Namespace) -> dict:
         res["new_over_base_w2"] = round(new2 / rate["base_w2"], 3)
     if "scaled" in big:
         res["scaled_over_1x"] = round(big["scaled"]["rows_per_s"] / new2, 3)
+    res["by_size"] = {}  # peak memory and duplicate share at 1x and scaled, 2 workers
+    for key, ver in (("scaled", "new"), ("scaled_old", "old")):
+        if key in big:
+            one = [r for r in runs if r["version"] == ver and r["workers"] == 2]
+            res["by_size"][ver] = {
+                "peak_rss_mib_1x": max(r["peak_rss_mib"] for r in one),
+                "peak_pss_mib_1x": max(r["peak_pss_mib"] for r in one),
+                f"peak_rss_mib_x{a.scale}": big[key]["peak_rss_mib"],
+                f"peak_pss_mib_x{a.scale}": big[key]["peak_pss_mib"],
+                "duplicate_share_1x": one[0].get("duplicate_share"),
+                f"duplicate_share_x{a.scale}": big[key].get("duplicate_share"),
+                f"rows_per_cpu_s_x{a.scale}": round(big[key]["rows_per_cpu_s"], 1),
+            }
     if "big" in big:
         rate = big["big"]["rows_per_s"]
         res["million_minutes_extrapolated"] = round(MILLION / rate / 60, 1)
@@ -306,6 +325,8 @@ def format_versions(res: dict) -> str:
             f"peak RSS {b['peak_rss_mib']} MiB, PSS {b['peak_pss_mib']} MiB (goal < 1024); "
             f"1M rows extrapolated: {res['million_minutes_extrapolated']} min (goal <= 30)"
         )
+    for ver, m in res.get("by_size", {}).items():
+        lines.append(f"{ver}: " + ", ".join(f"{k} {v}" for k, v in m.items()))
     peaks = [(r["config"], r["workers"], r["peak_pss_mib"]) for r in res["runs"]]
     lines.append(f"peak PSS of the {name} builds: {sorted({p for *_, p in peaks})} MiB")
     return "\n".join(lines)
@@ -325,6 +346,12 @@ def main() -> int:
     ap.add_argument("--base", default=None, help="--mode versions: a third commit between them")
     ap.add_argument("--scale", type=int, default=10, help="--mode versions: counts factor")
     ap.add_argument("--big", default="benchmarks/configs/100k.yaml", help="'' to skip")
+    ap.add_argument(
+        "--scale-old", action="store_true", help="--mode versions: build --scale for --old too"
+    )
+    ap.add_argument(
+        "--scale-new-first", action="store_true", help="with --scale-old: the new commit first"
+    )
     a = ap.parse_args()
     load_before = os.getloadavg()
     if a.mode == "versions":

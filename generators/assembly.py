@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from verifiers.record import SPLITS
 
+from .composition import capped, mix_of
 from .config import SuiteConfig
 from .jobs import ShardJob
 from .pipeline import split_of
@@ -112,14 +113,16 @@ def select(
     for s in SPLITS:
         summary.splits[(fam, s)] = counts[s]
     summary.composition[fam] = composition(cfg, fam, originals)
+    summary.capped[fam] = {k: (round(t, 4), round(p, 4)) for k, (t, p) in capped(cfg, fam).items()}
     return Family(fam, jobs, fates, counts)
 
 
 def composition(
     cfg: SuiteConfig, family: str, originals: Counter
 ) -> dict[tuple[str, int], tuple[float, float]]:
-    """(variant, level) -> (target share, actual share) of a family's kept originals."""
-    target = cfg.families[family].mix()
+    """(variant, level) -> (planned share, actual share) of a family's kept originals (the
+    planned mix: the target with small cells capped, see ``composition``)."""
+    target = mix_of(cfg, family)
     n = max(sum(originals.values()), 1)
     return {k: (round(t, 4), round(originals.get(k, 0) / n, 4)) for k, t in target.items() if t > 0}
 
@@ -191,7 +194,13 @@ def write_family(cfg: SuiteConfig, out: Path, parts: Path, fam: Family, jsonl: b
 
 
 def build_info(cfg: SuiteConfig, summary: BuildSummary) -> dict[str, Any]:
-    """``build_info.json``: the config, its digest and the build's counts."""
+    """``build_info.json``: the config, its digest and the build's counts (and ``capped``,
+    the cells asked for fewer items than the configured mix, when a build has any)."""
+    capped = {
+        f: {f"{v}/L{lv}": {"configured": t, "planned": p} for (v, lv), (t, p) in sorted(c.items())}
+        for f, c in summary.capped.items()
+        if c
+    }
     return {
         "generator_version": GENERATOR_VERSION,
         "config": cfg.model_dump(mode="json"),
@@ -207,6 +216,7 @@ def build_info(cfg: SuiteConfig, summary: BuildSummary) -> dict[str, Any]:
             f: {f"{v}/L{lv}": {"target": t, "actual": a} for (v, lv), (t, a) in sorted(c.items())}
             for f, c in summary.composition.items()
         },
+        **({"capped": capped} if capped else {}),
     }
 
 

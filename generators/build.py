@@ -47,7 +47,8 @@ class BuildSummary:
     status: Counter = field(default_factory=Counter)  # (family, status) -> rows
     composition: dict = field(
         default_factory=dict
-    )  # family -> {(variant, level): (target, actual)}
+    )  # family -> {(variant, level): (planned, actual)}
+    capped: dict = field(default_factory=dict)  # family -> {(variant, level): (target, planned)}
     duplicates: int = 0
     items: int = 0
     seconds: float = 0.0
@@ -172,7 +173,12 @@ def format_summary(s: BuildSummary) -> str:
     for fam, comp in sorted(s.composition.items()):
         worst = max((abs(a - t) for t, a in comp.values()), default=0.0)
         lines.append(
-            f"composition {fam}: max deviation from the target mix {worst * 100:.1f}% over {len(comp)} variant x level cells"
+            f"composition {fam}: max deviation from the planned mix {worst * 100:.1f}% over {len(comp)} variant x level cells"
+            + (
+                f" ({len(s.capped[fam])} small cells capped at what they hold)"
+                if s.capped.get(fam)
+                else ""
+            )
         )
     if any(st != "unique" for _, st in s.status):
         lines.append(

@@ -22,6 +22,7 @@ from verifiers.solver import session
 
 from . import registry
 from .augment import choose_chain, supported
+from .composition import mix_of
 from .config import SuiteConfig
 from .family import Family, RenderContext, TraceMismatch
 from .version import GENERATOR_VERSION
@@ -56,9 +57,10 @@ def plan(cfg: SuiteConfig, family: str, index: int) -> tuple[str, int]:
     """(variant, level) for item ``index``: a low-discrepancy walk over the target mix.
 
     The golden-ratio sequence visits every cell of the variant x level grid in proportion
-    to its weight, so any contiguous range of items hits the mix closely.
+    to its weight in the planned mix (``composition``: the target, small cells capped at
+    what they hold), so any contiguous range of items hits the mix closely.
     """
-    return _pick(cfg.families[family].mix(), (index * GOLDEN + 0.5 * GOLDEN) % 1.0)
+    return _pick(mix_of(cfg, family), (index * GOLDEN + 0.5 * GOLDEN) % 1.0)
 
 
 def split_of(canonical_hash: str, cfg: SuiteConfig) -> str:
