@@ -76,6 +76,8 @@ def planned_mix(fc: FamilyConfig, family: str) -> dict[Cell, float]:
     """``fc.mix()`` with every listed cell capped (see the module docstring); the shares sum
     to 1 and keep the target's order. With every cell capped, the target itself."""
     target = fc.mix()
+    if fc.count <= 0:
+        return target  # an open-ended stream (count 0): no fixed number of items to cap
     fixed: dict[Cell, float] = {}
     while True:
         free = [c for c in target if c not in fixed]

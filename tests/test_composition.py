@@ -33,6 +33,9 @@ def test_planned_mix_caps_small_cells_and_keeps_the_rest_in_proportion():
     tiny = parse_config({**cfg, "families": {"truth_teller": {"count": 40}}})
     tt = tiny.families["truth_teller"]
     assert planned_mix(tt, "truth_teller") == tt.mix()
+    # an open-ended stream (generators.generate(..., count=0)) has no count to cap against
+    fc.count = 0
+    assert planned_mix(fc, "blood_relations") == fc.mix()
 
 
 def test_estimate_recovers_the_size_of_a_uniform_pool():
