@@ -33,13 +33,16 @@ SMALL = {
 }
 
 
-def cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, cwd: Path | None = None, timeout: int = 300, env: dict | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "generators", *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
         timeout=timeout,
+        env=env,
     )
 
 
@@ -268,14 +271,7 @@ def test_default_output_path_works_in_an_empty_folder(tmp_path):
     work = tmp_path / "fresh"
     work.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run(
-        [sys.executable, "-m", "generators", "build", "--config", str(cfg), "--no-progress"],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        env=env,
-        timeout=300,
-    )
+    r = cli("build", "--config", str(cfg), "--no-progress", cwd=work, env=env)
     assert r.returncode == 0, r.stderr
     assert (work / "dist" / "logic_suite" / "README.md").exists()
     assert len(load_dataset(str(work / "dist" / "logic_suite"), split="train")) > 0

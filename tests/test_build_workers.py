@@ -30,14 +30,16 @@ def test_workers_past_their_budget_are_replaced_with_the_same_bytes(tmp_path, mo
     one, two = tmp_path / "one", tmp_path / "two"
     assert cli("build", "--config", str(path), "--out", str(one), "--workers", "1").returncode == 0
     env = {**os.environ, WORKER_MIB_ENV: "1"}
-    r = subprocess.run(
-        [sys.executable, "-m", "generators", "build", "--config", str(path), "--out", str(two)]
-        + ["--workers", "2", "--no-progress"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    r = cli(
+        "build",
+        "--config",
+        str(path),
+        "--out",
+        str(two),
+        "--workers",
+        "2",
+        "--no-progress",
         env=env,
-        timeout=300,
     )
     assert r.returncode == 0, r.stderr
     assert folder_bytes(two) == folder_bytes(one)

@@ -164,12 +164,10 @@ def on_policy_pairs(
     batch_size: int = 16,
     seed: int = 0,
     rollout: str = "auto",
-    gold_when_none_right: bool = True,
 ) -> Iterator[dict]:
     """Sample ``k`` completions per prompt from ``model``; pair a right one with a wrong one.
     Where every sample is wrong, the solver's own trace (:func:`trainers.data.target`) is the
-    chosen side (kind ``on_policy_gold``), unless ``gold_when_none_right`` is off: a weak
-    policy's mistakes are the pairs it most needs.
+    chosen side (kind ``on_policy_gold``): a weak policy's mistakes are the pairs it most needs.
 
     Decoding goes through :func:`trainers.rollout.complete`: the static-cache CUDA-graph
     generator on CUDA for a supported model (``rollout``: auto / static / hf), else HF
@@ -204,7 +202,7 @@ def on_policy_pairs(
             best_wrong = min(wrong, key=lambda s: sum(score_components(row, s).values()))
             if right:
                 yield _pair(row, right[0], best_wrong, "on_policy")
-            elif gold_when_none_right:
+            else:
                 yield _pair(row, target(row), best_wrong, "on_policy_gold")
 
 
