@@ -58,7 +58,8 @@ class OnlineSection(_Section):
 
 
 class StreamSection(_Section):
-    """SFT on puzzles generated on the fly (``trainers sft --stream CONFIG``), each seen once."""
+    """SFT on puzzles generated on the fly (``trainers sft --stream CONFIG``), each seen once
+    (or, with ``replay``, fresh puzzles first and earlier ones again while the workers catch up)."""
 
     enabled: bool = False
     config: str = "default"  # generator suite config: a ready name or a YAML path
@@ -67,6 +68,11 @@ class StreamSection(_Section):
     workers: int | None = Field(None, ge=1)  # default: all CPU cores but one
     splits: list[str] = Field(default_factory=lambda: ["train"])
     window: int = Field(64, ge=1)  # puzzles pending for best-fit packing
+    # When the workers fall behind the GPU, pack an earlier puzzle again instead of waiting
+    # (once ``replay_min`` puzzles have arrived): the GPU never idles, and the summary counts
+    # how often each puzzle was seen. Off: every puzzle is seen exactly once.
+    replay: bool = False
+    replay_min: int = Field(4096, ge=1)
 
 
 class RunConfig(_Section):

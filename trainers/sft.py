@@ -3,7 +3,8 @@
 Two data paths into TRL's SFTTrainer:
 - a built split (``data``), prepared by TRL (its own packing options apply);
 - packed rows (the fast path): ``stream.enabled`` (puzzles generated on the fly, each seen once,
-  see :mod:`trainers.stream`) or ``data.pack`` (a built split, tokenized once and cycled). Rows
+  or with ``stream.replay`` earlier ones again while the workers catch up; see
+  :mod:`trainers.stream`) or ``data.pack`` (a built split, tokenized once and cycled). Rows
   are whole puzzles packed into exactly ``train.max_length`` tokens, so every batch has one
   static shape (good for ``torch_compile``) and no attention mask work; TRL's preparation is
   skipped and its collator and loss are used as they are.
@@ -36,6 +37,8 @@ def packed_source(cfg: RunConfig, max_length: int):
             workers=s.workers or max(1, (os.cpu_count() or 2) - 1),
             splits=tuple(s.splits),
             window=s.window,
+            replay=s.replay,
+            replay_min=s.replay_min,
         )
     return BuiltPack(
         list(sft_columns(load_rows(cfg.data))),
@@ -58,6 +61,7 @@ def _stream_log(stats):
                 return
             extra = {
                 "stream/unique_puzzles": stats.unique_puzzles,
+                "stream/views_per_puzzle": round(stats.docs / max(1, stats.unique_puzzles), 3),
                 "stream/data_wait_s": round(stats.wait_s, 2),
                 "stream/tokens": stats.tokens,
             }

@@ -7,8 +7,10 @@ count), keeps only puzzles whose split (a function of the canonical hash, as in 
 :func:`trainers.data.sft_example` and tokenizes them as TRL's SFTTrainer does (prompt tokens
 masked out of the loss). The trainer process drops repeats by record id (each puzzle is seen once)
 and packs whole puzzles into rows of ``max_length`` tokens without cutting one across rows; the
-rest of a row is padding that carries no loss. ``StreamStats`` counts what was seen and how long
-the trainer waited for data.
+rest of a row is padding that carries no loss. With ``replay``, a packer that finds no fresh
+puzzle waiting takes an earlier one again from a :class:`ReplayPool` instead of waiting, so the
+GPU trains at its own pace on as many unique puzzles as the CPU cores make. ``StreamStats``
+counts what was seen, how often, and how long the trainer waited for data.
 
 ``generators`` (and so z3) is imported only inside the worker processes.
 """
@@ -97,6 +99,8 @@ class StreamStats:
     per_family: Counter = field(default_factory=Counter)
     per_level: Counter = field(default_factory=Counter)
     rows: int = 0
+    docs: int = 0  # puzzles packed, repeats included
+    replayed: int = 0  # of those, earlier puzzles packed again (``replay``)
     tokens: int = 0
     loss_tokens: int = 0
     wait_s: float = 0.0
@@ -114,6 +118,9 @@ class StreamStats:
             "per_family": dict(self.per_family),
             "per_level": {str(k): v for k, v in sorted(self.per_level.items())},
             "rows": self.rows,
+            "puzzles_packed": self.docs,
+            "replayed": self.replayed,
+            "views_per_puzzle": round(self.docs / max(1, self.unique_puzzles), 3),
             "tokens": self.tokens,
             "loss_tokens": self.loss_tokens,
             "fill": round(self.tokens / max(1, self.rows * self._length), 4),
@@ -139,6 +146,8 @@ class PuzzleStream:
         workers: int = 2,
         splits: tuple[str, ...] = ("train",),
         window: int = 64,
+        replay: bool = False,
+        replay_min: int = 4096,
     ):
         bad = [s for s in splits if s not in SPLITS]
         if bad or not splits:
@@ -164,6 +173,8 @@ class PuzzleStream:
         # across iterators: TRL peeks at one row before training, with an iterator of its own
         self.seen_ids: set[str] = set()
         self.seen_canonical: set[str] = set()
+        self.pool = ReplayPool(seed) if replay else None
+        self.replay_min = replay_min
         self.pad_id: int | None = None
         self.tokenizer = tokenizer
 
@@ -190,11 +201,15 @@ class PuzzleStream:
         self.procs = []
 
     def _docs(self) -> Iterator[tuple[list[int], list[int]]]:
-        seen, canon, st = self.seen_ids, self.seen_canonical, self.stats
+        seen, canon, st, pool = self.seen_ids, self.seen_canonical, self.stats, self.pool
         while True:
             try:
                 items = self.queue.get_nowait()
             except queue.Empty:
+                if pool is not None and len(pool) >= self.replay_min:
+                    st.replayed += 1
+                    yield pool.take()
+                    continue
                 items = self._get_blocking()
             for it in items:
                 if it[0] != "row":
@@ -209,6 +224,8 @@ class PuzzleStream:
                 st.unique_puzzles, st.unique_canonical = len(seen), len(canon)
                 st.per_family[fam] += 1
                 st.per_level[int(level)] += 1
+                if pool is not None:
+                    pool.add(ids, labels)
                 yield ids, labels
 
     def _get_blocking(self):
@@ -232,6 +249,36 @@ class PuzzleStream:
     def dataset(self):
         """A ``datasets.IterableDataset`` over :meth:`rows` (for TRL's SFTTrainer)."""
         return iterable_dataset(self.rows)
+
+
+class ReplayPool:
+    """Puzzles already streamed, to pack again while the workers catch up. Taken round by round:
+    each round is a fresh permutation (drawn from ``seed``) of the pool as it stood when the
+    round began, so replays spread over the whole pool rather than the newest puzzles. Token
+    ids are kept as int32 arrays (a few hundred bytes a puzzle for a 500k-puzzle run)."""
+
+    def __init__(self, seed: int = 0):
+        self.ids: list = []
+        self.masked: list[int] = []  # prompt tokens (labels -100) at the start of each
+        self.order: list[int] = []
+        self.rng = random.Random(f"replay:{seed}")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, ids: list[int], labels: list[int]) -> None:
+        import numpy as np
+
+        self.ids.append(np.asarray(ids, dtype=np.int32))
+        self.masked.append(labels.count(-100))
+
+    def take(self) -> tuple[list[int], list[int]]:
+        if not self.order:
+            self.order = list(range(len(self.ids)))
+            self.rng.shuffle(self.order)
+        i = self.order.pop()
+        ids, n = self.ids[i].tolist(), self.masked[i]
+        return ids, [-100] * n + ids[n:]
 
 
 def pack(
@@ -270,6 +317,7 @@ def pack(
             ids[used : used + n] = d[0]
             labels[used : used + n] = d[1]
             used += n
+            stats.docs += 1
             stats.loss_tokens += n - d[1].count(-100)
         if not used:
             raise ValueError(f"a document of {len(pending[0][0])} tokens is longer than {length}")
