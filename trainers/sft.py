@@ -54,7 +54,14 @@ def _stream_log(stats):
     from transformers import TrainerCallback
 
     class StreamLog(TrainerCallback):
-        """Adds the stream's counters to every log entry."""
+        """Adds the stream's counters to every log entry; stamps the start and step 1."""
+
+        def on_train_begin(self, args, state, control, **kw):
+            _stamp("training begins")
+
+        def on_step_end(self, args, state, control, **kw):
+            if state.global_step == 1:
+                _stamp("step 1 done (torch.compile warm-up included)")
 
         def on_log(self, args, state, control, logs=None, **kw):
             if logs is None:
@@ -85,6 +92,18 @@ def _dense_rows(model) -> None:
     model.register_forward_pre_hook(hook, with_kwargs=True)
 
 
+def _stamp(what: str) -> None:
+    """One line on stderr with the seconds since the process started, so a run's log shows
+    where start-up time goes (loading, tokenizing, building the trainer) before step 1."""
+    import sys
+
+    up = time.monotonic() - _T0
+    print(f"[sft] +{up:.1f}s {what}", file=sys.stderr, flush=True)
+
+
+_T0 = time.monotonic()
+
+
 def build_trainer(cfg: RunConfig):
     """The configured SFTTrainer; on the fast path ``trainer.data_source`` is the row source."""
     from trl import SFTConfig, SFTTrainer
@@ -104,8 +123,10 @@ def build_trainer(cfg: RunConfig):
             )
         if not args.max_length:
             raise ValueError("train.max_length must be set for stream or data.pack runs")
+        _stamp("building the packed-row source")
         source = packed_source(cfg, args.max_length)
         dataset = source.dataset()
+        _stamp("packed-row source ready")
         callbacks.append(_stream_log(source.stats))
     else:
         source = None
@@ -129,6 +150,7 @@ def build_trainer(cfg: RunConfig):
     trainer.data_source = source
     if fast:
         _dense_rows(trainer.model)
+    _stamp("trainer built")
     return trainer
 
 
@@ -141,6 +163,7 @@ def run(cfg: RunConfig) -> dict[str, Any]:
     finally:
         if source is not None:
             source.close()
+    _stamp("trained and saved")
     trainer.processing_class.save_pretrained(cfg.output_dir)
     out: dict[str, Any] = {"log_history": hist}
     if source is not None:
