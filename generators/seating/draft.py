@@ -98,7 +98,7 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         clues=clues,
         question=q,
     )
-    tr = derive(fr, n_attr, clues, goal)
+    tr = derive(fr, n_attr, clues, goal, MAX_TRACE_LINES - trace_lines(spec, Trace([])))
     if tr is None or trace_lines(spec, tr) > MAX_TRACE_LINES or (need_split and not tr.splits):
         return None
     metrics = metrics_of(spec, tr, use_table)

@@ -58,6 +58,10 @@ class _Conflict(Exception):
     pass
 
 
+class _TooLong(Exception):
+    """The written derivation already has more lines than the caller's ``max_lines``."""
+
+
 @dataclass
 class _Run:
     ded: Deducer
@@ -67,13 +71,24 @@ class _Run:
     splits: int = 0
     max_depth: int = 0
     nodes: int = 0
+    max_lines: int | None = None
+    need: set[int] = field(default_factory=set)  # facts that the kept events rest on
+    kept: int = 0  # lines so far: every non-fact event and the facts of ``need``
 
 
-def derive(fr: Frame, n_cats: int, clues: list[Clue], goal: list[Clue]) -> Trace | None:
+def derive(
+    fr: Frame, n_cats: int, clues: list[Clue], goal: list[Clue], max_lines: int | None = None
+) -> Trace | None:
     """The derivation of ``goal`` from ``clues``, or None when it needs more than MAX_NODES
-    case-analysis nodes or does not reach the goal."""
+    case-analysis nodes or does not reach the goal, or (given ``max_lines``) when it would
+    have more than ``max_lines`` lines.
+
+    The written lines are the non-fact events and the facts they rest on (transitively);
+    both only grow as events are emitted, so the count so far is a lower bound of the
+    final one and the derivation stops as soon as it passes ``max_lines``.
+    """
     ded = Deducer(fr, n_cats, clues)
-    run = _Run(ded, goal)
+    run = _Run(ded, goal, max_lines=max_lines)
     mentioned: dict[int, int] = {}
     for c in clues:
         for e in entities(c):
@@ -83,7 +98,7 @@ def derive(fr: Frame, n_cats: int, clues: list[Clue], goal: list[Clue]) -> Trace
         dom[1 : fr.n] = [d & ~3 for d in dom[1 : fr.n]]
     try:
         ok = _node(run, dom, [-1] * ded.n_ent, 0, mentioned)
-    except Budget:
+    except (Budget, _TooLong):
         return None
     if not ok:
         return None
@@ -102,7 +117,26 @@ def derive(fr: Frame, n_cats: int, clues: list[Clue], goal: list[Clue]) -> Trace
 def _emit(run: _Run, ev: Line, deps) -> int:
     run.events.append(ev)
     run.deps.append(tuple(d for d in deps if d >= 0))
-    return len(run.events) - 1
+    i = len(run.events) - 1
+    if run.max_lines is not None and ev.kind != "fact":
+        _count(run, i)
+    return i
+
+
+def _count(run: _Run, i: int) -> None:
+    """Count non-fact event ``i`` and the facts it rests on that are not counted yet; raise
+    :class:`_TooLong` past ``run.max_lines``."""
+    need, todo, events = run.need, [i], run.events
+    run.kept += 1
+    while todo:
+        for j in run.deps[todo.pop()]:
+            if j not in need:
+                need.add(j)
+                if events[j].kind == "fact":  # a non-fact one was counted when emitted
+                    run.kept += 1
+                    todo.append(j)
+    if run.kept > run.max_lines:
+        raise _TooLong()
 
 
 def _hull(d: int, init: int, even: int) -> int:
@@ -209,18 +243,33 @@ def _alldiff(run: _Run, group: list[int], dom: list[int], last: list[int], depth
     return changed
 
 
-def _propagate(run: _Run, dom: list[int], last: list[int], depth: int) -> None:
+def _propagate(
+    run: _Run, dom: list[int], last: list[int], depth: int, base: list[int] | None = None
+) -> None:
+    """Narrow ``dom`` to the reader's fixpoint, emitting each fact.
+
+    ``base``: the parent node's fixpoint, which ``dom`` narrows (a case). Every propagator
+    and every group is a no-op there (each one last ran without a change, and nothing it
+    reads changed since), and each one reads only its own entities' domains; so a revision
+    or group whose entities all still have their ``base`` domains is skipped: it would
+    emit nothing and change nothing, and the events are the same, in the same order.
+    """
     ded = run.ded
-    queue = deque(range(len(ded.cons)))
+    cons = ded.cons
+    queue = deque(range(len(cons)))
     queued = set(queue)
     while True:
         while queue:
             k = queue.popleft()
             queued.discard(k)
+            if base is not None and all(dom[x] == base[x] for x in cons[k][1]):
+                continue
             moved = _revise(run, k, dom, last, depth)
             _wake(ded, moved, queue, queued)
         moved = []
         for g in ded.groups:
+            if base is not None and all(dom[x] == base[x] for x in g):
+                continue
             moved += _alldiff(run, g, dom, last, depth)
         if not moved:
             return
@@ -239,13 +288,22 @@ def _seats(d: int, even: int) -> int:
     return bin((d | (d >> 1)) & even).count("1")
 
 
-def _node(run: _Run, dom: list[int], last: list[int], depth: int, mentioned: dict) -> bool:
+def _node(
+    run: _Run,
+    dom: list[int],
+    last: list[int],
+    depth: int,
+    mentioned: dict,
+    base: list[int] | None = None,
+) -> bool:
+    """One case: propagate from ``dom`` (``base``: the parent's fixpoint, see
+    :func:`_propagate`), then stop or split."""
     run.nodes += 1
     if run.nodes > MAX_NODES:
         raise Budget()
     ded = run.ded
     try:
-        _propagate(run, dom, last, depth)
+        _propagate(run, dom, last, depth, base)
     except _Conflict:
         return True
     if ded.status(run.goal, dom) is True:
@@ -270,6 +328,6 @@ def _node(run: _Run, dom: list[int], last: list[int], depth: int, mentioned: dic
         d2, l2 = list(dom), list(last)
         d2[e] = part
         l2[e] = _emit(run, Line("assume", depth + 1, e, part), [])
-        if not _node(run, d2, l2, depth + 1, mentioned):
+        if not _node(run, d2, l2, depth + 1, mentioned, dom):
             return False
     return True
