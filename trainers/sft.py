@@ -93,7 +93,8 @@ def _dense_rows(model) -> None:
 
 
 def _stamp(what: str) -> None:
-    """One line on stderr with the seconds since the process started, so a run's log shows
+    """One line on stderr with the seconds since this module was imported (the start of a
+    ``trainers sft`` run, near enough), so a run's log shows
     where start-up time goes (loading, tokenizing, building the trainer) before step 1."""
     import sys
 
@@ -123,7 +124,6 @@ def build_trainer(cfg: RunConfig):
             )
         if not args.max_length:
             raise ValueError("train.max_length must be set for stream or data.pack runs")
-        _stamp("building the packed-row source")
         source = packed_source(cfg, args.max_length)
         dataset = source.dataset()
         _stamp("packed-row source ready")
