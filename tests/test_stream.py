@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import datasets
 import pytest
 
@@ -121,14 +123,17 @@ def test_replay_pool_gives_back_every_puzzle_once_a_round():
 def test_stream_replays_earlier_puzzles_instead_of_waiting(tiny_model):
     """stream.replay: one real worker cannot keep up with a packer pulling rows as fast as it
     can, so once replay_min puzzles have arrived the packer reuses them and never blocks; the
-    stats count every packed puzzle as either fresh (unique) or replayed."""
+    stats count every packed puzzle as either fresh (unique) or replayed. The worker runs at
+    stream.nice above the trainer's niceness, so the training process keeps its CPU."""
     stream = PuzzleStream(
-        str(tiny_model), 1024, config="tiny", seed=7, workers=1, replay=True, replay_min=4
+        str(tiny_model), 1024, config="tiny", seed=7, workers=1, replay=True, replay_min=4, nice=3
     )
     try:
         rows = stream.rows()
         for _ in range(60):
             next(rows)
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, stream.procs[0].pid) == min(19, mine + 3)
     finally:
         stream.close()
     st = stream.stats

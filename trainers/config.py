@@ -73,6 +73,9 @@ class StreamSection(_Section):
     # how often each puzzle was seen. Off: every puzzle is seen exactly once.
     replay: bool = False
     replay_min: int = Field(4096, ge=1)
+    # Workers run at this niceness (``os.nice``), so the training process keeps the CPU time it
+    # needs to launch GPU work and pack rows; the workers get the rest.
+    nice: int = Field(10, ge=0, le=19)
 
 
 class RunConfig(_Section):

@@ -39,6 +39,7 @@ def packed_source(cfg: RunConfig, max_length: int):
             window=s.window,
             replay=s.replay,
             replay_min=s.replay_min,
+            nice=s.nice,
         )
     return BuiltPack(
         list(sft_columns(load_rows(cfg.data))),

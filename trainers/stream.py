@@ -9,7 +9,8 @@ masked out of the loss). The trainer process drops repeats by record id (each pu
 and packs whole puzzles into rows of ``max_length`` tokens without cutting one across rows; the
 rest of a row is padding that carries no loss. With ``replay``, a packer that finds no fresh
 puzzle waiting takes an earlier one again from a :class:`ReplayPool` instead of waiting, so the
-GPU trains at its own pace on as many unique puzzles as the CPU cores make. ``StreamStats``
+GPU trains at its own pace on as many unique puzzles as the CPU cores make. Workers run
+at ``nice`` (os.nice) so the training process keeps the CPU it needs. ``StreamStats``
 counts what was seen, how often, and how long the trainer waited for data.
 
 ``generators`` (and so z3) is imported only inside the worker processes.
@@ -52,8 +53,12 @@ def _worker(
     tokenizer: str,
     max_tokens: int,
     out: mp.Queue,
+    nice: int = 0,
     batch: int = 8,
 ) -> None:
+    import os
+
+    os.nice(nice)
     from transformers import AutoTokenizer
 
     from generators import generate
@@ -148,6 +153,7 @@ class PuzzleStream:
         window: int = 64,
         replay: bool = False,
         replay_min: int = 4096,
+        nice: int = 0,
     ):
         bad = [s for s in splits if s not in SPLITS]
         if bad or not splits:
@@ -167,6 +173,7 @@ class PuzzleStream:
                 f"(it has {', '.join(suite.families)})"
             )
         self.args = (families, config, seed, tuple(splits), tokenizer, max_length)
+        self.nice = nice
         self.max_length, self.window, self.n = max_length, window, workers
         self.stats = StreamStats(workers=workers, _length=max_length)
         self.procs: list = []
@@ -187,7 +194,9 @@ class PuzzleStream:
         ctx = mp.get_context("spawn")
         self.queue = ctx.Queue(maxsize=4096)
         for k in range(self.n):
-            p = ctx.Process(target=_worker, args=(k, self.n, *self.args, self.queue), daemon=True)
+            p = ctx.Process(
+                target=_worker, args=(k, self.n, *self.args, self.queue, self.nice), daemon=True
+            )
             p.start()
             self.procs.append(p)
         self.stats.started = time.monotonic()
