@@ -207,6 +207,7 @@ def test_demo_configs_load_as_trl_args():
     assert not grpo.gradient_checkpointing
     dpo = trl_args(DPOConfig, load_run_config("dpo_fast_demo", cpu))
     assert dpo.max_length == 2048 and not dpo.gradient_checkpointing
+    assert dpo.max_steps == -1 and dpo.num_train_epochs == 1  # one pass over on-policy pairs
 
 
 def test_grpo_two_steps_with_static_rollouts(tiny_model, tiny_dataset, tmp_path):

@@ -10,12 +10,15 @@
 # the GRPO reward curve and the SFT->GRPO, SFT->DPO report tables. Results go to $W/res.
 # Knobs: STEPS, TRAIN_S, GRPO_S, PAIRS_N, STREAM_WORKERS, SMOKE=1 (CPU dry run: tiny configs,
 # a few steps, no bf16/compile).
+# The session-17 run used STEPS=4200 and evaluation batch 256 (commit 44da9bc's defaults); the
+# trainer made ~5.9 steps/s, so stop_after_s cut it at 3193 steps with the schedule unannealed,
+# and GRPO ran out of GPU memory beside a batch-256 evaluation. Defaults since: 3100 and 128.
 set -uo pipefail
 source benchmarks/results/gpu_s13/common.sh
 R=$W/res; mkdir -p $R
 EVAL_CFG=${EVAL_CFG:-benchmarks/results/gpu_s15/eval.yaml}
 STREAM_CFG=${STREAM_CFG:-default}
-STEPS=${STEPS:-4200} TRAIN_S=${TRAIN_S:-540} GRPO_S=${GRPO_S:-280} PAIRS_N=${PAIRS_N:-1200}
+STEPS=${STEPS:-3100} TRAIN_S=${TRAIN_S:-540} GRPO_S=${GRPO_S:-280} PAIRS_N=${PAIRS_N:-1200}
 NEW=${NEW:-1536} WORKERS=${WORKERS:-16} STREAM_WORKERS=${STREAM_WORKERS:-14}
 CPU=(); SFT_X=(); GRPO_X=(); DPO_X=()
 if [ "${SMOKE:-0}" = 1 ]; then
@@ -56,7 +59,7 @@ tail -3 $R/sft.log; grep '^\[sft\]' $R/sft.log; cp $W/sft/sft_data.json $W/sft/s
 
 ev() {  # ev CKPT SPLIT [DATA [TAG]]
   python3 -m trainers.evaluate --model $W/$1 --data ${3:-$D} --split $2 --max-new-tokens $NEW \
-    --batch-size ${EVAL_BS:-256} ${LIMIT:+--limit $LIMIT} --out $R/eval_$1_$2${4:-}.json 2>&1 | clean | tail -2
+    --batch-size ${EVAL_BS:-128} ${LIMIT:+--limit $LIMIT} --out $R/eval_$1_$2${4:-}.json 2>&1 | clean | tail -2
   el "eval $1 $2${4:-}"
 }
 # After SFT two branches share the GPU (a 34M model leaves most of an H200 idle): GRPO, then its
