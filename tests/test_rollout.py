@@ -59,6 +59,36 @@ def test_each_row_ends_at_its_first_eos(lm_and_prompts):
     assert min(len(g) for g in got) <= at + 1 < 12
 
 
+def test_finished_rows_retire_to_a_smaller_batch_with_the_same_tokens(lm_and_prompts):
+    """Once at most half of the rows are still decoding, the live rows' caches move to a
+    smaller state and decoding goes on there: the same greedy tokens as without retiring,
+    in fewer row-steps."""
+    lm, tok, prompts = lm_and_prompts
+    plain = StaticGenerator(lm, tok.eos_token_id, tok.pad_token_id, use_graphs=False, shrink=False)
+    free = plain.generate(prompts, 24)
+    # end four rows at their first token; the others (whose first tokens differ) go on
+    late = {r[0] for r in free[4:]}
+    stops = sorted({r[0] for r in free[:4]} - late)
+    eos = [tok.eos_token_id, *stops]
+    ref = StaticGenerator(lm, eos, tok.pad_token_id, use_graphs=False, shrink=False)
+    want = ref.generate(prompts, 24, check_every=2)
+    gen = StaticGenerator(lm, eos, tok.pad_token_id, use_graphs=False)
+    got = gen.generate(prompts, 24, check_every=2)
+    assert got == want
+    assert gen.stats["shrinks"] >= 1 and gen.stats["row_steps"] < ref.stats["row_steps"]
+    ended = sum(len(r) == 1 for r in got)
+    assert ended >= len(prompts) // 2 and max(len(r) for r in got) > 4  # decoded past a move
+    # the live rows' caches moved whole: the small state holds what the full batch holds
+    live = [i for i, r in enumerate(got) if len(r) > 1]
+    small = min(gen.states.values(), key=lambda st: st.batch)
+    full = max(ref.states.values(), key=lambda st: st.batch)
+    assert small.batch == len(live) < full.batch and int(small.pos) == int(full.pos)
+    upto = int(full.pos)
+    for a, b in zip(small.keys + small.values, full.keys + full.values, strict=True):
+        torch.testing.assert_close(a[:, :, :upto], b[live][:, :, :upto])
+    assert gen.generate(prompts, 24, check_every=2) == want  # the smaller state is reused
+
+
 def test_sampling_per_row_temperature(lm_and_prompts):
     lm, tok, prompts = lm_and_prompts
     gen = StaticGenerator(lm, tok.eos_token_id, tok.pad_token_id, use_graphs=False)

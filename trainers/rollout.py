@@ -6,7 +6,10 @@ over a preallocated cache. Shapes never change during decoding (batch padded to 
 a fixed length, masks built from position tensors), so on CUDA a whole decoding step (every layer,
 the sampling and the end-of-sequence bookkeeping) is captured once as a CUDA graph and replayed:
 one launch per token instead of hundreds. The graph reads the live weights, so it stays valid
-while an optimizer updates them. Greedy decoding matches HF ``generate`` token for token
+while an optimizer updates them. Rows that have ended are retired: once at most half of a
+batch is still decoding, the live rows' caches move to a state of half the batch (or less) and
+decoding goes on there, so one long completion no longer keeps hundreds of finished rows
+decoding pad tokens to the end. Greedy decoding matches HF ``generate`` token for token
 (tests/test_rollout.py); sampling uses the Gumbel-max trick (the same distribution as
 multinomial sampling at the given temperature, no top-k / top-p).
 
@@ -80,6 +83,7 @@ class StaticGenerator:
         max_batch: int = 512,
         use_graphs: bool | None = None,
         max_states: int = 4,
+        shrink: bool = True,
     ):
         import torch
 
@@ -101,7 +105,9 @@ class StaticGenerator:
         )
         eos = [eos_token_ids] if isinstance(eos_token_ids, int) else list(eos_token_ids)
         self.eos_list, self.pad_id = eos, int(pad_token_id)
-        self.max_batch, self.max_states = max_batch, max_states
+        self.max_batch, self.max_states, self.shrink = max_batch, max_states, shrink
+        # decoding steps times batch rows, and how often live rows moved to a smaller batch
+        self.stats = {"row_steps": 0, "shrinks": 0}
         dev = next(model.parameters()).device
         self.device = dev
         self.use_graphs = (dev.type == "cuda") if use_graphs is None else use_graphs
@@ -233,6 +239,34 @@ class StaticGenerator:
         self.states[key] = st
         return st
 
+    def _retire(self, st: _State, where: list[int], ended: dict[int, list[int]]):
+        """Move the rows still decoding to a state of at most half ``st``'s batch, keeping
+        the finished rows' tokens in ``ended``; ``st`` itself when more than half are live."""
+        import torch
+
+        live = (~st.done).nonzero()[:, 0]
+        bucket = _BATCH_BUCKET if self.use_graphs else 1
+        batch = _round_up(len(live), bucket)
+        if batch > st.batch // 2:
+            return st, where
+        out = st.out.tolist()
+        for j in st.done.nonzero()[:, 0].tolist():
+            if where[j] >= 0:
+                ended[where[j]] = out[j]
+        keep = torch.cat([live, live[:1].expand(batch - len(live))])
+        new = self._state(batch, st.length, st.max_new)
+        with torch.no_grad():
+            for a, b in zip(new.keys + new.values, st.keys + st.values, strict=True):
+                torch.index_select(b, 0, keep, out=a)
+            for name in ("tok", "pad", "temp", "done", "out"):
+                torch.index_select(getattr(st, name), 0, keep, out=getattr(new, name))
+            new.done[len(live) :] = True  # fillers: copies of a live row that emit padding
+            new.pos.copy_(st.pos)
+            new.step.copy_(st.step)
+        self.stats["shrinks"] += 1
+        rows = live.tolist()
+        return new, [where[j] for j in rows] + [-1] * (batch - len(rows))
+
     # -- public ----------------------------------------------------------------------------
     def generate(
         self,
@@ -282,6 +316,7 @@ class StaticGenerator:
                 st.pad.copy_(pad)
                 st.temp.copy_(torch.tensor(temps, dtype=torch.float32))
                 st.done.zero_()
+                st.done[n:] = True  # filler rows (batch bucket) only emit padding
                 st.out.fill_(self.pad_id)
                 ids = ids.to(self.device)
                 qidx = torch.arange(P, device=self.device)
@@ -300,14 +335,24 @@ class StaticGenerator:
                 st.tok.copy_(nxt)
                 st.pos.fill_(P)
                 st.step.fill_(1)
+                where = list(range(n)) + [-1] * (B - n)  # prompt index of each row; -1: filler
+                ended: dict[int, list[int]] = {}
                 for t in range(1, max_new):
                     if st.graph is not None:
                         st.graph.replay()
                     else:
                         self._decode_step(st)
-                    if t % check_every == 0 and bool(st.done.all()):
-                        break
-                res = st.out[:n].tolist()
+                    self.stats["row_steps"] += st.batch
+                    if t % check_every == 0:
+                        if bool(st.done.all()):
+                            break
+                        if self.shrink:
+                            st, where = self._retire(st, where, ended)
+                res = [ended[i] if i in ended else None for i in range(n)]
+                live = st.out.tolist()
+                for j, i in enumerate(where):
+                    if 0 <= i < n and res[i] is None:
+                        res[i] = live[j]
         finally:
             self.model.train(was_training)
         eos = set(self.eos_list)
