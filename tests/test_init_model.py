@@ -67,3 +67,25 @@ def test_word_mix_keeps_unseen_names_in_pieces(tiny_dataset):
     # 4096 the word list's pieces show (measured: 3.19 -> 2.78 tokens a held-out name).
     plain, mixed = train_tokenizer(texts, 4096), train_tokenizer(word_mix(texts), 4096)
     assert per_name(mixed) < per_name(plain) - 0.3
+
+
+def test_names_leave_the_tokenizer_text_so_seen_and_held_out_names_split_alike(tiny_dataset):
+    """With the puzzles' names in the tokenizer's text, BPE makes the training names whole
+    tokens while held-out test names fall into pieces; without them (the default), both
+    pools are split into the same general pieces, so copying a test name is a trained skill."""
+    from trainers.init_model import texts_from_dataset, train_tokenizer, without_names, word_mix
+    from verifiers.blood_relations.names import flat
+
+    seen, held = flat(held_out=False), flat(held_out=True)
+    texts = list(texts_from_dataset(tiny_dataset))
+    stripped = list(without_names(texts))
+    assert not any(n in t.split() for t in stripped[:200] for n in ("Alice", "Bob", "Zoe"))
+    assert any("Alice" in t or "Bob" in t for t in texts)  # names were there to remove
+
+    def whole(tok, pool):  # share of names that are a single token
+        return sum(len(tok.tokenize(" " + n)) == 1 for n in pool) / len(pool)
+
+    kept = train_tokenizer(word_mix(texts), 8192)
+    split = train_tokenizer(word_mix(stripped), 8192)
+    assert whole(kept, seen) - whole(kept, held) > 0.3  # names kept: seen ones whole, held-out not
+    assert abs(whole(split, seen) - whole(split, held)) < 0.1
