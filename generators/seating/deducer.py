@@ -94,7 +94,6 @@ def relation(c: Clue, fr: Frame) -> tuple:
     return out
 
 
-@lru_cache(maxsize=65536)
 def _relation(c: Clue, fr: Frame) -> tuple:
     """A clue as propagators over (seat, facing) values: ((entities, support), ...).
 
@@ -104,13 +103,24 @@ def _relation(c: Clue, fr: Frame) -> tuple:
     binary parts (two neighbour relations and different seats).
 
     The supports depend on the entities only through their places in the clue, so they are
-    built once per clue shape (entities renamed 0, 1, 2) and shared.
+    built once per clue shape (entities renamed 0, 1, 2) and shared; the shapes are looked
+    up by their field values (cheaper than hashing a renamed clue).
     """
     ents = entities(c)
     if len(set(ents)) < len(ents):
         return _shaperelation(c, fr)
-    shape = c.model_copy(update=dict(zip("abc", range(len(ents)), strict=False)))
-    return tuple((tuple(ents[x] for x in es), rel) for es, rel in _shaperelation(shape, fr))
+    names = dict(zip("abc", range(len(ents)), strict=False))
+    key = (type(c), tuple([names.get(k, v) for k, v in c.__dict__.items()]), fr)
+    rels = _SHAPES.get(key)
+    if rels is None:
+        rels = _shaperelation(c.model_copy(update=names), fr)
+        if len(_SHAPES) > _MEMO_MAX:
+            _SHAPES.clear()
+        _SHAPES[key] = rels
+    return tuple((tuple(ents[x] for x in es), rel) for es, rel in rels)
+
+
+_SHAPES: dict[tuple, tuple] = {}  # (clue type, renamed field values, frame) -> relation
 
 
 @lru_cache(maxsize=4096)
@@ -218,33 +228,36 @@ def _alldiff_calc(
     in the order they changed, repeats included), or None on a contradiction.
 
     A placed entity blocks its seat for the others once: domains only shrink, so blocking it
-    again (in a later pass) changes nothing."""
+    again (in a later pass) changes nothing. A seat only one entity can take narrows that
+    entity, unless it is placed there already (then it is a no-op)."""
     changed: list[int] = []
     idx = range(len(d))
     blocked = 0  # bit e: entity e's place is already blocked for the others
     progress = True
     while progress:
         progress = False
-        once = twice = 0
+        once = twice = placed = 0
         for e in idx:
             sm = (d[e] | (d[e] >> 1)) & even
-            if sm & (sm - 1) == 0 and not blocked >> e & 1:  # placed: nobody else sits there
-                blocked |= 1 << e
-                pair = sm | (sm << 1)
-                for o in idx:
-                    if o != e and d[o] & pair:
-                        d[o] &= ~pair
-                        if not d[o]:
-                            return None
-                        changed.append(o)
-                        progress = True
+            if sm & (sm - 1) == 0:  # placed: nobody else sits there
+                placed |= sm
+                if not blocked >> e & 1:
+                    blocked |= 1 << e
+                    pair = sm | (sm << 1)
+                    for o in idx:
+                        if o != e and d[o] & pair:
+                            d[o] &= ~pair
+                            if not d[o]:
+                                return None
+                            changed.append(o)
+                            progress = True
             twice |= once & sm
             once |= sm
         if progress:
             continue
         if once != even:
             return None  # a seat nobody can take
-        single = once & ~twice
+        single = once & ~twice & ~placed
         while single:
             bit = single & -single
             single ^= bit
