@@ -78,8 +78,23 @@ def _pack(rows: np.ndarray) -> tuple[int, ...]:
     return tuple((rows.astype(np.int64) @ w).tolist())
 
 
-@lru_cache(maxsize=65536)
+_BY_ID: dict[int, tuple[Clue, Frame, tuple]] = {}  # id(clue) -> (clue, frame, relation)
+
+
 def relation(c: Clue, fr: Frame) -> tuple:
+    """:func:`_relation`, first looked up by the clue object's identity (the search asks
+    again and again for the same objects, and hashing a clue costs more than the lookup)."""
+    hit = _BY_ID.get(id(c))
+    if hit is not None and hit[0] is c and (hit[1] is fr or hit[1] == fr):
+        return hit[2]
+    out = _relation(c, fr)
+    if len(_BY_ID) > _MEMO_MAX:
+        _BY_ID.clear()
+    _BY_ID[id(c)] = (c, fr, out)  # holds ``c``, so its id is not reused while cached
+    return out
+
+
+def _relation(c: Clue, fr: Frame) -> tuple:
     """A clue as propagators over (seat, facing) values: ((entities, support), ...).
 
     Unary support: the allowed mask. Binary: (sup_ab, sup_ba, memo), the masks of values of
@@ -88,13 +103,24 @@ def relation(c: Clue, fr: Frame) -> tuple:
     binary parts (two neighbour relations and different seats).
 
     The supports depend on the entities only through their places in the clue, so they are
-    built once per clue shape (entities renamed 0, 1, 2) and shared.
+    built once per clue shape (entities renamed 0, 1, 2) and shared; the shapes are looked
+    up by their field values (cheaper than hashing a renamed clue).
     """
     ents = entities(c)
     if len(set(ents)) < len(ents):
         return _shaperelation(c, fr)
-    shape = c.model_copy(update=dict(zip("abc", range(len(ents)), strict=False)))
-    return tuple((tuple(ents[x] for x in es), rel) for es, rel in _shaperelation(shape, fr))
+    names = dict(zip("abc", range(len(ents)), strict=False))
+    key = (type(c), tuple([names.get(k, v) for k, v in c.__dict__.items()]), fr)
+    rels = _SHAPES.get(key)
+    if rels is None:
+        rels = _shaperelation(c.model_copy(update=names), fr)
+        if len(_SHAPES) > _MEMO_MAX:
+            _SHAPES.clear()
+        _SHAPES[key] = rels
+    return tuple((tuple(ents[x] for x in es), rel) for es, rel in rels)
+
+
+_SHAPES: dict[tuple, tuple] = {}  # (clue type, renamed field values, frame) -> relation
 
 
 @lru_cache(maxsize=4096)
@@ -122,6 +148,8 @@ def _shaperelation(c: Clue, fr: Frame) -> tuple:
 
 
 _MEMO_MAX = 1 << 16  # entries per cache before it is cleared (results never depend on it)
+_STATUS = 1 << 96  # a binary propagator's memo also keeps its status (:meth:`Deducer.status_of`)
+_MISS = object()
 
 
 def _revise2(sup_ab: tuple[int, ...], sup_ba: tuple[int, ...], da: int, db: int) -> tuple[int, int]:
@@ -143,23 +171,51 @@ _SPAN: dict[tuple[int, int, int], tuple[int, int, int] | None] = {}
 
 
 def _span_keep(da: int, db: int, dc: int) -> tuple[int, int, int] | None:
-    """``a`` strictly between ``b`` and ``c`` in a row: the supported domains, None if one empties."""
-    sa = {u >> 1 for u in bits(da)}
-    sb = {u >> 1 for u in bits(db)}
-    sc = {u >> 1 for u in bits(dc)}
-    minb, maxb, minc, maxc = min(sb), max(sb), min(sc), max(sc)
-    ka = {x for x in sa if minb < x < maxc or minc < x < maxb}
+    """``a`` strictly between ``b`` and ``c`` in a row: the supported domains, None if one empties.
+
+    On seat masks (seat s: bit 2s): ``a`` keeps the seats strictly inside (min b, max c) or
+    (min c, max b); ``b`` keeps a seat s when some kept seat x of ``a`` has s < x < max c
+    (s is below the largest kept x under max c) or min c < x < s (s is above the smallest
+    kept x over min c); ``c`` likewise with ``b``'s bounds. ``b`` and ``c`` are not empty."""
+    sa, sb, sc = ((d | (d >> 1)) & _EVEN for d in (da, db, dc))
+    minb, maxb, minc, maxc = _low(sb), _high(sb), _low(sc), _high(sc)
+    ka = sa & (_inside(minb, maxc) | _inside(minc, maxb))
     if not ka:
         return None
-    kb = {s for s in sb if any(s < x < maxc or minc < x < s for x in ka)}
-    kc = {s for s in sc if any(minb < x < s or s < x < maxb for x in ka)}
-    out = []
-    for d, keep in ((da, ka), (db, kb), (dc, kc)):
-        nd = d & sum(3 << (2 * s) for s in keep)
-        if not nd:
-            return None
-        out.append(nd)
-    return out[0], out[1], out[2]
+    kb = sb & (_below(_high(ka & _below(maxc))) | _above(_low(ka & ~_below(minc + 1))))
+    kc = sc & (_below(_high(ka & _below(maxb))) | _above(_low(ka & ~_below(minb + 1))))
+    na, nb, nc = da & (ka | ka << 1), db & (kb | kb << 1), dc & (kc | kc << 1)
+    if not (na and nb and nc):
+        return None
+    return na, nb, nc
+
+
+_EVEN = int("01" * 64, 2)  # the seat bits of a domain (bit 2s: seat s), up to 64 seats
+
+
+def _low(m: int) -> int:
+    """The lowest seat of seat mask ``m`` (-1 when empty)."""
+    return ((m & -m).bit_length() - 1) // 2 if m else -1
+
+
+def _high(m: int) -> int:
+    """The highest seat of seat mask ``m`` (-1 when empty)."""
+    return (m.bit_length() - 1) // 2 if m else -1
+
+
+def _below(s: int) -> int:
+    """The seats below seat ``s``."""
+    return _EVEN & ((1 << (2 * s)) - 1) if s > 0 else 0
+
+
+def _above(s: int) -> int:
+    """Seat mask: the seats above seat ``s`` that the seat bits of a domain can hold."""
+    return _EVEN & ~((1 << (2 * s + 2)) - 1) if s >= 0 else 0
+
+
+def _inside(lo: int, hi: int) -> int:
+    """The seats strictly between seats ``lo`` and ``hi``."""
+    return _below(hi) & ~_below(lo + 1)
 
 
 _ALLDIFF: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]] | None] = {}
@@ -169,32 +225,39 @@ def _alldiff_calc(
     d: list[int], v: int, even: int
 ) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """One person per seat over the domains ``d`` of a group: (new domains, positions changed
-    in the order they changed, repeats included), or None on a contradiction."""
+    in the order they changed, repeats included), or None on a contradiction.
+
+    A placed entity blocks its seat for the others once: domains only shrink, so blocking it
+    again (in a later pass) changes nothing. A seat only one entity can take narrows that
+    entity, unless it is placed there already (then it is a no-op)."""
     changed: list[int] = []
-    full = (1 << v) - 1
     idx = range(len(d))
+    blocked = 0  # bit e: entity e's place is already blocked for the others
     progress = True
     while progress:
         progress = False
-        once = twice = 0
+        once = twice = placed = 0
         for e in idx:
             sm = (d[e] | (d[e] >> 1)) & even
-            if sm & (sm - 1) == 0:  # placed: nobody else may sit there
-                block = full ^ (sm | (sm << 1))
-                for o in idx:
-                    if o != e and d[o] & ~block:
-                        d[o] &= block
-                        if not d[o]:
-                            return None
-                        changed.append(o)
-                        progress = True
+            if sm & (sm - 1) == 0:  # placed: nobody else sits there
+                placed |= sm
+                if not blocked >> e & 1:
+                    blocked |= 1 << e
+                    pair = sm | (sm << 1)
+                    for o in idx:
+                        if o != e and d[o] & pair:
+                            d[o] &= ~pair
+                            if not d[o]:
+                                return None
+                            changed.append(o)
+                            progress = True
             twice |= once & sm
             once |= sm
         if progress:
             continue
         if once != even:
             return None  # a seat nobody can take
-        single = once & ~twice
+        single = once & ~twice & ~placed
         while single:
             bit = single & -single
             single ^= bit
@@ -252,6 +315,9 @@ class Deducer:
         self.nodes = 0
         self.leaf: list[int] | None = None  # where the last proof found the goal failing
         self._allowed: set[int] | None = None  # propagators in use (all when None)
+        self._wl: list[list[int]] | None = None  # ``watch`` filtered to ``_allowed`` (proofs)
+        self._goal_src: tuple[Clue, ...] = ()  # the last goal of :meth:`relations`
+        self._goal_rels: list[tuple] = []
         self._todo: list[int] | None = None  # the same, as the first queue of each node
 
     def _initial(self, anchor: bool) -> list[int]:
@@ -364,7 +430,9 @@ class Deducer:
         return changed
 
     def _alldiff(self, group: list[int], dom: list[int]) -> list[int]:
-        key = tuple([dom[e] for e in group])
+        lo = group[0]  # a group is the entities lo, lo + 1, ..., lo + n - 1
+        hi = lo + len(group)
+        key = tuple(dom[lo:hi])
         r = _ALLDIFF.get(key, 0)
         if r == 0:
             r = _alldiff_calc(list(key), self.v, self.even)
@@ -374,9 +442,10 @@ class Deducer:
         if r is None:
             raise Conflict(-1)
         new, changed = r
-        for j in changed:
-            dom[group[j]] = new[j]
-        return [group[j] for j in changed]
+        if not changed:
+            return []
+        dom[lo:hi] = new
+        return [lo + j for j in changed]
 
     def propagate(
         self,
@@ -451,11 +520,10 @@ class Deducer:
         """
         n = self.fr.n
         cons = self.cons
-        watch = self.watch
         queue = list(range(len(cons))) if todo is None else sorted(todo)
         queued = set(queue)
         dirty = set(range(len(self.groups))) if groups is None else set(groups)
-        allowed = self._allowed
+        watch, allowed = (self.watch, self._allowed) if self._wl is None else (self._wl, None)
         while queue or dirty:
             while queue:
                 k = queue.pop()
@@ -508,8 +576,14 @@ class Deducer:
     # -- answers and case analysis --------------------------------------------------------
 
     def relations(self, goal: list[Clue]) -> list[tuple]:
-        """The propagators of ``goal``'s clues, as :meth:`status_of` takes them."""
-        return [r for c in goal for r in relation(c, self.fr)]
+        """The propagators of ``goal``'s clues, as :meth:`status_of` takes them (kept for
+        the last goal asked: callers ask again and again with the same clue objects)."""
+        last = self._goal_src
+        if len(last) == len(goal) and all(a is b for a, b in zip(last, goal, strict=True)):
+            return self._goal_rels
+        rels = [r for c in goal for r in relation(c, self.fr)]
+        self._goal_src, self._goal_rels = tuple(goal), rels
+        return rels
 
     def status(self, goal: list[Clue], dom: list[int]) -> bool | None:
         """True if every clue of ``goal`` holds in every completion of ``dom`` (over the
@@ -525,10 +599,17 @@ class Deducer:
                 t = True if d & rel == d else (False if not d & rel else None)
             elif len(es) == 2:
                 da, db = dom[es[0]], dom[es[1]]
-                sup = rel[0]
-                alls = all(sup[u] & db == db for u in bits(da))
-                anys = any(sup[u] & db for u in bits(da))
-                t = True if alls else (False if not anys else None)
+                memo = rel[2]
+                key = _STATUS | da << 32 | db  # beside the revisions' keys (below 2**64)
+                t = memo.get(key, _MISS)
+                if t is _MISS:
+                    sup = rel[0]
+                    alls = all(sup[u] & db == db for u in bits(da))
+                    anys = any(sup[u] & db for u in bits(da))
+                    t = True if alls else (False if not anys else None)
+                    if len(memo) > _MEMO_MAX:
+                        memo.clear()
+                    memo[key] = t
             elif isinstance(rel, str):  # "somewhere between" in a row
                 sa, sb, sc = ({u >> 1 for u in bits(dom[e])} for e in es)
                 hits = [x < y < z or z < y < x for y in sa for x in sb for z in sc]
@@ -608,12 +689,14 @@ class Deducer:
         if clue_ids is None:
             return self._prove(goal, dom, 0, log, first, groups)
         self._todo = self.props_of(clue_ids)
-        self._allowed = set(self._todo)
+        allowed = self._allowed = set(self._todo)
+        if not log:
+            self._wl = [[w for w in ws if w in allowed] for ws in self.watch]
         todo = self._todo if first is None else first
         try:
             return self._prove(goal, dom, 0, log, todo, groups)
         finally:
-            self._todo = self._allowed = None
+            self._todo = self._allowed = self._wl = None
 
     def _prove(
         self,
@@ -641,17 +724,24 @@ class Deducer:
             if log:
                 self.steps.append(Step("holds", depth))
             return True
-        open_ = [e for e in range(self.n_ent) if dom[e] & (dom[e] - 1)]
-        if not open_:
+        # Split on a place first (the first entity with the fewest places left, if one
+        # has more than one); else on the facing of the first open entity.
+        even = self.even
+        e, fewest, first_open = -1, self.fr.n + 1, -1
+        for x, d in enumerate(dom):
+            if d & (d - 1):
+                if first_open < 0:
+                    first_open = x
+                places = ((d | (d >> 1)) & even).bit_count()
+                if 1 < places < fewest:
+                    e, fewest = x, places
+        if first_open < 0:
             self.leaf = dom  # a world of the clues in use where the goal fails
             return False
-        # Split on a place first (the entity with the fewest places left); facings last.
-        unplaced = [e for e in open_ if bin(self.seats(dom[e])).count("1") > 1]
-        if unplaced:
-            e = min(unplaced, key=lambda x: (bin(self.seats(dom[x])).count("1"), x))
+        if e >= 0:
             parts = [dom[e] & (3 << (2 * s)) for s in range(self.fr.n) if dom[e] >> (2 * s) & 3]
         else:
-            e = min(open_)
+            e = first_open
             parts = [1 << u for u in bits(dom[e])]
         self.splits += 1
         self.max_depth = max(self.max_depth, depth + 1)
@@ -659,8 +749,7 @@ class Deducer:
             self.steps.append(Step("split", depth, -2, e, dom[e], tuple(parts)))
             sub, grp = self._todo, None
         else:
-            allowed = self._allowed
-            sub = [w for w in self.watch[e] if allowed is None or w in allowed]
+            sub = self.watch[e] if self._wl is None else self._wl[e]
             grp = (e // self.fr.n,)
         for part in parts:
             trial = list(dom)
