@@ -83,7 +83,7 @@ def without_names(texts: Iterable[str]) -> Iterator[str]:
     from verifiers.blood_relations.names import name_sexes
 
     names = set(name_sexes())
-    word = re.compile(r"[A-Z][a-z]+")
+    word = re.compile(r"\w+")  # any word, so names with accents or inner capitals match too
     for t in texts:
         yield word.sub(lambda m: "" if m.group() in names else m.group(), t)
 

@@ -348,11 +348,10 @@ class StaticGenerator:
                             break
                         if self.shrink:
                             st, where = self._retire(st, where, ended)
-                res = [ended[i] if i in ended else None for i in range(n)]
-                live = st.out.tolist()
-                for j, i in enumerate(where):
-                    if 0 <= i < n and res[i] is None:
-                        res[i] = live[j]
+                for j, row in enumerate(st.out.tolist()):
+                    if where[j] >= 0:
+                        ended[where[j]] = row
+                res = [ended[i] for i in range(n)]
         finally:
             self.model.train(was_training)
         eos = set(self.eos_list)
