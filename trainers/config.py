@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from verifiers.cli_errors import suggest
 
@@ -65,7 +65,7 @@ class StreamSection(_Section):
     config: str = "default"  # generator suite config: a ready name or a YAML path
     seed: int = 1_000_003
     families: list[str] | None = None  # default: every registered family
-    workers: int | None = Field(None, ge=1)  # default: all CPU cores but one
+    workers: int | None = Field(None, ge=1)  # default: the CPUs left after spare_cores
     splits: list[str] = Field(default_factory=lambda: ["train"])
     window: int = Field(64, ge=1)  # puzzles pending for best-fit packing
     # When the workers fall behind the GPU, pack an earlier puzzle again instead of waiting
@@ -76,6 +76,9 @@ class StreamSection(_Section):
     # Workers run at this niceness (``os.nice``), so the training process keeps the CPU time it
     # needs to launch GPU work and pack rows; the workers get the rest.
     nice: int = Field(10, ge=0, le=19)
+    # Physical cores (with their SMT siblings) kept free of workers for the training process:
+    # default 1 on machines with 8 or more CPUs, else 0 (trainers.stream.worker_cpus).
+    spare_cores: int | None = Field(None, ge=0)
 
 
 class RunConfig(_Section):
@@ -97,6 +100,15 @@ class RunConfig(_Section):
     # GRPO / on-policy pairs / evaluation decoder without vLLM: static-cache CUDA graphs or HF
     rollout: Literal["auto", "static", "hf"] = "auto"
     stop_after_s: float | None = None  # wall-time budget: stop (and save) after this many seconds
+    # SFT: the learning-rate schedule reaches its end at stop_after_s or train.max_steps,
+    # whichever comes first (trainers/budget.py), so a time-budgeted run always anneals
+    schedule_by_time: bool = False
+
+    @model_validator(mode="after")
+    def _budget(self):
+        if self.schedule_by_time and not self.stop_after_s:
+            raise ValueError("schedule_by_time needs stop_after_s (the budget to anneal to)")
+        return self
 
 
 def _set(tree: dict, dotted: str, value: Any) -> None:
@@ -163,6 +175,8 @@ def load_run_config(
             msg = err["msg"]
             if err["type"] != "value_error":
                 msg += f" (got {err.get('input')!r})"
+        if not loc:  # a rule across fields (model validator): its message names them
+            raise ConfigError(f"{path or 'config'}: {msg.removeprefix('Value error, ')}") from None
         raise ConfigError(f"{path or 'config'}: field '{loc}': {msg}") from None
 
 
@@ -255,24 +269,6 @@ def trl_args(cls: type, cfg: RunConfig, **defaults: Any):
         _check_type(f"train.{key}", args[0] if len(args) == 1 else want, value)
     kw = {"output_dir": cfg.output_dir, "report_to": "none", **defaults, **cfg.train}
     return cls(**kw)
-
-
-def time_budget_callback(seconds: float | None):
-    """A TrainerCallback that ends training after ``seconds`` of wall time (None: no limit)."""
-    import time
-
-    from transformers import TrainerCallback
-
-    class StopAfter(TrainerCallback):
-        def on_train_begin(self, args, state, control, **kw):
-            self.t0 = time.monotonic()
-
-        def on_step_end(self, args, state, control, **kw):
-            if seconds and time.monotonic() - self.t0 > seconds:
-                control.should_training_stop = True
-                control.should_save = True
-
-    return StopAfter()
 
 
 def lora_config(cfg: RunConfig):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .config import RunConfig, lora_config, time_budget_callback, train_and_save, trl_args
+from .budget import time_budget_callback
+from .config import RunConfig, lora_config, train_and_save, trl_args
 
 
 def load_pairs(path: str):

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .config import RunConfig, lora_config, time_budget_callback, trl_args
+from .budget import time_budget_callback
+from .config import RunConfig, lora_config, trl_args
 from .curriculum import Curriculum, offline_stream, online_stream
 from .data import load_rows, prompt_of
 

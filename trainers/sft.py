@@ -18,28 +18,32 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .config import RunConfig, lora_config, time_budget_callback, train_and_save, trl_args
+from .budget import TimeBudget, anneal_by_time
+from .config import RunConfig, lora_config, train_and_save, trl_args
 from .data import load_rows, sft_columns, sft_example
 
 
 def packed_source(cfg: RunConfig, max_length: int):
     """The packed-row source of a fast-path run: a :class:`PuzzleStream` or a :class:`BuiltPack`."""
-    from .stream import BuiltPack, PuzzleStream
+    from .stream import BuiltPack, PuzzleStream, worker_cpus
 
     s = cfg.stream
     if s.enabled:
+        spare = s.spare_cores if s.spare_cores is not None else int((os.cpu_count() or 1) >= 8)
+        cpus = worker_cpus(spare)
         return PuzzleStream(
             cfg.model,
             max_length,
             config=s.config,
             seed=s.seed,
             families=s.families,
-            workers=s.workers or max(1, (os.cpu_count() or 2) - 1),
+            workers=s.workers or (len(cpus) if cpus else max(1, (os.cpu_count() or 2) - 1)),
             splits=tuple(s.splits),
             window=s.window,
             replay=s.replay,
             replay_min=s.replay_min,
             nice=s.nice,
+            spare_cores=spare,
         )
     return BuiltPack(
         list(sft_columns(load_rows(cfg.data))),
@@ -110,7 +114,8 @@ def build_trainer(cfg: RunConfig):
     """The configured SFTTrainer; on the fast path ``trainer.data_source`` is the row source."""
     from trl import SFTConfig, SFTTrainer
 
-    callbacks = [time_budget_callback(cfg.stop_after_s)]
+    budget = TimeBudget(cfg.stop_after_s)
+    callbacks = [budget.callback()]
     fast = cfg.stream.enabled or cfg.data.pack
     if fast:
         args = trl_args(
@@ -149,6 +154,8 @@ def build_trainer(cfg: RunConfig):
         callbacks=callbacks,
     )
     trainer.data_source = source
+    if cfg.schedule_by_time:
+        anneal_by_time(trainer, budget)
     if fast:
         _dense_rows(trainer.model)
     _stamp("trainer built")
