@@ -17,6 +17,7 @@ from trainers.stream import (
     pack,
     tokenize_example,
     tokenize_rows,
+    worker_cpus,
 )
 
 
@@ -120,13 +121,30 @@ def test_replay_pool_gives_back_every_puzzle_once_a_round():
     assert [again.take() for _ in range(6)] == round1
 
 
+def test_worker_cpus_spare_whole_physical_cores():
+    """Sparing a core spares its SMT siblings too; nothing is pinned if nothing would remain."""
+    smt = {0: {0, 8}, 8: {0, 8}, 1: {1, 9}, 9: {1, 9}}  # two cores, two threads each
+    assert worker_cpus(1, allowed={0, 1, 8, 9}, siblings=smt.__getitem__) == {1, 9}
+    assert worker_cpus(2, allowed={0, 1, 8, 9}, siblings=smt.__getitem__) is None
+    assert worker_cpus(1, allowed={0, 1, 2}, siblings=lambda c: {c}) == {1, 2}
+    assert worker_cpus(0, allowed={0, 1, 2}, siblings=lambda c: {c}) is None
+
+
 def test_stream_replays_earlier_puzzles_instead_of_waiting(tiny_model):
     """stream.replay: one real worker cannot keep up with a packer pulling rows as fast as it
     can, so once replay_min puzzles have arrived the packer reuses them and never blocks; the
     stats count every packed puzzle as either fresh (unique) or replayed. The worker runs at
     stream.nice above the trainer's niceness, so the training process keeps its CPU."""
     stream = PuzzleStream(
-        str(tiny_model), 1024, config="tiny", seed=7, workers=1, replay=True, replay_min=4, nice=3
+        str(tiny_model),
+        1024,
+        config="tiny",
+        seed=7,
+        workers=1,
+        replay=True,
+        replay_min=4,
+        nice=3,
+        spare_cores=1,
     )
     try:
         rows = stream.rows()
@@ -134,6 +152,10 @@ def test_stream_replays_earlier_puzzles_instead_of_waiting(tiny_model):
             next(rows)
         mine = os.getpriority(os.PRIO_PROCESS, 0)
         assert os.getpriority(os.PRIO_PROCESS, stream.procs[0].pid) == min(19, mine + 3)
+        # and off the first physical core (unless that would leave none: then unpinned)
+        want = worker_cpus(1) or os.sched_getaffinity(0)
+        assert os.sched_getaffinity(stream.procs[0].pid) == want
+        assert stream.stats.summary()["worker_cpus"] == sorted(worker_cpus(1) or ())
     finally:
         stream.close()
     st = stream.stats
@@ -188,3 +210,50 @@ def test_streamed_sft_run_reports_the_stream(tiny_model, tmp_path):
     assert data["data_wait_s"] >= 0 and data["rows"] >= 2 and 0 < data["fill"] <= 1
     hist = json.loads((out / "sft_summary.json").read_text())
     assert any("stream/unique_puzzles" in h for h in hist)
+
+
+def test_schedule_by_time_anneals_at_the_budget(tiny_model, tiny_dataset, tmp_path):
+    """schedule_by_time: a real TRL run budgeted at a few seconds, with max_steps far out of
+    reach, ends at the schedule's final learning rate; the same run scheduled by steps alone is
+    cut near its peak (what happened to session 17's GPU run)."""
+    import json
+
+    def run(tag: str, by_time: bool) -> list[dict]:
+        out = tmp_path / tag
+        rc = main(
+            [
+                "sft",
+                "--config",
+                "sft_tiny",
+                "--model",
+                str(tiny_model),
+                "--data",
+                str(tiny_dataset),
+                "--out",
+                str(out),
+                *("--set", "data.pack=true", "--set", "train.max_steps=100000"),
+                *("--set", "train.max_length=512", "--set", "train.per_device_train_batch_size=1"),
+                *("--set", "train.lr_scheduler_type=cosine_with_min_lr"),
+                *("--set", "train.lr_scheduler_kwargs={min_lr_rate: 0.1}"),
+                *("--set", "train.warmup_steps=2", "--set", "train.learning_rate=0.001"),
+                *("--set", "stop_after_s=6", "--set", f"schedule_by_time={str(by_time).lower()}"),
+            ]
+        )
+        assert rc == 0
+        return [h for h in json.loads((out / "sft_summary.json").read_text()) if "loss" in h]
+
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model on a loaded 2-core box: two threads thrash
+    try:
+        timed, stepped = run("timed", True), run("stepped", False)
+    finally:
+        torch.set_num_threads(threads)
+    for hist in timed, stepped:
+        assert 5 < hist[-1]["step"] < 100000
+    lrs = [h["learning_rate"] for h in timed]
+    assert max(lrs) == pytest.approx(1e-3, rel=0.05)  # the peak after warm-up
+    assert lrs[-1] <= 1.5e-4  # annealed to ~min_lr_rate x peak at the budget
+    assert all(a >= b for a, b in zip(lrs[2:-1], lrs[3:], strict=True))  # falling all the way
+    assert stepped[-1]["learning_rate"] >= 0.99e-3  # by steps alone: still at the peak

@@ -10,7 +10,9 @@ and packs whole puzzles into rows of ``max_length`` tokens without cutting one a
 rest of a row is padding that carries no loss. With ``replay``, a packer that finds no fresh
 puzzle waiting takes an earlier one again from a :class:`ReplayPool` instead of waiting, so the
 GPU trains at its own pace on as many unique puzzles as the CPU cores make. Workers run
-at ``nice`` (os.nice) so the training process keeps the CPU it needs. ``StreamStats``
+at ``nice`` (os.nice) so the training process keeps the CPU it needs, and off ``spare_cores``
+physical cores (:func:`worker_cpus`): niceness does not stop a worker on the SMT sibling of the
+training thread's CPU from slowing it. ``StreamStats``
 counts what was seen, how often, and how long the trainer waited for data.
 
 ``generators`` (and so z3) is imported only inside the worker processes.
@@ -19,6 +21,7 @@ counts what was seen, how often, and how long the trainer waited for data.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import random
 import time
@@ -54,11 +57,12 @@ def _worker(
     max_tokens: int,
     out: mp.Queue,
     nice: int = 0,
+    cpus: set[int] | None = None,
     batch: int = 8,
 ) -> None:
-    import os
-
     os.nice(nice)
+    if cpus:
+        os.sched_setaffinity(0, cpus)
     from transformers import AutoTokenizer
 
     from generators import generate
@@ -91,12 +95,45 @@ def _worker(
         i += n
 
 
+def _siblings(cpu: int) -> set[int]:
+    """The logical CPUs sharing ``cpu``'s physical core (Linux sysfs; just ``cpu`` elsewhere)."""
+    path = f"/sys/devices/system/cpu/cpu{cpu}/topology/thread_siblings_list"
+    try:
+        text = open(path).read().strip()
+    except OSError:
+        return {cpu}
+    out: set[int] = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def worker_cpus(spare_cores: int, allowed=None, siblings=_siblings) -> set[int] | None:
+    """The CPUs the puzzle workers may run on: those this process may use (``allowed``), less
+    the first ``spare_cores`` physical cores, each with its SMT siblings, which are left to the
+    training process. None (no pinning) when nothing would be spared or nothing would remain."""
+    if spare_cores <= 0 or not hasattr(os, "sched_getaffinity"):
+        return None
+    allowed = sorted(os.sched_getaffinity(0) if allowed is None else allowed)
+    spare: set[int] = set()
+    for cpu in allowed:
+        if spare_cores == 0:
+            break
+        if cpu not in spare:
+            spare |= siblings(cpu)
+            spare_cores -= 1
+    rest = {c for c in allowed if c not in spare}
+    return rest or None
+
+
 @dataclass
 class StreamStats:
     """What the stream delivered and how long the consumer waited for it. Counts include the
     few rows made ahead (prefetched) but not yet trained on when a run stops."""
 
     workers: int = 0
+    worker_cpus: list[int] = field(default_factory=list)  # empty: not pinned
     unique_puzzles: int = 0
     unique_canonical: int = 0
     repeats_dropped: int = 0
@@ -116,6 +153,7 @@ class StreamStats:
         up = time.monotonic() - self.started
         return {
             "workers": self.workers,
+            "worker_cpus": self.worker_cpus,
             "unique_puzzles": self.unique_puzzles,
             "unique_canonical_specs": self.unique_canonical,
             "repeats_dropped": self.repeats_dropped,
@@ -154,6 +192,7 @@ class PuzzleStream:
         replay: bool = False,
         replay_min: int = 4096,
         nice: int = 0,
+        spare_cores: int = 0,
     ):
         bad = [s for s in splits if s not in SPLITS]
         if bad or not splits:
@@ -174,8 +213,11 @@ class PuzzleStream:
             )
         self.args = (families, config, seed, tuple(splits), tokenizer, max_length)
         self.nice = nice
+        self.cpus = worker_cpus(spare_cores)
         self.max_length, self.window, self.n = max_length, window, workers
-        self.stats = StreamStats(workers=workers, _length=max_length)
+        self.stats = StreamStats(
+            workers=workers, worker_cpus=sorted(self.cpus or ()), _length=max_length
+        )
         self.procs: list = []
         # across iterators: TRL peeks at one row before training, with an iterator of its own
         self.seen_ids: set[str] = set()
@@ -195,7 +237,9 @@ class PuzzleStream:
         self.queue = ctx.Queue(maxsize=4096)
         for k in range(self.n):
             p = ctx.Process(
-                target=_worker, args=(k, self.n, *self.args, self.queue, self.nice), daemon=True
+                target=_worker,
+                args=(k, self.n, *self.args, self.queue, self.nice, self.cpus),
+                daemon=True,
             )
             p.start()
             self.procs.append(p)
