@@ -69,7 +69,7 @@ grpo_run() {
 }
 pairs_dpo() {
   python3 -m trainers pairs --mode on-policy --data $D --split train --limit $PAIRS_N --model $W/sft \
-    --k 4 --batch-size ${PAIRS_BS:-128} --max-new-tokens $NEW --out $W/pairs.jsonl 2>&1 | clean | tail -2 | tee $R/pairs.log
+    --k 4 --batch-size ${PAIRS_BS:-64} --max-new-tokens $NEW --out $W/pairs.jsonl 2>&1 | clean | tail -2 | tee $R/pairs.log
   python3 -c "import json,collections;print(collections.Counter(json.loads(l)['kind'] for l in open('$W/pairs.jsonl')))" | tee -a $R/pairs.log
   el dpo
   python3 -m trainers dpo --config dpo_fast_demo --model $W/sft --data $W/pairs.jsonl --out $W/dpo \
@@ -83,10 +83,10 @@ EVAL_BS=${EVAL_BS:-256}
 ev sft validation; ev sft test; [ -d $DN ] && ev sft test $DN _names
 stage grpo
 grpo_run
-stage after-grpo  # GRPO's evaluation beside the pairs' generation, then DPO
-( [ -f $W/grpo/model.safetensors ] && ev grpo validation ) > $R/grpo_eval.log 2>&1 &
-pairs_dpo > $R/dpo_branch.log 2>&1
-wait; cat $R/grpo_eval.log $R/dpo_branch.log
+stage after-grpo  # GRPO's evaluation, then pairs and DPO, one at a time: on an 80 GB H100 the
+# session-18 run had them side by side and both ran out of memory (followup.sh redid them)
+[ -f $W/grpo/model.safetensors ] && ev grpo validation
+pairs_dpo > $R/dpo_branch.log 2>&1; cat $R/dpo_branch.log
 [ "${SMOKE:-0}" = 1 ] || { stage rollout-bench
   python3 benchmarks/perf_rollout.py --model $W/sft --data $D --batch 128 --max-new 512 --reps 2 \
     --out $R/perf_rollout_sft.json 2>&1 | clean | tail -12; }
