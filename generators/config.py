@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -149,6 +149,9 @@ class SuiteConfig(BaseModel):
     splits: dict[str, float] = {"train": 0.8, "validation": 0.1, "test": 0.1}
     held_out_names: bool = True
     held_out_templates: bool = True
+    # first names: the ~1.2k of templates/names.yaml, or with `broad` ~12k more
+    # (templates/names_broad.yaml; the test split's held-out names are the same either way)
+    name_pool: Literal["standard", "broad"] = "standard"
     augment: AugmentConfig = AugmentConfig()
     labelled: LabelledConfig = LabelledConfig()
     shard_size: int = Field(250, ge=1, le=1_000_000)

@@ -69,11 +69,12 @@ def split_of(canonical_hash: str, cfg: SuiteConfig) -> str:
     return _pick({k: cfg.splits[k] for k in ("train", "validation", "test")}, u)
 
 
-@lru_cache(maxsize=2)
-def name_pool(held_out: bool) -> list[str]:
+@lru_cache(maxsize=4)
+def name_pool(held_out: bool, broad: bool = False) -> list[str]:
     """The flat list of first names (the test split's held-out pool with ``held_out``): every
-    sex-tagged pool of ``templates/names.yaml`` in file order, female, male, then neutral."""
-    return flat(held_out)
+    sex-tagged pool of ``templates/names.yaml`` in file order, female, male, then neutral; with
+    ``broad`` (config ``name_pool: broad``) then ``templates/names_broad.yaml``'s ~12k names."""
+    return flat(held_out, broad)
 
 
 def item_rng(cfg: SuiteConfig, family: str, index: int) -> random.Random:
@@ -99,7 +100,7 @@ def _context(cfg: SuiteConfig, family: str, rng: random.Random, split: str, **kw
     test = split == "test"
     return RenderContext(
         rng=rng,
-        names=name_pool(cfg.held_out_names and test),
+        names=name_pool(cfg.held_out_names and test, cfg.name_pool == "broad"),
         n_choices=cfg.choices,
         options=cfg.families[family].options,
         split=split,

@@ -89,8 +89,11 @@ def slot_renderer(source: str, slots: tuple[str, ...], **ctx: Any) -> Callable[.
 
 @lru_cache(maxsize=64)
 def data(name: str) -> Any:
-    """Load a YAML data file under templates/ (personas, phrase banks, name pools)."""
-    return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    """Load a YAML data file under templates/ (personas, phrase banks, name pools), with
+    libyaml's parser where PyYAML has it (the same result; ~10x faster on the 100 KB
+    names_broad.yaml)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((ROOT / name).read_text(encoding="utf-8"), Loader=loader)
 
 
 def join_names(items: list[str], conj: str = "and") -> str:

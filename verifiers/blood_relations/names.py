@@ -20,20 +20,22 @@ def tagged(block: dict) -> list[tuple[str, str]]:
     return [(n, tag) for key, tag in SEX_KEYS.items() for n in block.get(key, ())]
 
 
-def blocks(held_out: bool) -> list[dict]:
-    """The sex-tagged blocks of the training pools (per culture, then neutral) or the held-out one."""
+def blocks(held_out: bool, broad: bool = False) -> list[dict]:
+    """The sex-tagged blocks of the training pools (per culture, then neutral, then with
+    ``broad`` the ~12k names of ``names_broad.yaml``) or the held-out one."""
     names = data("names.yaml")
     if held_out:
         return [names["heldout"]]
-    return [*names["pools"].values(), {"neutral": names["neutral"]}]
+    extra = [data("names_broad.yaml")] if broad else []
+    return [*names["pools"].values(), {"neutral": names["neutral"]}, *extra]
 
 
-def flat(held_out: bool) -> list[str]:
+def flat(held_out: bool, broad: bool = False) -> list[str]:
     """Every name of the training pools (or the held-out one) in file order: female, male, neutral."""
-    return [n for b in blocks(held_out) for n, _ in tagged(b)]
+    return [n for b in blocks(held_out, broad) for n, _ in tagged(b)]
 
 
 @lru_cache(maxsize=1)
 def name_sexes() -> dict[str, str]:
-    """Every name (training and held-out pools) -> its tag."""
-    return {n: tag for held in (False, True) for b in blocks(held) for n, tag in tagged(b)}
+    """Every name (training pools, the broad pool and the held-out pool) -> its tag."""
+    return {n: tag for held in (False, True) for b in blocks(held, True) for n, tag in tagged(b)}
