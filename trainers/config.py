@@ -79,6 +79,10 @@ class StreamSection(_Section):
     # Physical cores (with their SMT siblings) kept free of workers for the training process:
     # default 1 on machines with 8 or more CPUs, else 0 (trainers.stream.worker_cpus).
     spare_cores: int | None = Field(None, ge=0)
+    # First names of the streamed puzzles: the generator config's own pool (None), or
+    # `broad` (~13k names, so that a small model learns to copy names rather than memorise
+    # them; the test split's held-out names are never streamed either way)
+    name_pool: Literal["standard", "broad"] | None = None
 
 
 class RunConfig(_Section):

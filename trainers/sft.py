@@ -44,6 +44,7 @@ def packed_source(cfg: RunConfig, max_length: int):
             replay_min=s.replay_min,
             nice=s.nice,
             spare_cores=spare,
+            name_pool=s.name_pool,
         )
     return BuiltPack(
         list(sft_columns(load_rows(cfg.data))),

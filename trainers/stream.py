@@ -58,6 +58,7 @@ def _worker(
     out: mp.Queue,
     nice: int = 0,
     cpus: set[int] | None = None,
+    name_pool: str | None = None,
     batch: int = 8,
 ) -> None:
     os.nice(nice)
@@ -70,6 +71,8 @@ def _worker(
     from generators.pipeline import split_of
 
     cfg = load_config(config)
+    if name_pool:
+        cfg = cfg.model_copy(update={"name_pool": name_pool})
     tok = AutoTokenizer.from_pretrained(tokenizer)
     puzzles = [generate(f, cfg, seed, count=0) for f in families]
     buf: list[tuple] = []
@@ -193,6 +196,7 @@ class PuzzleStream:
         replay_min: int = 4096,
         nice: int = 0,
         spare_cores: int = 0,
+        name_pool: str | None = None,
     ):
         bad = [s for s in splits if s not in SPLITS]
         if bad or not splits:
@@ -212,7 +216,7 @@ class PuzzleStream:
                 f"(it has {', '.join(suite.families)})"
             )
         self.args = (families, config, seed, tuple(splits), tokenizer, max_length)
-        self.nice = nice
+        self.nice, self.name_pool = nice, name_pool
         self.cpus = worker_cpus(spare_cores)
         self.max_length, self.window, self.n = max_length, window, workers
         self.stats = StreamStats(
@@ -238,7 +242,7 @@ class PuzzleStream:
         for k in range(self.n):
             p = ctx.Process(
                 target=_worker,
-                args=(k, self.n, *self.args, self.queue, self.nice, self.cpus),
+                args=(k, self.n, *self.args, self.queue, self.nice, self.cpus, self.name_pool),
                 daemon=True,
             )
             p.start()
