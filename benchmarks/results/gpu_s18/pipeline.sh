@@ -9,7 +9,8 @@
 # - GRPO runs alone after the SFT evaluations, 16 optimizer steps per round of rollouts, with
 #   finished rows retired from the static decode batch;
 # - the rollout benchmark (static vs static_full vs HF generate) on the SFT model.
-# Knobs: TRAIN_S, STEPS (the token cap: x 65536), GRPO_S, PAIRS_N, SMOKE=1 (CPU dry run).
+# Knobs: TRAIN_S, STEPS (the token cap: x 65536), GRPO_S, PAIRS_N, SMOKE=1 (CPU dry run),
+# NAME_POOL=broad (stream.name_pool, added after this run: unset, it runs as it ran).
 set -uo pipefail
 source benchmarks/results/gpu_s13/common.sh
 R=$W/res; mkdir -p $R
@@ -52,7 +53,8 @@ print(json.dumps(r)); json.dump(r, open('$R/stream_rate_idle.json', 'w'))
 stage sft
 python3 -m trainers sft --config sft_fast_demo --model $W/init --out $W/sft --stream $STREAM_CFG \
   --set stream.replay=true --set train.max_steps=$STEPS \
-  --set stop_after_s=$TRAIN_S --set train.warmup_steps=200 "${CPU[@]}" "${SFT_X[@]}" 2>&1 | clean | grep -v "indexing errors" > $R/sft.log
+  --set stop_after_s=$TRAIN_S --set train.warmup_steps=200 ${NAME_POOL:+--set stream.name_pool=$NAME_POOL} \
+  "${CPU[@]}" "${SFT_X[@]}" 2>&1 | clean | grep -v "indexing errors" > $R/sft.log
 tail -3 $R/sft.log; grep '^\[sft\]' $R/sft.log; cp $W/sft/sft_data.json $W/sft/sft_summary.json $R/ 2>/dev/null
 [ -f $W/sft/model.safetensors ] || { stage sft-failed; exit 1; }
 
