@@ -316,14 +316,17 @@ def test_name_pools_are_tagged_by_sex_and_held_out_apart():
     from verifiers.blood_relations.names import blocks, name_sexes, tagged
 
     train = [nt for b in blocks(False) for nt in tagged(b)]
+    broad = [nt for b in blocks(False, broad=True) for nt in tagged(b)][len(train) :]
     held = [nt for b in blocks(True) for nt in tagged(b)]
-    names = [n for n, _ in train + held]
+    names = [n for n, _ in train + broad + held]
     assert len(names) == len(set(names)) == len(name_sexes())  # no name twice, in any pool
+    assert len(broad) > 10_000 and {t for _, t in broad} == {"F", "M"}
     per_sex = Counter(t for _, t in train)
     assert per_sex["F"] >= 500 and per_sex["M"] >= 500 and per_sex["N"] >= 40
     assert len(data("names.yaml")["pools"]) >= 15  # many cultures
     assert {t for _, t in held} == {"F", "M", "N"}
     assert name_pool(False) == [n for n, _ in train] and name_pool(True) == [n for n, _ in held]
+    assert name_pool(False, True) == [n for n, _ in train + broad]
 
 
 @pytest.mark.parametrize("mode", ["by_sex", "mismatched"])
