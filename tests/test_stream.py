@@ -167,6 +167,38 @@ def test_stream_replays_earlier_puzzles_instead_of_waiting(tiny_model):
     assert st.docs >= 60 and st.docs <= st.unique_puzzles + st.replayed
 
 
+def test_stream_reports_a_dead_worker_even_while_replaying(tiny_model):
+    """With replay the reader never blocks on the workers; a worker killed mid-run is still
+    reported, in one line, within poll_s, instead of the run replaying old puzzles forever."""
+    import signal
+    import time
+
+    stream = PuzzleStream(
+        str(tiny_model),
+        1024,
+        config="tiny",
+        seed=7,
+        workers=1,
+        replay=True,
+        replay_min=4,
+        poll_s=0.5,
+    )
+    try:
+        rows = stream.rows()
+        while stream.stats.replayed == 0:  # the pool is full and replaying
+            next(rows)
+        os.kill(stream.procs[0].pid, signal.SIGKILL)
+        t0 = time.monotonic()
+        with pytest.raises(RuntimeError) as e:
+            while time.monotonic() - t0 < 30:
+                next(rows)
+    finally:
+        stream.close()
+    err = str(e.value)
+    assert "1 puzzle worker(s) exited (codes [-9])" in err and len(err.splitlines()) == 1
+    assert not stream.procs
+
+
 def test_stream_rejects_test_split_and_bad_config(tiny_model, tmp_path, capsys):
     with pytest.raises(ValueError, match="test split's held-out names"):
         PuzzleStream(str(tiny_model), 512, config="tiny", splits=("train", "test"))

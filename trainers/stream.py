@@ -197,6 +197,7 @@ class PuzzleStream:
         nice: int = 0,
         spare_cores: int = 0,
         name_pool: str | None = None,
+        poll_s: float = 5.0,
     ):
         bad = [s for s in splits if s not in SPLITS]
         if bad or not splits:
@@ -228,6 +229,7 @@ class PuzzleStream:
         self.seen_canonical: set[str] = set()
         self.pool = ReplayPool(seed) if replay else None
         self.replay_min = replay_min
+        self.poll_s = poll_s  # how often a blocked or replaying reader looks for dead workers
         self.pad_id: int | None = None
         self.tokenizer = tokenizer
 
@@ -259,11 +261,16 @@ class PuzzleStream:
 
     def _docs(self) -> Iterator[tuple[list[int], list[int]]]:
         seen, canon, st, pool = self.seen_ids, self.seen_canonical, self.stats, self.pool
+        checked = time.monotonic()
         while True:
             try:
                 items = self.queue.get_nowait()
             except queue.Empty:
                 if pool is not None and len(pool) >= self.replay_min:
+                    # replay never blocks, so a dead worker must be looked for here
+                    if time.monotonic() - checked > self.poll_s:
+                        checked = time.monotonic()
+                        self._check_workers()
                     st.replayed += 1
                     yield pool.take()
                     continue
@@ -288,14 +295,18 @@ class PuzzleStream:
     def _get_blocking(self):
         while True:
             try:
-                return self.queue.get(timeout=30)
+                return self.queue.get(timeout=self.poll_s)
             except queue.Empty:
-                dead = [p.exitcode for p in self.procs if not p.is_alive()]
-                if dead:
-                    raise RuntimeError(
-                        f"stream: {len(dead)} puzzle worker(s) exited (codes {dead}); "
-                        "check stream.config and the model's tokenizer"
-                    ) from None
+                self._check_workers()
+
+    def _check_workers(self) -> None:
+        """Raise a one-line error if a worker has exited."""
+        dead = [p.exitcode for p in self.procs if not p.is_alive()]
+        if dead:
+            raise RuntimeError(
+                f"stream: {len(dead)} puzzle worker(s) exited (codes {dead}); "
+                "check stream.config and the model's tokenizer"
+            )
 
     def rows(self) -> Iterator[dict[str, list[int]]]:
         """Packed rows of exactly ``max_length`` tokens (see :func:`pack`)."""
