@@ -130,22 +130,19 @@ def test_worker_cpus_spare_whole_physical_cores():
     assert worker_cpus(0, allowed={0, 1, 2}, siblings=lambda c: {c}) is None
 
 
+def _replaying(tiny_model, **kw) -> PuzzleStream:
+    """One real worker on the tiny config, replaying once 4 puzzles have arrived."""
+    return PuzzleStream(
+        str(tiny_model), 1024, config="tiny", seed=7, workers=1, replay=True, replay_min=4, **kw
+    )
+
+
 def test_stream_replays_earlier_puzzles_instead_of_waiting(tiny_model):
     """stream.replay: one real worker cannot keep up with a packer pulling rows as fast as it
     can, so once replay_min puzzles have arrived the packer reuses them and never blocks; the
     stats count every packed puzzle as either fresh (unique) or replayed. The worker runs at
     stream.nice above the trainer's niceness, so the training process keeps its CPU."""
-    stream = PuzzleStream(
-        str(tiny_model),
-        1024,
-        config="tiny",
-        seed=7,
-        workers=1,
-        replay=True,
-        replay_min=4,
-        nice=3,
-        spare_cores=1,
-    )
+    stream = _replaying(tiny_model, nice=3, spare_cores=1)
     try:
         rows = stream.rows()
         for _ in range(60):
@@ -173,16 +170,7 @@ def test_stream_reports_a_dead_worker_even_while_replaying(tiny_model):
     import signal
     import time
 
-    stream = PuzzleStream(
-        str(tiny_model),
-        1024,
-        config="tiny",
-        seed=7,
-        workers=1,
-        replay=True,
-        replay_min=4,
-        poll_s=0.5,
-    )
+    stream = _replaying(tiny_model, poll_s=0.5)
     try:
         rows = stream.rows()
         while stream.stats.replayed == 0:  # the pool is full and replaying
