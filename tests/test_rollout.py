@@ -78,14 +78,21 @@ def test_finished_rows_retire_to_a_smaller_batch_with_the_same_tokens(lm_and_pro
     assert gen.stats["shrinks"] >= 1 and gen.stats["row_steps"] < ref.stats["row_steps"]
     ended = sum(len(r) == 1 for r in got)
     assert ended >= len(prompts) // 2 and max(len(r) for r in got) > 4  # decoded past a move
-    # the live rows' caches moved whole: the small state holds what the full batch holds
+    # the live rows' caches moved whole: each row of the smallest state (the rows still
+    # decoding at the last move; there may have been more than one) holds what one row of
+    # the full batch holds
     live = [i for i, r in enumerate(got) if len(r) > 1]
     small = min(gen.states.values(), key=lambda st: st.batch)
     full = max(ref.states.values(), key=lambda st: st.batch)
-    assert small.batch == len(live) < full.batch and int(small.pos) == int(full.pos)
+    assert small.batch <= len(live) < full.batch and int(small.pos) == int(full.pos)
     upto = int(full.pos)
-    for a, b in zip(small.keys + small.values, full.keys + full.values, strict=True):
-        torch.testing.assert_close(a[:, :, :upto], b[live][:, :, :upto])
+    pairs = list(zip(small.keys + small.values, full.keys + full.values, strict=True))
+
+    def same_row(j: int, i: int) -> bool:
+        return all(torch.allclose(a[j, :, :upto], b[i, :, :upto]) for a, b in pairs)
+
+    rows = [[i for i in live if same_row(j, i)] for j in range(small.batch)]
+    assert all(len(r) == 1 for r in rows) and len({r[0] for r in rows}) == small.batch
     assert gen.generate(prompts, 24, check_every=2) == want  # the smaller state is reused
 
 
