@@ -92,7 +92,9 @@ def stream_rate(model: str, seconds: float, workers: int, max_length: int = 4096
     puzzles and real tokens per second, i.e. the SFT speed the CPU cores can feed."""
     from trainers.stream import PuzzleStream
 
-    s = PuzzleStream(model, max_length, config="default", seed=1_000_003, workers=workers)
+    s = PuzzleStream(
+        model, max_length, config="default", seed=1_000_003, workers=workers, spare_cores=0
+    )
     rows = s.rows()
     next(rows)  # workers up and producing
     n0, t0, tok0 = s.stats.unique_puzzles, time.perf_counter(), s.stats.tokens

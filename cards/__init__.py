@@ -262,7 +262,7 @@ def _context(
         "split_fractions": cfg.splits,
         "held_out_names": cfg.held_out_names,
         "held_out_templates": bool(getattr(cfg, "held_out_templates", False)),
-        "broad_names": getattr(cfg, "name_pool", "standard") == "broad",
+        "broad_names": cfg.name_pool == "broad",
         "repo": repo,
         "tag": tag,
         "revision_arg": f', revision="{tag}"' if tag else "",

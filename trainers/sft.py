@@ -25,25 +25,23 @@ from .data import load_rows, sft_columns, sft_example
 
 def packed_source(cfg: RunConfig, max_length: int):
     """The packed-row source of a fast-path run: a :class:`PuzzleStream` or a :class:`BuiltPack`."""
-    from .stream import BuiltPack, PuzzleStream, worker_cpus
+    from .stream import BuiltPack, PuzzleStream
 
     s = cfg.stream
     if s.enabled:
-        spare = s.spare_cores if s.spare_cores is not None else int((os.cpu_count() or 1) >= 8)
-        cpus = worker_cpus(spare)
         return PuzzleStream(
             cfg.model,
             max_length,
             config=s.config,
             seed=s.seed,
             families=s.families,
-            workers=s.workers or (len(cpus) if cpus else max(1, (os.cpu_count() or 2) - 1)),
+            workers=s.workers,
             splits=tuple(s.splits),
             window=s.window,
             replay=s.replay,
             replay_min=s.replay_min,
             nice=s.nice,
-            spare_cores=spare,
+            spare_cores=s.spare_cores,
             name_pool=s.name_pool,
         )
     return BuiltPack(

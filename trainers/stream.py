@@ -189,13 +189,13 @@ class PuzzleStream:
         config: str = "default",
         seed: int = 0,
         families: list[str] | None = None,
-        workers: int = 2,
+        workers: int | None = None,
         splits: tuple[str, ...] = ("train",),
         window: int = 64,
         replay: bool = False,
         replay_min: int = 4096,
         nice: int = 0,
-        spare_cores: int = 0,
+        spare_cores: int | None = None,
         name_pool: str | None = None,
         poll_s: float = 5.0,
     ):
@@ -218,7 +218,11 @@ class PuzzleStream:
             )
         self.args = (families, config, seed, tuple(splits), tokenizer, max_length)
         self.nice, self.name_pool = nice, name_pool
+        if spare_cores is None:  # one core for the trainer on machines of 8+ CPUs
+            spare_cores = int((os.cpu_count() or 1) >= 8)
         self.cpus = worker_cpus(spare_cores)
+        if workers is None:  # every CPU left to the workers (all but one when not pinned)
+            workers = len(self.cpus) if self.cpus else max(1, (os.cpu_count() or 2) - 1)
         self.max_length, self.window, self.n = max_length, window, workers
         self.stats = StreamStats(
             workers=workers, worker_cpus=sorted(self.cpus or ()), _length=max_length
