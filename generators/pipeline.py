@@ -139,10 +139,15 @@ def _with_outcomes(fin, kind: str, outcomes: list[str], alt=None) -> None:
 
 
 DUPLICATE = "duplicate"  # Outcome.dropped of an item skipped by ``make_item(..., seen=...)``
+HELD_OUT = "held_out"  # Outcome.dropped of an item skipped by ``make_item(..., splits=...)``
 
 
 def make_item(
-    cfg: SuiteConfig, family: str, index: int, seen: Callable[[str], bool] | None = None
+    cfg: SuiteConfig,
+    family: str,
+    index: int,
+    seen: Callable[[str], bool] | None = None,
+    splits: tuple[str, ...] | None = None,
 ) -> Outcome:
     """Generate, prove and render item ``index`` of ``family``; never raises for a bad draw.
 
@@ -153,6 +158,11 @@ def make_item(
     is. The skipped proof is of a puzzle whose canonical twin was proven, and a budget
     overrun drops an item either way: only an unrefuted distractor (a family bug) could
     have sent it back for a redraw.
+
+    ``splits``: only puzzles of these splits are wanted (the training stream keeps validation
+    and test puzzles unseen). The first draft whose split is another ends the item with
+    ``dropped=HELD_OUT``, before it is rendered or proven. A record returned with ``splits`` is
+    the one returned without it.
     """
     fam = registry.get(family)
     fc = cfg.families[family]
@@ -182,6 +192,8 @@ def make_item(
             d, alt_draft = m
         chash = d.spec.canonical_hash()
         split = split_of(chash, cfg)
+        if splits is not None and split not in splits:
+            return Outcome(index, None, HELD_OUT, attempt, notes=notes)
         state = rng.getstate()
         try:
             fin = fam.finalize(d, _context(cfg, family, rng, split))

@@ -20,7 +20,7 @@ import pytest
 
 from generators import registry
 from generators.config import load_config, parse_config
-from generators.pipeline import make_item
+from generators.pipeline import HELD_OUT, make_item, split_of
 from generators.validate import check_record
 from verifiers.registry import BUILTIN, load_spec
 
@@ -98,6 +98,22 @@ def test_item_i_is_the_same_alone_mid_shard_and_in_a_fresh_process(family):
     ).stdout
     assert alone is not None and mid_shard[7] == alone
     assert fresh == alone.model_dump_json()  # difficulty metrics included
+
+
+@pytest.mark.parametrize("family", BUILTIN)
+def test_wanted_splits_skip_held_out_drafts_and_keep_the_same_records(family):
+    cfg = load_config("tiny")
+    kept = held = 0
+    for i in range(24):
+        plain = make_item(cfg, family, i).record
+        out = make_item(cfg, family, i, splits=("train",))
+        if out.record is None:
+            held += out.dropped == HELD_OUT
+            assert out.dropped == HELD_OUT or plain is None
+        else:
+            kept += 1
+            assert out.record == plain and split_of(plain.canonical_hash, cfg) == "train"
+    assert kept and held  # both happen in 24 items of an 80/10/10 split
 
 
 @pytest.mark.parametrize(("family", "variant"), CASES)

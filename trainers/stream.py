@@ -68,24 +68,22 @@ def _worker(
 
     from generators import generate
     from generators.config import load_config
-    from generators.pipeline import split_of
+    from generators.pipeline import HELD_OUT, make_item
 
     cfg = load_config(config)
     if name_pool:
         cfg = cfg.model_copy(update={"name_pool": name_pool})
     tok = AutoTokenizer.from_pretrained(tokenizer)
-    puzzles = [generate(f, cfg, seed, count=0) for f in families]
+    cfgs = [generate(f, cfg, seed, count=0).cfg for f in families]
     buf: list[tuple] = []
     i = k
     while True:
-        for fam, p in zip(families, puzzles, strict=True):
-            try:
-                rec = p[i]
-            except LookupError:
-                buf.append(("dropped", fam))
-                continue
-            if split_of(rec.canonical_hash, cfg) not in splits:
-                buf.append(("held_out", fam))
+        for fam, fcfg in zip(families, cfgs, strict=True):
+            # a held-out draft is dropped before it is rendered and proven
+            item = make_item(fcfg, fam, i, splits=splits)
+            rec = item.record
+            if rec is None:
+                buf.append(("held_out" if item.dropped == HELD_OUT else "dropped", fam))
                 continue
             ids, labels = tokenize_example(tok, sft_example(rec.model_dump()))
             if len(ids) > max_tokens:
