@@ -210,6 +210,20 @@ def test_demo_configs_load_as_trl_args():
     assert dpo.max_steps == -1 and dpo.num_train_epochs == 1  # one pass over on-policy pairs
 
 
+def test_cpu_runs_default_to_fp32_and_keep_an_explicit_bf16():
+    """TRL turns bf16 on by default; a CPU run that does not ask for it trains in fp32 (bf16
+    autocast on a CPU without bf16 units is many times slower), one that asks keeps it."""
+    from trl import SFTConfig
+
+    from trainers.config import trl_args
+
+    assert SFTConfig(output_dir="x", use_cpu=True).bf16  # TRL's own default
+    plain = trl_args(SFTConfig, load_run_config("sft_tiny", []))
+    assert plain.use_cpu and not plain.bf16
+    asked = trl_args(SFTConfig, load_run_config("sft_tiny", ["train.bf16=true"]))
+    assert asked.bf16
+
+
 def test_grpo_two_steps_with_static_rollouts(tiny_model, tiny_dataset, tmp_path):
     """rollout=static: completions come from the static-cache generator, not HF generate."""
     from trainers import grpo
