@@ -86,6 +86,7 @@ PHOTO_RULE = re.compile(
     r"|photograph does not show the speaker"
     r"|speaker and the person in the photograph are two different people"
     r"|in the photograph, it is not the speaker|person pictured is someone other than the speaker"
+    r"|speaker does not appear in the photograph|not the speaker who is shown in the photograph"
 )
 
 
