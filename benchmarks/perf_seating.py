@@ -2,6 +2,7 @@
 
     python benchmarks/perf_seating.py [--seconds 3] [--json out.json] [--profile CASE]
     python benchmarks/perf_seating.py --against OLD_CHECKOUT [--repeats 3] [--json out.json]
+    python benchmarks/perf_seating.py --against OLD_CHECKOUT --variants [--seconds 4]
 
 Each case runs ``generators.pipeline.make_item`` (draft, render, Z3 proof with distractors)
 in steady state and, right after each emitted puzzle, one more uniqueness proof of it
@@ -13,6 +14,7 @@ the ratio "time per emitted puzzle / time per uniqueness proof" (target <= 3).
 new (the order flipping every repeat), and reports per emitted puzzle the whole
 ``make_item`` time, its Z3 share (``session.prove_unique``, timed around the pipeline's
 call) and the rest, the generator's own time, with medians and new/old speed-ups.
+``--variants`` runs each variant (and linear with attributes) at levels 1-4 instead.
 """
 
 from __future__ import annotations
@@ -90,6 +92,17 @@ AB_CASES = [  # (name, variant or None for the default seating mix, options)
     ("circular n=8", "circular", {"n": 8}),
     ("linear n=7 attr=3", "linear", {"n": 7, "attributes": 3}),
 ]
+ALL_LEVELS = {"levels": {1: 0.25, 2: 0.25, 3: 0.25, 4: 0.25}}
+VARIANT_CASES = [  # --variants: each variant at levels 1-4, its default sizes and attributes
+    ("linear", "linear", ALL_LEVELS),
+    ("circular", "circular", ALL_LEVELS),
+    ("mixed (linear)", "linear_mixed", ALL_LEVELS),
+    ("mixed (circular)", "circular_mixed", ALL_LEVELS),
+    ("parallel_rows", "parallel_rows", ALL_LEVELS),
+    ("ordering", "ordering", ALL_LEVELS),
+    ("objects", "objects", ALL_LEVELS),
+    ("attributes (linear, 2)", "linear", {**ALL_LEVELS, "attributes": 2}),
+]
 # The child: emitted puzzles of one case for ``seconds``; prints one JSON line. It relies only
 # on make_item and session.prove_unique, so older checkouts run it too.
 _CHILD = r"""
@@ -102,7 +115,8 @@ from generators.config import load_config, parse_config
 cfg = load_config("default").model_dump(mode="json")
 fam = cfg["families"]["seating"]
 if variant != "-":
-    fam.update(variants={variant: 1.0}, levels={4: 1.0}, options=options)
+    levels = options.pop("levels", {4: 1.0})
+    fam.update(variants={variant: 1.0}, levels=levels, options=options)
 cfg["families"] = {"seating": fam}
 cfg = parse_config(cfg)
 z3 = [0.0]
@@ -144,15 +158,15 @@ def run_child(root: Path, variant: str | None, options: dict, seconds: float) ->
     return {**r, "ms_per_puzzle": per, "z3_ms": z3, "gen_ms": per - z3}
 
 
-def compare(old: Path, seconds: float, repeats: int) -> list[dict]:
+def compare(old: Path, seconds: float, repeats: int, cases=AB_CASES) -> list[dict]:
     """Old and new checkouts, case by case, alternating; medians and speed-ups."""
     import statistics
 
     new = Path(__file__).resolve().parents[1]
     rows = []
-    print(f"{'case':<20} {'old ms/puz':>10} {'new ms/puz':>10} {'old gen':>8} {'new gen':>8} "
+    print(f"{'case':<24} {'old ms/puz':>10} {'new ms/puz':>10} {'old gen':>8} {'new gen':>8} "
           f"{'old z3':>7} {'new z3':>7} {'x total':>8} {'x gen':>6}")  # fmt: skip
-    for name, variant, options in AB_CASES:
+    for name, variant, options in cases:
         runs: dict[str, list[dict]] = {"old": [], "new": []}
         for rep in range(repeats):
             order = ("old", "new") if rep % 2 == 0 else ("new", "old")
@@ -171,9 +185,10 @@ def compare(old: Path, seconds: float, repeats: int) -> list[dict]:
             "speedup_generator": med["old"]["gen_ms"] / med["new"]["gen_ms"],
         }  # fmt: skip
         rows.append(row)
+        row["rate"] = {w: 1e3 / m["ms_per_puzzle"] for w, m in med.items()}
         o, n = med["old"], med["new"]
         print(
-            f"{name:<20} {o['ms_per_puzzle']:>10.2f} {n['ms_per_puzzle']:>10.2f} "
+            f"{name:<24} {o['ms_per_puzzle']:>10.2f} {n['ms_per_puzzle']:>10.2f} "
             f"{o['gen_ms']:>8.2f} {n['gen_ms']:>8.2f} {o['z3_ms']:>7.2f} {n['z3_ms']:>7.2f} "
             f"{row['speedup_total']:>8.2f} {row['speedup_generator']:>6.2f}"
         )
@@ -185,11 +200,13 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--against", type=Path, default=None, help="an older checkout to compare")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--variants", action="store_true", help="with --against: per variant")
     ap.add_argument("--json", default=None)
     ap.add_argument("--profile", type=int, default=None, help="cProfile case number CASE")
     a = ap.parse_args()
     if a.against is not None:
-        rows = compare(a.against.resolve(), a.seconds, a.repeats)
+        cases = VARIANT_CASES if a.variants else AB_CASES
+        rows = compare(a.against.resolve(), a.seconds, a.repeats, cases)
         if a.json:
             Path(a.json).write_text(json.dumps(rows, indent=2))
         return 0

@@ -15,6 +15,7 @@ import random
 import pytest
 
 from generators import registry
+from generators.seating.logic import frame_of
 
 deducer = importlib.import_module("generators.seating.deducer")
 bits = deducer.bits
@@ -151,3 +152,39 @@ def test_quiet_proofs_match_logged_proofs_on_real_attempts(monkeypatch, variant)
             assert ded.status_of(rels, dom) == want
             assert ded.status_of(rels, dom) == want  # from the memo
     assert binary
+
+
+def _fixpoint_logged(ded, dom, clue_ids):
+    """The fixpoint of clues ``clue_ids`` by the logged propagation (None: a conflict)."""
+    ded._allowed = set(ded.props_of(clue_ids))
+    try:
+        ded.propagate(dom, 0, True, sorted(ded._allowed))
+    except deducer.Conflict:
+        return None
+    finally:
+        ded._allowed = None
+        ded.steps.clear()
+    return dom
+
+
+@pytest.mark.parametrize("variant", ["linear", "circular_mixed", "parallel_rows", "ordering"])
+def test_quiet_fixpoint_of_some_clues_matches_logged(variant):
+    """``fixpoint`` on a subset of the clues (the others count as queued for good) reaches
+    the logged propagation's fixpoint, on the clue sets of real attempts with attributes."""
+    fam = registry.get("seating")
+    rng = random.Random(f"fixpoint-{variant}")
+    seen = 0
+    for _ in range(12):
+        d = fam.draft(variant, rng.choice((2, 3, 4)), rng, {"attributes": rng.choice((0, 1, 2))})
+        if d is None:
+            continue
+        spec = d.spec
+        ded = deducer.Deducer(frame_of(spec), len(spec.attributes), list(spec.clues))
+        for _ in range(20):
+            ids = sorted(rng.sample(range(len(spec.clues)), rng.randint(0, len(spec.clues))))
+            quiet = list(ded.init)
+            ok = ded.fixpoint(quiet, ids)
+            assert ded._allowed is None and ded._off is None
+            assert (quiet if ok else None) == _fixpoint_logged(ded, list(ded.init), ids)
+            seen += 1
+    assert seen >= 40

@@ -304,6 +304,7 @@ class Deducer:
         self.groups = [list(range(c * n, (c + 1) * n)) for c in range(1 + n_cats)]
         self.clues: list[Clue] = []
         self.cons: list[tuple[int, tuple[int, ...], Any]] = []
+        self.fast: list[tuple | None] = []  # per propagator: (clue, a, b, rel) if binary
         self.watch: list[list[int]] = [[] for _ in range(self.n_ent)]
         for c in clues:
             self.add(c)
@@ -315,6 +316,7 @@ class Deducer:
         self.nodes = 0
         self.leaf: list[int] | None = None  # where the last proof found the goal failing
         self._allowed: set[int] | None = None  # propagators in use (all when None)
+        self._off: set[int] | None = None  # the others, while ``_allowed`` is set
         self._wl: list[list[int]] | None = None  # ``watch`` filtered to ``_allowed`` (proofs)
         self._goal_src: tuple[Clue, ...] = ()  # the last goal of :meth:`relations`
         self._goal_rels: list[tuple] = []
@@ -341,6 +343,7 @@ class Deducer:
         for es, rel in relation(c, self.fr):
             k = len(self.cons)
             self.cons.append((i, es, rel))
+            self.fast.append((i, es[0], es[1], rel) if len(es) == 2 else None)
             for e in set(es):
                 self.watch[e].append(k)
             out.append(k)
@@ -353,6 +356,7 @@ class Deducer:
         while self.cons and self.cons[-1][0] == i:
             k = len(self.cons) - 1
             _, es, _ = self.cons.pop()
+            self.fast.pop()
             for e in set(es):
                 self.watch[e].remove(k)
 
@@ -516,21 +520,27 @@ class Deducer:
         fixpoint in one call). That changes the order of the revisions but not the result:
         every propagator only narrows and is monotone, so the fixpoint (and whether some
         domain empties) is the same in any order. The logged path keeps the exact order
-        that the written derivation follows.
+        that the written derivation follows. Propagators not in use count as queued for
+        good, so that waking one is a single set lookup.
         """
         n = self.fr.n
-        cons = self.cons
-        queue = list(range(len(cons))) if todo is None else sorted(todo)
+        fast = self.fast
+        queue = list(range(len(fast))) if todo is None else sorted(todo)
         queued = set(queue)
+        if self._wl is not None:
+            watch = self._wl
+        else:
+            watch = self.watch
+            if self._off:
+                queued |= self._off
         dirty = set(range(len(self.groups))) if groups is None else set(groups)
-        watch, allowed = (self.watch, self._allowed) if self._wl is None else (self._wl, None)
+        pop, push, mark, unmark = queue.pop, queue.append, queued.add, queued.discard
         while queue or dirty:
             while queue:
-                k = queue.pop()
-                queued.discard(k)
-                i, es, rel = cons[k]
-                if len(es) == 2:
-                    a, b = es
+                k = queue[-1]  # stays queued while it wakes the others: never itself
+                f = fast[k]
+                if f is not None:
+                    i, a, b, rel = f
                     da, db = dom[a], dom[b]
                     memo = rel[2]
                     key = da << 32 | db
@@ -545,27 +555,34 @@ class Deducer:
                         raise Conflict(i)
                     if na != da:
                         dom[a] = na
-                        changed = (a, b) if nb != db else (a,)
+                        if nb != db:
+                            dom[b] = nb
+                            changed = (a, b)
+                        else:
+                            changed = (a,)
                     elif nb != db:
+                        dom[b] = nb
                         changed = (b,)
                     else:
+                        pop()
+                        unmark(k)
                         continue
-                    if nb != db:
-                        dom[b] = nb
                 else:
                     changed = self._revise(k, dom)
+                pop()
                 for e in changed:
-                    for w in watch[e]:  # k itself is at its fixpoint already (idempotent)
-                        if w != k and w not in queued and (allowed is None or w in allowed):
-                            queued.add(w)
-                            queue.append(w)
+                    for w in watch[e]:
+                        if w not in queued:
+                            mark(w)
+                            push(w)
                     dirty.add(e // n)
+                unmark(k)
             for g in sorted(dirty):
                 for e in self._alldiff(self.groups[g], dom):
                     for w in watch[e]:
-                        if w not in queued and (allowed is None or w in allowed):
-                            queued.add(w)
-                            queue.append(w)
+                        if w not in queued:
+                            mark(w)
+                            push(w)
             dirty = set()
 
     def _log_changes(self, depth: int, src: int, es, before: list[int], dom: list[int]) -> None:
@@ -657,6 +674,7 @@ class Deducer:
         if clue_ids is not None:
             props = self.props_of(clue_ids)
             self._allowed = set(props)
+            self._off = set(range(len(self.cons))).difference(self._allowed)
             if todo is None:
                 todo = props
         try:
@@ -664,7 +682,7 @@ class Deducer:
         except Conflict:
             return False
         finally:
-            self._allowed = None
+            self._allowed = self._off = None
         return True
 
     def prove(
@@ -717,7 +735,10 @@ class Deducer:
         if self.nodes > self._budget:
             raise Budget()
         try:
-            self.propagate(dom, depth, log, todo, groups)
+            if log:
+                self.propagate(dom, depth, log, todo, groups)
+            else:
+                self._propagate_quiet(dom, todo, groups)
         except Conflict:
             return True
         if self.status_of(self._goal, dom) is True:
@@ -787,7 +808,7 @@ class Search:
         trial = list(self.dom)
         ks = self.ded.add(c)
         try:
-            self.ded.propagate(trial, 0, False, ks)
+            self.ded._propagate_quiet(trial, ks)
         except Conflict:
             self.ded.pop()
             raise
