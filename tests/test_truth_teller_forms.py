@@ -108,7 +108,7 @@ def test_every_layout_is_proven_at_every_level(layout, level):
             lines = lines[len(spec.facts) :]
         if want == "numbered":
             assert len(lines) == len(spec.statements)
-            assert all(re.match(r"^(\(?\[?\d+[.)\]]|Statement \d+:) ", x) for x in lines)
+            assert all(re.match(r"^(\(?\[?\d+[.)\]:]|Statement \d+:) ", x) for x in lines)
         elif want == "paragraph":
             assert len(lines) == 1 and lines[0].count('"') == 2 * len(spec.statements)
         elif want == "chain":
