@@ -14,7 +14,9 @@ the ratio "time per emitted puzzle / time per uniqueness proof" (target <= 3).
 new (the order flipping every repeat), and reports per emitted puzzle the whole
 ``make_item`` time, its Z3 share (``session.prove_unique``, timed around the pipeline's
 call) and the rest, the generator's own time, with medians and new/old speed-ups.
-``--variants`` runs each variant (and linear with attributes) at levels 1-4 instead.
+``--variants`` runs each variant (and linear with attributes) at levels 1-4 instead. Each
+run also reports its CPU time per emitted puzzle (``cpu_ms_per_puzzle``, steadier than wall
+time on a shared machine; speed-up ``speedup_cpu``) and its draft attempts per item.
 """
 
 from __future__ import annotations
@@ -132,14 +134,17 @@ for i in range(5):
     pipeline.make_item(cfg, "seating", 1_000_000 + i)
 z3[0] = 0.0
 made = emitted = 0.0
-i = 0
-t0 = time.perf_counter()
+i = attempts = 0
+t0, c0 = time.perf_counter(), time.process_time()
 while time.perf_counter() - t0 < seconds or emitted < 10:
     out = pipeline.make_item(cfg, "seating", i)
     i += 1
     emitted += out.record is not None
+    attempts += out.attempts
 made = time.perf_counter() - t0
-print(json.dumps({"items": i, "emitted": emitted, "seconds": made, "z3_s": z3[0]}))
+cpu = time.process_time() - c0
+print(json.dumps({"items": i, "emitted": emitted, "seconds": made, "cpu_s": cpu, "z3_s": z3[0],
+                  "attempts": attempts}))
 """
 
 
@@ -155,7 +160,16 @@ def run_child(root: Path, variant: str | None, options: dict, seconds: float) ->
     r = json.loads(out.stdout.strip().splitlines()[-1])
     per = r["seconds"] / r["emitted"] * 1e3
     z3 = r["z3_s"] / r["emitted"] * 1e3
-    return {**r, "ms_per_puzzle": per, "z3_ms": z3, "gen_ms": per - z3}
+    cpu = r["cpu_s"] / r["emitted"] * 1e3
+    att = r["attempts"] / r["items"]
+    return {
+        **r,
+        "ms_per_puzzle": per,
+        "z3_ms": z3,
+        "gen_ms": per - z3,
+        "cpu_ms_per_puzzle": cpu,
+        "attempts_per_item": att,
+    }
 
 
 def compare(old: Path, seconds: float, repeats: int, cases=AB_CASES) -> list[dict]:
@@ -165,7 +179,8 @@ def compare(old: Path, seconds: float, repeats: int, cases=AB_CASES) -> list[dic
     new = Path(__file__).resolve().parents[1]
     rows = []
     print(f"{'case':<24} {'old ms/puz':>10} {'new ms/puz':>10} {'old gen':>8} {'new gen':>8} "
-          f"{'old z3':>7} {'new z3':>7} {'x total':>8} {'x gen':>6}")  # fmt: skip
+          f"{'old z3':>7} {'new z3':>7} {'x total':>8} {'x gen':>6} {'old cpu':>8} {'new cpu':>8} "
+          f"{'x cpu':>6} {'old att':>7} {'new att':>7}")  # fmt: skip
     for name, variant, options in cases:
         runs: dict[str, list[dict]] = {"old": [], "new": []}
         for rep in range(repeats):
@@ -175,7 +190,14 @@ def compare(old: Path, seconds: float, repeats: int, cases=AB_CASES) -> list[dic
                 runs[who].append(run_child(root, variant, options, seconds))
         med = {
             w: {
-                k: statistics.median(r[k] for r in rs) for k in ("ms_per_puzzle", "gen_ms", "z3_ms")
+                k: statistics.median(r[k] for r in rs)
+                for k in (
+                    "ms_per_puzzle",
+                    "gen_ms",
+                    "z3_ms",
+                    "cpu_ms_per_puzzle",
+                    "attempts_per_item",
+                )
             }
             for w, rs in runs.items()
         }
@@ -183,14 +205,18 @@ def compare(old: Path, seconds: float, repeats: int, cases=AB_CASES) -> list[dic
             "case": name, "variant": variant, "options": options, "runs": runs, "median": med,
             "speedup_total": med["old"]["ms_per_puzzle"] / med["new"]["ms_per_puzzle"],
             "speedup_generator": med["old"]["gen_ms"] / med["new"]["gen_ms"],
+            "speedup_cpu": med["old"]["cpu_ms_per_puzzle"] / med["new"]["cpu_ms_per_puzzle"],
         }  # fmt: skip
         rows.append(row)
         row["rate"] = {w: 1e3 / m["ms_per_puzzle"] for w, m in med.items()}
+        row["cpu_rate"] = {w: 1e3 / m["cpu_ms_per_puzzle"] for w, m in med.items()}
         o, n = med["old"], med["new"]
         print(
             f"{name:<24} {o['ms_per_puzzle']:>10.2f} {n['ms_per_puzzle']:>10.2f} "
             f"{o['gen_ms']:>8.2f} {n['gen_ms']:>8.2f} {o['z3_ms']:>7.2f} {n['z3_ms']:>7.2f} "
-            f"{row['speedup_total']:>8.2f} {row['speedup_generator']:>6.2f}"
+            f"{row['speedup_total']:>8.2f} {row['speedup_generator']:>6.2f} "
+            f"{o['cpu_ms_per_puzzle']:>8.2f} {n['cpu_ms_per_puzzle']:>8.2f} {row['speedup_cpu']:>6.2f} "
+            f"{o['attempts_per_item']:>7.2f} {n['attempts_per_item']:>7.2f}"
         )
     return rows
 

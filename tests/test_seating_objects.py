@@ -20,6 +20,7 @@ from generators import seating as gen
 from generators.config import load_config, parse_config
 from generators.family import RenderContext, TraceMismatch
 from generators.pipeline import name_pool
+from generators.seating import augment
 from generators.seating.objects import BANK, VOCAB, ObjectsRenderer
 from generators.seating.sample import OBJECT_WEIGHTS
 from generators.shards import data_files, read_rows
@@ -166,6 +167,25 @@ def test_clue_kinds_have_phrasings_in_every_setting_and_read_as_things():
                 assert all(is_reserved(p) == held for p in book.ids()), book.ids()
     with pytest.raises(TraceMismatch, match="seating/objects: no phrasing"):  # a redraw
         r.clue(Gap(a=0, b=1, k=1))
+
+
+def test_clue_edits_of_mislabelled_and_perturbed_puzzles_are_all_phrased():
+    """Every single-clue edit that mislabel and perturb draw from (``augment._edits``) is a
+    clue the bank phrases (side k=1 only, no negated side), so none ends in a redraw."""
+    rng = random.Random("objects-edits")
+    setting = data(VOCAB)[0]
+    edits = 0
+    for _ in range(40):
+        d = gen.draft("objects", rng.choice((1, 2, 3, 4)), rng, {})
+        if d is None:
+            continue
+        book = Phrases(BANK, random.Random(0))
+        r = ObjectsRenderer(d.spec, setting, book, random.Random(0))
+        for i in range(len(d.spec.clues)):
+            for c in augment._edits(d.spec, i):
+                assert r.clue(c)  # raises TraceMismatch where the bank has no phrasing
+                edits += 1
+    assert edits > 200
 
 
 def _cap(s: str) -> str:

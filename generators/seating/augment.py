@@ -31,6 +31,7 @@ from ..family import Draft
 from .deducer import Budget, Conflict, Deducer, Search, bits
 from .draft import metrics_of
 from .logic import frame_of, holds_world, implies
+from .objects import phrased
 from .sample import World, clue_kinds, pick, propose
 from .search import add_until_forced, fits_table, gives_away
 from .trace import Trace, derive
@@ -379,7 +380,8 @@ def scale(d: Draft, rng: random.Random) -> Draft | None:
 
 
 def _edits(spec: SeatingSpec, i: int) -> list[Clue]:
-    """Single-leaf changes of clue ``i``: polarity, side, distance, place, a person swapped."""
+    """Single-leaf changes of clue ``i``: polarity, side, distance, place, a person swapped
+    (of the objects variant: only those that its phrase bank says)."""
     c = spec.clues[i]
     n = spec.n
     k = c.kind
@@ -404,6 +406,8 @@ def _edits(spec: SeatingSpec, i: int) -> list[Clue]:
         if e is not None and e < n:
             used = set(entities(c))
             out += [c.model_copy(update={f: p}) for p in range(n) if p not in used]
+    if spec.variant == "objects":  # its bank phrases fewer kinds of clue
+        out = [x for x in out if phrased(x)]
     return out
 
 

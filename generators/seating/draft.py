@@ -8,9 +8,10 @@ propagation search drops the clues that a short case analysis does without (belo
 those that propagation does without, so such puzzles are solvable by propagation alone),
 and a level-4 clue set that propagation alone still solves is redrawn; level 4 also
 proposes pinning clues (a place, an end, a facing) half as often. Every attribute value is in
-some clue; a draft is redrawn when its written solution runs past MAX_TRACE_LINES lines, when
-too few wrong options survive every single clue on its own, or when two clues settle a
-level-3/4 answer. Z3 proves the final puzzle in the pipeline. (The dataset card takes this docstring's first line as the
+some clue; a draft is redrawn when its written solution runs past MAX_TRACE_LINES lines
+(the level-4 propagation search keeps a clue without which the written solution, once it
+needs a case split, would run past them), when too few wrong options survive every single
+clue on its own, or when two clues settle a level-3/4 answer. Z3 proves the final puzzle in the pipeline. (The dataset card takes this docstring's first line as the
 family's summary.)
 """
 
@@ -76,14 +77,26 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
     need_split = level == 4 and not forced  # a level-4 proof needs a case split
     if need_split:
         kinds = {k: w * (L4_PINNING_WEIGHT if k in PINNING else 1) for k, w in kinds.items()}
+    room = MAX_TRACE_LINES - _overhead(q)
+    traced: dict[tuple[Clue, ...], Trace | None] = {}
+
+    def written(clues: list[Clue]) -> bool:
+        """Whether the written solution of ``clues`` (in puzzle order) fits in
+        MAX_TRACE_LINES lines, with a case split where the level needs one."""
+        key = tuple(clues)
+        if key not in traced:
+            tr = derive(fr, n_attr, clues, goal, room)
+            traced[key] = tr if tr is not None and (tr.splits or not need_split) else None
+        return traced[key] is not None
+
     if use_table:
-        clues = by_table(world, goal, kinds, rng, fr, need_split)
+        clues = by_table(world, goal, kinds, rng, fr, need_split, written)
     else:
         asked = frozenset([q.a] if q.kind == "who_has" else [])
-        clues = by_propagation(world, goal, kinds, rng, fr, need_split, asked)
+        clues = by_propagation(world, goal, kinds, rng, fr, need_split, asked, written)
     if clues is None:
         return None
-    rng.shuffle(clues)
+    tr = traced[tuple(clues)]  # the search returns clues whose written solution fits
     if q.kind in ("pair", "statement"):
         q = (_positions if objects else _options)(q, world, clues, rng, fr)
         if q is None:
@@ -98,9 +111,6 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
         clues=clues,
         question=q,
     )
-    tr = derive(fr, n_attr, clues, goal, MAX_TRACE_LINES - trace_lines(spec, Trace([])))
-    if tr is None or trace_lines(spec, tr) > MAX_TRACE_LINES or (need_split and not tr.splits):
-        return None
     metrics = metrics_of(spec, tr, use_table)
     if forced:
         metrics.update(forced_size=True, target_level=level)
@@ -118,7 +128,13 @@ def draft(variant: str, level: int, rng: random.Random, options: dict[str, Any])
 
 def trace_lines(spec: SeatingSpec, tr: Trace) -> int:
     """Lines of the written solution: numbering, derivation, the attribute link, answer."""
-    return 2 + len(tr.lines) + (spec.question.kind in ("who_has", "attr_of"))
+    return _overhead(spec.question) + len(tr.lines)
+
+
+def _overhead(q: Question) -> int:
+    """The lines of a written solution besides the derivation's own (they depend only on
+    the question's kind)."""
+    return 2 + (q.kind in ("who_has", "attr_of"))
 
 
 def asked_of(spec: SeatingSpec, goal: list[Clue]) -> list[Clue]:

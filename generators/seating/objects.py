@@ -37,6 +37,19 @@ THING_WORDS = (
 )
 
 
+def phrased(c: Clue) -> bool:
+    """Whether the objects bank phrases clue ``c`` (the kinds that
+    :meth:`ObjectsRenderer.clue` says; an edited clue of another kind is never drawn)."""
+    k = c.kind
+    if k == "at":
+        return c.where in ("end", "seat")
+    if k == "side":
+        return c.k == 1 and not c.neg
+    if k == "between":
+        return not c.immediate
+    return k in ("order", "next")
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 

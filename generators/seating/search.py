@@ -25,6 +25,9 @@ DROP_ORDERS = 3  # orders of dropping clues tried for a level-4 puzzle that need
 COVER_TRIES = 12  # proposals for a clue that brings in an unused value and narrows the worlds
 
 
+Fits = Callable[[list[Clue]], bool]
+
+
 def fits_table(fr: Frame, n_cats: int) -> bool:
     """Whether the search is exact on a table of worlds (no attributes, few worlds)."""
     return not n_cats and table_size(fr) <= TABLE_MAX
@@ -64,6 +67,7 @@ def by_table(
     rng: random.Random,
     fr: Frame,
     need_split: bool = False,
+    fits: Fits | None = None,
 ) -> list[Clue] | None:
     """Add clues until the goal holds in every world of the table, then drop redundant ones.
 
@@ -98,7 +102,7 @@ def by_table(
             acc &= masks[j]
         return not acc & bad
 
-    return _drop_redundant(clues, enough, goal, fr, 0, rng, need_split)
+    return _drop_redundant(clues, enough, goal, fr, 0, rng, need_split, fits, stepwise=False)
 
 
 _MASKS: dict = {}
@@ -186,6 +190,7 @@ def by_propagation(
     fr: Frame,
     need_split: bool = False,
     asked: frozenset[int] = frozenset(),
+    fits: Fits | None = None,
 ) -> list[Clue] | None:
     """Add clues until propagation alone forces the goal and every attribute value not in
     ``asked`` (the entities the question names) is in some clue, then drop redundant ones:
@@ -224,6 +229,7 @@ def by_propagation(
     # and those that a case analysis found
     counter = counter_masks(ded, world, goal_rels) if need_split else []
     known: dict[int, bool] = {}
+    by_prop: dict[int, bool] = {}  # clue masks: whether propagation alone forces the goal
 
     def enough(rest: list[int], need: list[int]) -> bool:
         """Propagation, else a short case analysis, proves the goal from clues ``rest``.
@@ -252,7 +258,9 @@ def by_propagation(
         dom = list(base)
         if not ded.fixpoint(dom, rest, first, groups):
             return need_split  # no world at all: a case analysis's root proves anything
-        if ded.status_of(goal_rels, dom) is True:
+        mask = sum(1 << j for j in rest)
+        by_prop[mask] = ded.status_of(goal_rels, dom) is True
+        if by_prop[mask]:
             return True
         if not need_split:
             return False
@@ -264,7 +272,13 @@ def by_propagation(
         counter.append(ded.satisfied([bits(d)[0] for d in ded.leaf]))
         return False
 
-    return _drop_redundant(clues, enough, goal, fr, n_cats, rng, need_split)
+    def forced(rest: list[int]) -> bool:
+        """Whether propagation alone forces the goal from clues ``rest`` (as
+        :meth:`Deducer.forced` finds)."""
+        hit = by_prop.get(sum(1 << j for j in rest))
+        return ded.forced(goal, rest) if hit is None else hit
+
+    return _drop_redundant(clues, enough, goal, fr, n_cats, rng, need_split, fits, forced)
 
 
 def add_until_forced(
@@ -341,13 +355,40 @@ def _drop_redundant(
     n_cats: int,
     rng: random.Random,
     need_split: bool,
+    fits: Fits | None = None,
+    forced: Callable[[list[int]], bool] | None = None,
+    stepwise: bool = True,
 ) -> list[Clue] | None:
     """Drop clues, in a random order, while ``enough(indices, needed)`` still holds
-    (``needed``: the clues of ``indices`` already found not to be droppable in this order).
+    (``needed``: the clues of ``indices`` already found not to be droppable in this order);
+    the kept clues come back in a random puzzle order, drawn first.
 
     With ``need_split`` the kept clues must not force the goal by propagation alone (so that
     the proof needs a case split): up to DROP_ORDERS orders are tried, else None.
+
+    ``fits`` (the clues in puzzle order: whether their written solution is short enough)
+    must hold of the kept clues, else None. With ``need_split`` and ``stepwise`` it is also
+    checked at each drop: a clue stays when without it propagation no longer forces the goal
+    and the written solution would no longer fit (so a level-4 search ends with a written
+    solution that fits, not with a proof too long to write and a redraw); an order that ends
+    forced by propagation goes on to the next. ``forced``: whether propagation alone forces
+    the goal from the given clues (a fresh :class:`Deducer` when None).
     """
+    rank = list(range(len(clues)))
+    rng.shuffle(rank)
+
+    def listed(ids: list[int]) -> list[Clue]:
+        return [clues[j] for j in sorted(ids, key=rank.__getitem__)]
+
+    if forced is None:
+
+        def forced(ids: list[int]) -> bool:
+            return Deducer(fr, n_cats, [clues[j] for j in ids]).forced(goal)
+
+    def fine(ids: list[int]) -> bool:  # propagation still forces the goal, or it fits
+        return forced(ids) or fits(listed(ids))
+
+    check = fits is not None and need_split and stepwise
     for _ in range(DROP_ORDERS if need_split else 1):
         keep = list(range(len(clues)))
         order = keep[:]
@@ -355,11 +396,15 @@ def _drop_redundant(
         need: list[int] = []
         for i in order:
             rest = [j for j in keep if j != i]
-            if enough(rest, need):
+            if enough(rest, need) and (not check or fine(rest)):
                 keep = rest
             else:
                 need.append(i)
-        out = [clues[j] for j in keep]
-        if not need_split or not Deducer(fr, n_cats, out).forced(goal):
+        if need_split and forced(keep):
+            continue
+        out = listed(keep)
+        if fits is None or fits(out):
             return out
+        if not check:
+            return None
     return None

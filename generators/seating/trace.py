@@ -74,6 +74,7 @@ class _Run:
     max_lines: int | None = None
     need: set[int] = field(default_factory=set)  # facts that the kept events rest on
     kept: int = 0  # lines so far: every non-fact event and the facts of ``need``
+    owed: int = 0  # lines still to come, at least: two for each case not yet begun
 
 
 def derive(
@@ -135,7 +136,7 @@ def _count(run: _Run, i: int) -> None:
                 if events[j].kind == "fact":  # a non-fact one was counted when emitted
                     run.kept += 1
                     todo.append(j)
-    if run.kept > run.max_lines:
+    if run.kept + run.owed > run.max_lines:
         raise _TooLong()
 
 
@@ -323,8 +324,11 @@ def _node(
         parts = (dom[e] & (even << 1), dom[e] & even)
     run.splits += 1
     run.max_depth = max(run.max_depth, depth + 1)
+    # each case adds two lines at least: its assumption, and its conflict, conclusion or split
+    run.owed += 2 * len(parts)
     _emit(run, Line("split", depth, e, dom[e], options=parts), [last[e]])
     for part in parts:
+        run.owed -= 2
         d2, l2 = list(dom), list(last)
         d2[e] = part
         l2[e] = _emit(run, Line("assume", depth + 1, e, part), [])
