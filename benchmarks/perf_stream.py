@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json, sys
-sys.path.insert(0, {root!r}); sys.path.insert(0, {root!r} + '/benchmarks')
+sys.path.insert(0, {root!r} + '/benchmarks')  # the checkout itself: PYTHONPATH
 from perf_sft import stream_rate
 r = stream_rate({model!r}, {seconds}, {workers}); r.pop('stream')
 print('RESULT ' + json.dumps(r))

@@ -83,7 +83,7 @@ def _worker(
             item = make_item(fcfg, fam, i, splits=splits)
             rec = item.record
             if rec is None:
-                buf.append(("held_out" if item.dropped == HELD_OUT else "dropped", fam))
+                buf.append((HELD_OUT if item.dropped == HELD_OUT else "dropped", fam))
                 continue
             ids, labels = tokenize_example(tok, sft_example(rec.model_dump()))
             if len(ids) > max_tokens:
